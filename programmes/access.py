@@ -1,0 +1,141 @@
+"""Who may see and change what: the one place that decides.
+
+Pages, the API and the admin all ask these functions; none of them decides on
+its own. A user's roles follow from data, not from a flag:
+
+- programme manager: a superuser, or a member of the `MANAGER_GROUP` group;
+- school coordinator: listed as a coordinator of one or more schools;
+- trainer: has a `Trainer` profile.
+
+Objects outside a user's scope are not "forbidden" but absent: querysets are
+filtered, so a coordinator asking for another school's object gets a 404 and
+learns nothing about it. Later apps scope their own objects (groups, rosters)
+with the same role functions.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import TYPE_CHECKING, Any
+
+from django.db.models import QuerySet
+
+from programmes.models import (
+    Programme,
+    School,
+    SchoolClosure,
+    SchoolHoliday,
+    SchoolYear,
+    Trainer,
+    TrainerUnavailability,
+)
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+
+    AnyUser = AbstractBaseUser | AnonymousUser
+
+MANAGER_GROUP = "Programmabeheerders"
+
+
+class Role(StrEnum):
+    MANAGER = "manager"
+    COORDINATOR = "coordinator"
+    TRAINER = "trainer"
+
+
+def roles_of(user: Any) -> frozenset[Role]:
+    """The roles of `user`, computed once per user object (two queries at most)."""
+    if not getattr(user, "is_authenticated", False):
+        return frozenset()
+    cached = getattr(user, "_access_roles", None)
+    if cached is not None:
+        return cached
+    roles: set[Role] = set()
+    if user.is_superuser or user.groups.filter(name=MANAGER_GROUP).exists():
+        roles.add(Role.MANAGER)
+    if School.objects.filter(coordinators=user).exists():
+        roles.add(Role.COORDINATOR)
+    if Trainer.objects.filter(user=user).exists():
+        roles.add(Role.TRAINER)
+    result = frozenset(roles)
+    user._access_roles = result
+    return result
+
+
+def is_manager(user: Any) -> bool:
+    return Role.MANAGER in roles_of(user)
+
+
+def is_coordinator(user: Any) -> bool:
+    return Role.COORDINATOR in roles_of(user)
+
+
+def is_trainer(user: Any) -> bool:
+    return Role.TRAINER in roles_of(user)
+
+
+# --- reading -------------------------------------------------------------------------
+
+
+def programmes_visible_to(user: Any) -> QuerySet[Programme]:
+    """Everyone sees active programmes (they are public); the manager also inactive ones."""
+    if is_manager(user):
+        return Programme.objects.all()
+    return Programme.objects.filter(active=True)
+
+
+def schools_visible_to(user: Any) -> QuerySet[School]:
+    if is_manager(user):
+        return School.objects.all()
+    if is_coordinator(user):
+        return School.objects.filter(coordinators=user)
+    return School.objects.none()
+
+
+def trainers_visible_to(user: Any) -> QuerySet[Trainer]:
+    if is_manager(user):
+        return Trainer.objects.all()
+    if is_trainer(user):
+        return Trainer.objects.filter(user=user)
+    return Trainer.objects.none()
+
+
+def unavailabilities_visible_to(user: Any) -> QuerySet[TrainerUnavailability]:
+    return TrainerUnavailability.objects.filter(trainer__in=trainers_visible_to(user))
+
+
+def school_years_visible_to(user: Any) -> QuerySet[SchoolYear]:
+    if roles_of(user):
+        return SchoolYear.objects.all()
+    return SchoolYear.objects.none()
+
+
+def holidays_visible_to(user: Any) -> QuerySet[SchoolHoliday]:
+    if roles_of(user):
+        return SchoolHoliday.objects.all()
+    return SchoolHoliday.objects.none()
+
+
+def closures_visible_to(user: Any) -> QuerySet[SchoolClosure]:
+    return SchoolClosure.objects.filter(school__in=schools_visible_to(user))
+
+
+# --- changing ------------------------------------------------------------------------
+
+
+def can_manage_catalogue(user: Any) -> bool:
+    """Programmes, schools, trainers, school years and holidays: the manager only."""
+    return is_manager(user)
+
+
+def can_change_closures_of(user: Any, school: School) -> bool:
+    """A school's own closed days: the manager, or a coordinator of that school."""
+    if is_manager(user):
+        return True
+    return is_coordinator(user) and school.coordinators.filter(pk=user.pk).exists()
+
+
+def can_change_unavailability_of(user: Any, trainer: Trainer) -> bool:
+    """A trainer keeps their own unavailable periods; the manager keeps everyone's."""
+    return is_manager(user) or (is_trainer(user) and trainer.user_id == user.pk)

@@ -1,0 +1,584 @@
+"""The catalogue: programmes, schools, trainers, school years and school calendars.
+
+Invariants that belong to one row live here as database constraints, so they
+hold whichever path writes (admin, API, services, shell). Rules that need more
+than one row live in `services.py`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
+from django.db import models
+from django.db.models import F, Q
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+
+AGE_MIN = 4
+AGE_MAX = 18
+
+
+class Audience(models.TextChoices):
+    PO = "po", _("Primair onderwijs")
+    VO = "vo", _("Voortgezet onderwijs")
+
+
+class SchoolType(models.TextChoices):
+    PO = "po", _("Primair onderwijs (PO)")
+    VO = "vo", _("Voortgezet onderwijs (VO)")
+    SO = "so", _("Speciaal onderwijs (SO)")
+
+
+class HolidayRegion(models.TextChoices):
+    NOORD = "noord", _("Regio noord")
+    MIDDEN = "midden", _("Regio midden")
+    ZUID = "zuid", _("Regio zuid")
+
+
+class EnrolmentMode(models.TextChoices):
+    INDIVIDUAL = "individual", _("Individueel (ouders melden hun kind aan)")
+    CLASS = "class", _("Per klas (de school boekt een klas)")
+
+
+class GuardianConsent(models.TextChoices):
+    ALL_WITH_AUTHORITY = "all_with_authority", _("Alle ouders met gezag")
+    ONE_GUARDIAN = "one_guardian", _("Eén ouder")
+    NONE = "none", _("Geen")
+
+
+class ChildConsent(models.TextChoices):
+    FROM_12 = "from_12", _("Kind vanaf 12 jaar")
+    NONE = "none", _("Geen")
+
+
+hex_colour_validator = RegexValidator(
+    r"^#[0-9A-Fa-f]{6}$", _("Geef een kleur als #RRGGBB, bijvoorbeeld #1D5F9E.")
+)
+brin_validator = RegexValidator(
+    r"^[0-9]{2}[A-Z]{2}$", _("Een BRIN-code is twee cijfers en twee hoofdletters, bijv. 12AB.")
+)
+branch_validator = RegexValidator(
+    r"^[0-9]{2}$", _("Het vestigingsnummer is twee cijfers, bijv. 00.")
+)
+postcode_validator = RegexValidator(
+    r"^[1-9][0-9]{3} ?[A-Z]{2}$", _("Een postcode is vier cijfers en twee letters, bijv. 8011 AB.")
+)
+school_year_label_validator = RegexValidator(
+    r"^[0-9]{4}-[0-9]{4}$", _("Een schooljaar heet bijvoorbeeld 2026-2027.")
+)
+
+
+class Programme(models.Model):
+    code = models.SlugField(_("code"), max_length=30, unique=True)
+    name_nl = models.CharField(_("naam (Nederlands)"), max_length=120)
+    name_en = models.CharField(_("naam (Engels)"), max_length=120)
+    description_nl = models.TextField(_("beschrijving (Nederlands)"), blank=True)
+    description_en = models.TextField(_("beschrijving (Engels)"), blank=True)
+    audience = models.CharField(_("doelgroep"), max_length=2, choices=Audience.choices)
+    grade_min = models.PositiveSmallIntegerField(
+        _("laagste groep/klas"), validators=[MinValueValidator(1), MaxValueValidator(8)]
+    )
+    grade_max = models.PositiveSmallIntegerField(
+        _("hoogste groep/klas"), validators=[MinValueValidator(1), MaxValueValidator(8)]
+    )
+    age_min = models.PositiveSmallIntegerField(
+        _("minimumleeftijd"), validators=[MinValueValidator(AGE_MIN), MaxValueValidator(AGE_MAX)]
+    )
+    age_max = models.PositiveSmallIntegerField(
+        _("maximumleeftijd"), validators=[MinValueValidator(AGE_MIN), MaxValueValidator(AGE_MAX)]
+    )
+    enrolment_mode = models.CharField(
+        _("manier van aanmelden"), max_length=12, choices=EnrolmentMode.choices
+    )
+    group_size_min = models.PositiveSmallIntegerField(
+        _("minimale groepsgrootte"), validators=[MinValueValidator(1)]
+    )
+    group_size_max = models.PositiveSmallIntegerField(
+        _("maximale groepsgrootte"), validators=[MinValueValidator(1), MaxValueValidator(40)]
+    )
+    child_sessions = models.PositiveSmallIntegerField(
+        _("aantal bijeenkomsten met kinderen"),
+        validators=[MinValueValidator(1), MaxValueValidator(40)],
+    )
+    session_minutes = models.PositiveSmallIntegerField(
+        _("duur van een bijeenkomst (minuten)"),
+        validators=[MinValueValidator(15), MaxValueValidator(240)],
+    )
+    parent_meetings_before = models.PositiveSmallIntegerField(
+        _("ouderbijeenkomsten vooraf"), default=0, validators=[MaxValueValidator(10)]
+    )
+    parent_meetings_after = models.PositiveSmallIntegerField(
+        _("ouderbijeenkomsten achteraf"), default=0, validators=[MaxValueValidator(10)]
+    )
+    parent_meeting_minutes = models.PositiveSmallIntegerField(
+        _("duur van een ouderbijeenkomst (minuten)"),
+        default=90,
+        validators=[MinValueValidator(15), MaxValueValidator(240)],
+    )
+    trainers_per_group = models.PositiveSmallIntegerField(
+        _("trainers per groep"), default=2, validators=[MinValueValidator(1), MaxValueValidator(4)]
+    )
+    trainer_qualification = models.CharField(
+        _("vereiste kwalificatie"),
+        max_length=120,
+        blank=True,
+        help_text=_("Bijvoorbeeld: gecertificeerd KIES-coach."),
+    )
+    consent_guardians = models.CharField(
+        _("toestemming van ouders"),
+        max_length=20,
+        choices=GuardianConsent.choices,
+        default=GuardianConsent.ALL_WITH_AUTHORITY,
+    )
+    consent_child = models.CharField(
+        _("toestemming van het kind"),
+        max_length=10,
+        choices=ChildConsent.choices,
+        default=ChildConsent.FROM_12,
+    )
+    co_financed = models.BooleanField(_("cofinanciering door scholen"), default=False)
+    default_cost_per_group = models.DecimalField(
+        _("standaardkosten per groep (€)"),
+        max_digits=9,
+        decimal_places=2,
+        default=Decimal("0.00"),
+        validators=[MinValueValidator(Decimal("0.00"))],
+    )
+    calendar_colour = models.CharField(
+        _("kleur in de agenda"), max_length=7, default="#1D5F9E", validators=[hex_colour_validator]
+    )
+    active = models.BooleanField(_("actief"), default=True)
+
+    class Meta:
+        ordering = ["name_nl"]
+        verbose_name = _("programma")
+        verbose_name_plural = _("programma's")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(age_min__gte=AGE_MIN, age_max__lte=AGE_MAX, age_min__lte=F("age_max")),
+                name="programme_age_range_valid",
+                violation_error_message=_(
+                    "De leeftijden moeten tussen 4 en 18 liggen, de minimumleeftijd niet "
+                    "boven de maximumleeftijd."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=Q(grade_min__gte=1, grade_min__lte=F("grade_max"), grade_max__lte=8),
+                name="programme_grade_range_valid",
+                violation_error_message=_(
+                    "De laagste groep/klas mag niet hoger zijn dan de hoogste."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=Q(group_size_min__gte=1, group_size_min__lte=F("group_size_max")),
+                name="programme_group_size_valid",
+                violation_error_message=_(
+                    "De minimale groepsgrootte mag niet groter zijn dan de maximale."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=Q(child_sessions__gte=1),
+                name="programme_has_child_sessions",
+                violation_error_message=_("Een programma heeft minstens één bijeenkomst."),
+            ),
+            models.CheckConstraint(
+                condition=Q(session_minutes__gte=15, parent_meeting_minutes__gte=15),
+                name="programme_session_length_valid",
+                violation_error_message=_("Een bijeenkomst duurt minstens 15 minuten."),
+            ),
+            models.CheckConstraint(
+                condition=Q(trainers_per_group__gte=1),
+                name="programme_needs_a_trainer",
+                violation_error_message=_("Een groep heeft minstens één trainer nodig."),
+            ),
+            models.CheckConstraint(
+                condition=Q(default_cost_per_group__gte=0),
+                name="programme_cost_not_negative",
+                violation_error_message=_("De kosten kunnen niet negatief zijn."),
+            ),
+            models.CheckConstraint(
+                condition=Q(consent_guardians__in=GuardianConsent.values)
+                & Q(consent_child__in=ChildConsent.values)
+                & Q(enrolment_mode__in=EnrolmentMode.values)
+                & Q(audience__in=Audience.values),
+                name="programme_choices_valid",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def name(self) -> str:
+        return self.name_en if (get_language() or "nl").startswith("en") else self.name_nl
+
+    @property
+    def description(self) -> str:
+        if (get_language() or "nl").startswith("en") and self.description_en:
+            return self.description_en
+        return self.description_nl
+
+    @property
+    def parent_meetings(self) -> int:
+        return self.parent_meetings_before + self.parent_meetings_after
+
+    def clean(self) -> None:
+        errors: dict[str, str] = {}
+        if self.age_min is not None and self.age_max is not None and self.age_min > self.age_max:
+            errors["age_max"] = _("De maximumleeftijd moet minstens de minimumleeftijd zijn.")
+        if (
+            self.grade_min is not None
+            and self.grade_max is not None
+            and self.grade_min > self.grade_max
+        ):
+            errors["grade_max"] = _("De hoogste groep/klas moet minstens de laagste zijn.")
+        if self.audience == Audience.VO and self.grade_max and self.grade_max > 6:
+            errors["grade_max"] = _("Het voortgezet onderwijs kent klas 1 tot en met 6.")
+        if (
+            self.group_size_min is not None
+            and self.group_size_max is not None
+            and self.group_size_min > self.group_size_max
+        ):
+            errors["group_size_max"] = _(
+                "De maximale groepsgrootte moet minstens de minimale groepsgrootte zijn."
+            )
+        if (
+            self.enrolment_mode == EnrolmentMode.CLASS
+            and self.consent_guardians != GuardianConsent.NONE
+        ):
+            errors["consent_guardians"] = _(
+                "Bij boeken per klas worden geen persoonsgegevens van leerlingen verzameld, "
+                "dus ook geen toestemming; kies 'Geen'."
+            )
+        if self.enrolment_mode == EnrolmentMode.CLASS and self.consent_child != ChildConsent.NONE:
+            errors["consent_child"] = _(
+                "Bij boeken per klas wordt geen toestemming van het kind gevraagd; kies 'Geen'."
+            )
+        if errors:
+            raise ValidationError(errors)
+
+
+class School(models.Model):
+    name = models.CharField(_("naam"), max_length=150)
+    brin = models.CharField(_("BRIN-code"), max_length=4, validators=[brin_validator])
+    branch = models.CharField(
+        _("vestigingsnummer"), max_length=2, default="00", validators=[branch_validator]
+    )
+    school_type = models.CharField(_("soort school"), max_length=2, choices=SchoolType.choices)
+    holiday_region = models.CharField(
+        _("vakantieregio"), max_length=6, choices=HolidayRegion.choices
+    )
+    street_address = models.CharField(_("adres"), max_length=150, blank=True)
+    postcode = models.CharField(
+        _("postcode"), max_length=7, blank=True, validators=[postcode_validator]
+    )
+    city = models.CharField(_("plaats"), max_length=80)
+    municipality = models.CharField(_("gemeente"), max_length=80)
+    coordinators = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        blank=True,
+        related_name="coordinated_schools",
+        verbose_name=_("coördinatoren"),
+    )
+    active = models.BooleanField(_("actief"), default=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("school")
+        verbose_name_plural = _("scholen")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["brin", "branch"],
+                name="school_brin_branch_unique",
+                violation_error_message=_("Er is al een school met deze BRIN-code en vestiging."),
+            ),
+            models.CheckConstraint(
+                condition=Q(brin__regex=r"^[0-9]{2}[A-Z]{2}$"),
+                name="school_brin_format",
+                violation_error_message=_("Een BRIN-code is twee cijfers en twee hoofdletters."),
+            ),
+            models.CheckConstraint(
+                condition=Q(branch__regex=r"^[0-9]{2}$"),
+                name="school_branch_format",
+                violation_error_message=_("Het vestigingsnummer is twee cijfers."),
+            ),
+            models.CheckConstraint(
+                condition=Q(school_type__in=SchoolType.values)
+                & Q(holiday_region__in=HolidayRegion.values),
+                name="school_choices_valid",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.city})"
+
+    @property
+    def brin_full(self) -> str:
+        return f"{self.brin}{self.branch}"
+
+
+class SchoolYear(models.Model):
+    """A school year, 1 August to 31 July, labelled like 2026-2027."""
+
+    label = models.CharField(
+        _("schooljaar"), max_length=9, unique=True, validators=[school_year_label_validator]
+    )
+    start_date = models.DateField(_("begindatum"))
+    end_date = models.DateField(_("einddatum"))
+
+    class Meta:
+        ordering = ["start_date"]
+        verbose_name = _("schooljaar")
+        verbose_name_plural = _("schooljaren")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(start_date__month=8, start_date__day=1)
+                & Q(end_date__month=7, end_date__day=31)
+                & Q(end_date__gt=F("start_date")),
+                name="school_year_runs_august_to_july",
+                violation_error_message=_(
+                    "Een schooljaar loopt van 1 augustus tot en met 31 juli."
+                ),
+            ),
+            models.UniqueConstraint(fields=["start_date"], name="school_year_start_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return self.label
+
+    @staticmethod
+    def bounds_for_label(label: str) -> tuple[dt.date, dt.date]:
+        first, second = (int(part) for part in label.split("-"))
+        if second != first + 1:
+            raise ValidationError(
+                {"label": _("Een schooljaar beslaat twee opeenvolgende jaren, bijv. 2026-2027.")}
+            )
+        return dt.date(first, 8, 1), dt.date(second, 7, 31)
+
+    @classmethod
+    def label_for(cls, day: dt.date) -> str:
+        first = day.year if day.month >= 8 else day.year - 1
+        return f"{first}-{first + 1}"
+
+    def clean(self) -> None:
+        if not self.label:
+            return
+        try:
+            start, end = self.bounds_for_label(self.label)
+        except ValueError:
+            return  # the label validator reports the format
+        if self.start_date is None:
+            self.start_date = start
+        if self.end_date is None:
+            self.end_date = end
+        if (self.start_date, self.end_date) != (start, end):
+            raise ValidationError(
+                _(
+                    "Schooljaar %(label)s loopt van 1 augustus %(first)s "
+                    "tot en met 31 juli %(second)s."
+                )
+                % {"label": self.label, "first": start.year, "second": end.year}
+            )
+
+    def contains(self, day: dt.date) -> bool:
+        return self.start_date <= day <= self.end_date
+
+
+class HolidayKind(models.TextChoices):
+    AUTUMN = "herfst", _("Herfstvakantie")
+    CHRISTMAS = "kerst", _("Kerstvakantie")
+    SPRING = "voorjaar", _("Voorjaarsvakantie")
+    MAY = "mei", _("Meivakantie")
+    SUMMER = "zomer", _("Zomervakantie")
+    OTHER = "overig", _("Overige vakantie")
+
+
+class SchoolHoliday(models.Model):
+    """A school holiday of one region in one school year, editable by the programme manager.
+
+    The government fixes summer, Christmas and May; autumn and spring are advice,
+    so rows carry whether they were checked against the official table.
+    """
+
+    school_year = models.ForeignKey(
+        SchoolYear, on_delete=models.CASCADE, related_name="holidays", verbose_name=_("schooljaar")
+    )
+    region = models.CharField(_("regio"), max_length=6, choices=HolidayRegion.choices)
+    kind = models.CharField(_("soort"), max_length=10, choices=HolidayKind.choices)
+    name = models.CharField(_("naam"), max_length=120, blank=True)
+    start_date = models.DateField(_("eerste dag"))
+    end_date = models.DateField(_("laatste dag"))
+    advisory = models.BooleanField(
+        _("advies, nog niet geverifieerd"),
+        default=False,
+        help_text=_(
+            "Aan als deze data nog met de officiële tabel van de Rijksoverheid "
+            "moeten worden vergeleken."
+        ),
+    )
+    source = models.CharField(_("bron"), max_length=200, blank=True)
+    ical_uid = models.CharField(_("iCalendar-UID"), max_length=255, blank=True)
+
+    class Meta:
+        ordering = ["start_date", "region"]
+        verbose_name = _("schoolvakantie")
+        verbose_name_plural = _("schoolvakanties")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end_date__gte=F("start_date")),
+                name="school_holiday_ends_after_start",
+                violation_error_message=_("De laatste dag ligt niet voor de eerste dag."),
+            ),
+            models.CheckConstraint(
+                condition=Q(region__in=HolidayRegion.values) & Q(kind__in=HolidayKind.values),
+                name="school_holiday_choices_valid",
+            ),
+            # One autumn, Christmas, spring, May and summer holiday per region and year.
+            models.UniqueConstraint(
+                fields=["school_year", "region", "kind"],
+                condition=~Q(kind=HolidayKind.OTHER),
+                name="school_holiday_one_per_kind",
+                violation_error_message=_(
+                    "Deze regio heeft in dit schooljaar al een vakantie van deze soort."
+                ),
+            ),
+            models.UniqueConstraint(
+                fields=["school_year", "region", "start_date", "name"],
+                name="school_holiday_unique_day_name",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        region = self.get_region_display().lower()
+        period = f"{self.start_date:%d-%m-%Y} – {self.end_date:%d-%m-%Y}"
+        return f"{self.display_name} {region} ({period})"
+
+    @property
+    def display_name(self) -> str:
+        return self.name or str(self.get_kind_display())
+
+    def clean(self) -> None:
+        if self.start_date and self.end_date and self.end_date < self.start_date:
+            raise ValidationError({"end_date": _("De laatste dag ligt voor de eerste dag.")})
+        if self.school_year_id and self.start_date:
+            year = self.school_year
+            if not (year.start_date <= self.start_date <= year.end_date + dt.timedelta(days=62)):
+                raise ValidationError(
+                    {
+                        "start_date": _("Deze vakantie begint niet in schooljaar %(label)s.")
+                        % {"label": year.label}
+                    }
+                )
+
+
+class SchoolClosure(models.Model):
+    """Days one school is closed beyond the regional holidays: study days, Biddag, Dankdag."""
+
+    school = models.ForeignKey(
+        School, on_delete=models.CASCADE, related_name="closures", verbose_name=_("school")
+    )
+    start_date = models.DateField(_("eerste dag"))
+    end_date = models.DateField(_("laatste dag"))
+    reason = models.CharField(
+        _("reden"), max_length=120, help_text=_("Bijvoorbeeld: studiedag, Biddag.")
+    )
+
+    class Meta:
+        ordering = ["start_date"]
+        verbose_name = _("sluitingsdag van een school")
+        verbose_name_plural = _("sluitingsdagen van scholen")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end_date__gte=F("start_date")),
+                name="school_closure_ends_after_start",
+                violation_error_message=_("De laatste dag ligt niet voor de eerste dag."),
+            ),
+            models.UniqueConstraint(
+                fields=["school", "start_date"],
+                name="school_closure_unique_start",
+                violation_error_message=_("Op deze dag begint al een sluiting van deze school."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.school.name}: {self.reason} ({self.start_date:%d-%m-%Y})"
+
+    def clean(self) -> None:
+        if self.start_date and self.end_date and self.end_date < self.start_date:
+            raise ValidationError({"end_date": _("De laatste dag ligt voor de eerste dag.")})
+
+
+class Trainer(models.Model):
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="trainer",
+        verbose_name=_("gebruiker"),
+    )
+    phone = models.CharField(_("telefoon"), max_length=20, blank=True)
+    qualifications = models.ManyToManyField(
+        Programme,
+        blank=True,
+        related_name="qualified_trainers",
+        verbose_name=_("kwalificaties (programma's die deze trainer mag geven)"),
+    )
+    max_sessions_per_week = models.PositiveSmallIntegerField(
+        _("maximaal aantal bijeenkomsten per week"),
+        default=6,
+        validators=[MinValueValidator(1), MaxValueValidator(40)],
+    )
+    active = models.BooleanField(_("actief"), default=True)
+
+    class Meta:
+        ordering = ["user__last_name", "user__first_name"]
+        verbose_name = _("trainer")
+        verbose_name_plural = _("trainers")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(max_sessions_per_week__gte=1, max_sessions_per_week__lte=40),
+                name="trainer_weekly_maximum_valid",
+                violation_error_message=_("Het weekmaximum ligt tussen 1 en 40 bijeenkomsten."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.display_name
+
+    @property
+    def display_name(self) -> str:
+        return self.user.get_full_name() or self.user.get_username()
+
+
+class TrainerUnavailability(models.Model):
+    trainer = models.ForeignKey(
+        Trainer,
+        on_delete=models.CASCADE,
+        related_name="unavailabilities",
+        verbose_name=_("trainer"),
+    )
+    starts_at = models.DateTimeField(_("vanaf"))
+    ends_at = models.DateTimeField(_("tot"))
+    reason = models.CharField(_("reden"), max_length=120, blank=True)
+
+    class Meta:
+        ordering = ["starts_at"]
+        verbose_name = _("afwezigheid van een trainer")
+        verbose_name_plural = _("afwezigheden van trainers")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_at__gt=F("starts_at")),
+                name="trainer_unavailability_ends_after_start",
+                violation_error_message=_("Het einde ligt na het begin."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.trainer}: {self.starts_at:%d-%m-%Y %H:%M} – {self.ends_at:%d-%m-%Y %H:%M}"
+
+    def clean(self) -> None:
+        if self.starts_at and self.ends_at and self.ends_at <= self.starts_at:
+            raise ValidationError({"ends_at": _("Het einde moet na het begin liggen.")})

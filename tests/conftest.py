@@ -1,0 +1,129 @@
+"""Shared fixtures: named personas and the real-services switch.
+
+Personas: alice is the programme manager; bob coordinates school A; carol
+coordinates school B; dave is a trainer; eve is logged in but has no role.
+"""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+
+import pytest
+from django.test import Client
+
+from tests import factories
+
+USING_POSTGRES = os.environ.get("DATABASE_URL", "").startswith(("postgres://", "postgresql://"))
+USING_REDIS = bool(os.environ.get("REDIS_URL"))
+
+_skipped_integration: list[str] = []
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line("markers", "postgres: needs PostgreSQL (DATABASE_URL)")
+    config.addinivalue_line("markers", "redis: needs Redis (REDIS_URL)")
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    for item in items:
+        if item.get_closest_marker("postgres") and not USING_POSTGRES:
+            item.add_marker(pytest.mark.skip(reason="needs PostgreSQL: set DATABASE_URL"))
+            _skipped_integration.append(item.nodeid)
+        if item.get_closest_marker("redis") and not USING_REDIS:
+            item.add_marker(pytest.mark.skip(reason="needs Redis: set REDIS_URL"))
+            _skipped_integration.append(item.nodeid)
+
+
+def pytest_report_header(config: pytest.Config) -> list[str]:
+    return [
+        "database: "
+        + ("PostgreSQL (DATABASE_URL)" if USING_POSTGRES else "SQLite (no DATABASE_URL)"),
+        "redis: " + ("REDIS_URL set" if USING_REDIS else "not configured; Redis tests are skipped"),
+    ]
+
+
+def pytest_terminal_summary(terminalreporter: Any) -> None:
+    if _skipped_integration:
+        terminalreporter.write_sep("-", "integration tests skipped (services not configured)")
+        for nodeid in sorted(set(_skipped_integration)):
+            terminalreporter.write_line(f"SKIPPED {nodeid}")
+
+
+@pytest.fixture(autouse=True)
+def _settings_for_tests(settings: Any, tmp_path: Any) -> None:
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    settings.SECURE_SSL_REDIRECT = False
+    settings.CELERY_TASK_ALWAYS_EAGER = True
+
+
+@pytest.fixture
+def school_a(db: None) -> Any:
+    return factories.SchoolFactory(name="Basisschool De Esch", brin="11AA", city="Zwolle")
+
+
+@pytest.fixture
+def school_b(db: None) -> Any:
+    return factories.SchoolFactory(name="Basisschool Het Anker", brin="22BB", city="Zwolle")
+
+
+@pytest.fixture
+def alice(db: None) -> Any:
+    return factories.make_manager(username="alice", first_name="Alice", last_name="de Vries")
+
+
+@pytest.fixture
+def bob(school_a: Any) -> Any:
+    user = factories.UserFactory(username="bob", first_name="Bob", last_name="Jansen")
+    school_a.coordinators.add(user)
+    return user
+
+
+@pytest.fixture
+def carol(school_b: Any) -> Any:
+    user = factories.UserFactory(username="carol", first_name="Carol", last_name="Bakker")
+    school_b.coordinators.add(user)
+    return user
+
+
+@pytest.fixture
+def dave(db: None) -> Any:
+    return factories.TrainerFactory(
+        user=factories.UserFactory(username="dave", first_name="Dave", last_name="Visser")
+    )
+
+
+@pytest.fixture
+def eve(db: None) -> Any:
+    return factories.UserFactory(username="eve", first_name="Eve", last_name="Smit")
+
+
+def _client_for(user: Any) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+@pytest.fixture
+def as_alice(alice: Any) -> Client:
+    return _client_for(alice)
+
+
+@pytest.fixture
+def as_bob(bob: Any) -> Client:
+    return _client_for(bob)
+
+
+@pytest.fixture
+def as_carol(carol: Any) -> Client:
+    return _client_for(carol)
+
+
+@pytest.fixture
+def as_dave(dave: Any) -> Client:
+    return _client_for(dave.user)
+
+
+@pytest.fixture
+def as_eve(eve: Any) -> Client:
+    return _client_for(eve)

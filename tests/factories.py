@@ -1,0 +1,156 @@
+"""factory_boy factories for the catalogue; later apps add theirs here."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+import factory
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+
+from programmes import access
+from programmes.models import (
+    Audience,
+    ChildConsent,
+    EnrolmentMode,
+    GuardianConsent,
+    HolidayKind,
+    HolidayRegion,
+    Programme,
+    School,
+    SchoolClosure,
+    SchoolHoliday,
+    SchoolType,
+    SchoolYear,
+    Trainer,
+    TrainerUnavailability,
+)
+
+PASSWORD = "correct-horse-battery-staple"
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = get_user_model()
+        django_get_or_create = ("username",)
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    first_name = factory.Faker("first_name", locale="nl_NL")
+    last_name = factory.Faker("last_name", locale="nl_NL")
+    email = factory.LazyAttribute(lambda u: f"{u.username}@example.org")
+    password = factory.django.Password(PASSWORD)
+
+
+def make_manager(**kwargs: object):
+    user = UserFactory(**kwargs)
+    group, _ = Group.objects.get_or_create(name=access.MANAGER_GROUP)
+    user.groups.add(group)
+    return user
+
+
+class ProgrammeFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Programme
+        django_get_or_create = ("code",)
+
+    code = factory.Sequence(lambda n: f"prog-{n}")
+    name_nl = factory.Sequence(lambda n: f"Programma {n}")
+    name_en = factory.Sequence(lambda n: f"Programme {n}")
+    description_nl = "Een groep voor kinderen van gescheiden ouders."
+    description_en = "A group for children of separated parents."
+    audience = Audience.PO
+    grade_min = 4
+    grade_max = 8
+    age_min = 7
+    age_max = 12
+    enrolment_mode = EnrolmentMode.INDIVIDUAL
+    group_size_min = 6
+    group_size_max = 10
+    child_sessions = 8
+    session_minutes = 60
+    parent_meetings_before = 1
+    parent_meetings_after = 1
+    trainers_per_group = 2
+    trainer_qualification = "Gecertificeerd KIES-coach"
+    consent_guardians = GuardianConsent.ALL_WITH_AUTHORITY
+    consent_child = ChildConsent.FROM_12
+    default_cost_per_group = Decimal("1250.00")
+
+
+class SchoolFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = School
+        skip_postgeneration_save = True
+
+    name = factory.Sequence(lambda n: f"Basisschool De Linde {n}")
+    brin = factory.Sequence(
+        lambda n: f"{10 + n % 90:02d}{chr(65 + (n // 90) % 26)}{chr(65 + n % 26)}"
+    )
+    branch = "00"
+    school_type = SchoolType.PO
+    holiday_region = HolidayRegion.NOORD
+    street_address = "Schoolstraat 1"
+    postcode = "8011 AB"
+    city = "Zwolle"
+    municipality = "Zwolle"
+
+    @factory.post_generation
+    def coordinators(self, create: bool, extracted: list | None, **kwargs: object) -> None:
+        if create and extracted:
+            self.coordinators.set(extracted)
+
+
+class SchoolYearFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = SchoolYear
+        django_get_or_create = ("label",)
+
+    label = "2026-2027"
+    start_date = factory.LazyAttribute(lambda y: SchoolYear.bounds_for_label(y.label)[0])
+    end_date = factory.LazyAttribute(lambda y: SchoolYear.bounds_for_label(y.label)[1])
+
+
+class SchoolHolidayFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = SchoolHoliday
+
+    school_year = factory.SubFactory(SchoolYearFactory)
+    region = HolidayRegion.NOORD
+    kind = HolidayKind.AUTUMN
+    start_date = dt.date(2026, 10, 10)
+    end_date = dt.date(2026, 10, 18)
+
+
+class SchoolClosureFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = SchoolClosure
+
+    school = factory.SubFactory(SchoolFactory)
+    start_date = dt.date(2026, 11, 11)
+    end_date = factory.LazyAttribute(lambda c: c.start_date)
+    reason = "Studiedag"
+
+
+class TrainerFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Trainer
+        skip_postgeneration_save = True
+
+    user = factory.SubFactory(UserFactory)
+    max_sessions_per_week = 6
+
+    @factory.post_generation
+    def qualifications(self, create: bool, extracted: list | None, **kwargs: object) -> None:
+        if create and extracted:
+            self.qualifications.set(extracted)
+
+
+class TrainerUnavailabilityFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = TrainerUnavailability
+
+    trainer = factory.SubFactory(TrainerFactory)
+    starts_at = dt.datetime(2026, 11, 2, 8, 0, tzinfo=dt.UTC)
+    ends_at = dt.datetime(2026, 11, 6, 17, 0, tzinfo=dt.UTC)
+    reason = "Vakantie"
