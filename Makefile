@@ -7,8 +7,11 @@ BIN := $(VENV)/bin
 PY := $(BIN)/python
 MANAGE := $(PY) manage.py
 ASSETS := static/vendor/utrecht/.built
+# Where the SQLite database, file e-mail and the seed marker live (settings read VAR_DIR too).
+VAR_DIR ?= var
+RUN_ADDR ?= 127.0.0.1:8000
 
-.PHONY: run test lint fmt migrate seed messages assets lock clean help demo-data
+.PHONY: run test setup lint fmt migrate seed messages assets lock clean help demo-data
 
 help:
 	@echo "make run    set up and serve the demo site on http://127.0.0.1:8000"
@@ -17,6 +20,8 @@ help:
 	@echo "make lock   recompile requirements/*.txt from pyproject.toml"
 
 $(BIN)/.installed: requirements/dev.txt
+	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' \
+		|| (echo "Python 3.11 or newer is needed (set PYTHON=python3.11)"; exit 1)
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --disable-pip-version-check --require-hashes --no-deps -r requirements/dev.txt
 	touch $@
@@ -31,17 +36,23 @@ $(ASSETS): package.json package-lock.json
 
 assets: $(ASSETS)
 
+# Compiles the .po catalogues, if there are any yet; needs gettext's msgfmt.
 messages: $(BIN)/.installed
-	$(MANAGE) compilemessages --ignore=.venv --ignore=node_modules -v 0
+	@if find . -name '*.po' -not -path './.venv/*' -not -path './node_modules/*' | grep -q .; then \
+		command -v msgfmt >/dev/null || { echo "msgfmt not found: install gettext"; exit 1; }; \
+		$(MANAGE) compilemessages --ignore=.venv --ignore=node_modules -v 0; \
+	fi
 
 setup: $(BIN)/.installed $(ASSETS) messages
-	mkdir -p var/mail
+	mkdir -p $(VAR_DIR)/mail $(VAR_DIR)/static
 
+# The demo site runs with DEBUG on (dev server serves static files, demo passwords allowed).
+run: export DEBUG = true
 run: setup
 	$(MANAGE) migrate --noinput -v 0
-	@test -f var/.seeded || ($(MANAGE) seed_demo && touch var/.seeded)
-	$(MANAGE) demo_logins
-	$(MANAGE) runserver 127.0.0.1:8000
+	@test -f $(VAR_DIR)/.seeded || ($(MANAGE) seed_demo && touch $(VAR_DIR)/.seeded)
+	@$(MANAGE) demo_logins
+	$(MANAGE) runserver $(RUN_ADDR)
 
 test: setup
 	$(BIN)/pytest $(PYTEST_ARGS)

@@ -175,8 +175,9 @@ ICS_UPLOAD_MAX_BYTES = env_int("ICS_UPLOAD_MAX_BYTES", 512 * 1024)
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.SessionAuthentication",
+        # Token first, so an anonymous request gets 401 with WWW-Authenticate, not 403.
         "rest_framework.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
@@ -196,6 +197,10 @@ SPECTACULAR_SETTINGS = {
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "COMPONENT_SPLIT_REQUEST": True,
+    # Tags and operation ids from the resource (`schools_list`), not from `/api/v1/`.
+    "SCHEMA_PATH_PREFIX": r"/api/v[0-9]+",
+    # One name per choice set that several fields share (schema warnings fail CI).
+    "ENUM_NAME_OVERRIDES": {"HolidayRegionEnum": "programmes.models.HolidayRegion"},
 }
 
 LOGGING = {

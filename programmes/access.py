@@ -136,6 +136,16 @@ def can_change_closures_of(user: Any, school: School) -> bool:
     return is_coordinator(user) and school.coordinators.filter(pk=user.pk).exists()
 
 
+def can_add_closures(user: Any) -> bool:
+    """Whether `user` may mark closed days for at least one school (which ones: see above)."""
+    return is_manager(user) or is_coordinator(user)
+
+
+def can_add_unavailabilities(user: Any) -> bool:
+    """Whether `user` may record unavailable periods for at least one trainer."""
+    return is_manager(user) or is_trainer(user)
+
+
 def can_change_unavailability_of(user: Any, trainer: Trainer) -> bool:
     """A trainer keeps their own unavailable periods; the manager keeps everyone's."""
     return is_manager(user) or (is_trainer(user) and trainer.user_id == user.pk)

@@ -72,6 +72,37 @@ school_year_label_validator = RegexValidator(
 )
 
 
+# What a programme manager edits, in form order (pages, API and admin show the same).
+PROGRAMME_FIELDS = [
+    "code",
+    "name_nl",
+    "name_en",
+    "description_nl",
+    "description_en",
+    "audience",
+    "grade_min",
+    "grade_max",
+    "age_min",
+    "age_max",
+    "enrolment_mode",
+    "group_size_min",
+    "group_size_max",
+    "child_sessions",
+    "session_minutes",
+    "parent_meetings_before",
+    "parent_meetings_after",
+    "parent_meeting_minutes",
+    "trainers_per_group",
+    "trainer_qualification",
+    "consent_guardians",
+    "consent_child",
+    "co_financed",
+    "default_cost_per_group",
+    "calendar_colour",
+    "active",
+]
+
+
 class Programme(models.Model):
     code = models.SlugField(_("code"), max_length=30, unique=True)
     name_nl = models.CharField(_("naam (Nederlands)"), max_length=120)

@@ -13,7 +13,10 @@ from collections.abc import Iterable
 from typing import Any, TypeVar
 
 from django.contrib.auth.models import AbstractBaseUser
+from django.core.exceptions import ValidationError
 from django.db import models, transaction
+from django.db.models import ProtectedError, RestrictedError
+from django.utils.translation import gettext as _
 
 from programmes.models import (
     Programme,
@@ -163,3 +166,44 @@ def school_closure_update(*, closure: SchoolClosure, **fields: Any) -> SchoolClo
 @transaction.atomic
 def school_closure_delete(*, closure: SchoolClosure) -> None:
     closure.delete()
+
+
+# --- removing catalogue rows -----------------------------------------------------------
+
+
+def _delete_unless_in_use(instance: models.Model) -> None:
+    """Delete `instance`, or refuse with a ValidationError when other rows still need it.
+
+    The savepoint keeps the caller's transaction usable after the refused delete.
+    """
+    try:
+        with transaction.atomic():
+            instance.delete()
+    except (ProtectedError, RestrictedError) as exc:
+        raise ValidationError(
+            _("%(object)s is nog in gebruik en kan niet worden verwijderd.") % {"object": instance}
+        ) from exc
+
+
+@transaction.atomic
+def programme_delete(*, programme: Programme) -> None:
+    """Remove a programme; refuses while groups or requests still refer to it."""
+    _delete_unless_in_use(programme)
+
+
+@transaction.atomic
+def school_delete(*, school: School) -> None:
+    """Remove a school with its closed days; refuses while it hosts groups."""
+    _delete_unless_in_use(school)
+
+
+@transaction.atomic
+def trainer_delete(*, trainer: Trainer) -> None:
+    """Remove a trainer profile (not the user) with its unavailable periods."""
+    _delete_unless_in_use(trainer)
+
+
+@transaction.atomic
+def school_year_delete(*, school_year: SchoolYear) -> None:
+    """Remove a school year with its holidays; refuses while groups are planned in it."""
+    _delete_unless_in_use(school_year)

@@ -55,6 +55,8 @@ def _settings_for_tests(settings: Any, tmp_path: Any) -> None:
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     settings.SECURE_SSL_REDIRECT = False
     settings.CELERY_TASK_ALWAYS_EAGER = True
+    # Real hashing costs ~0.5 s per user; tests need many users, not strong hashes.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 @pytest.fixture

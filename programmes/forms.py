@@ -1,0 +1,263 @@
+"""Forms for the catalogue pages.
+
+Forms only collect and check input; they never save. Views pass
+`cleaned_data` to the services in `programmes.services`, which validate the
+whole row again and save. Every widget gets the NL Design System (Utrecht)
+classes, and an invalid field is marked for assistive technology.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.contrib.auth import get_user_model
+from django.contrib.auth.forms import AuthenticationForm
+from django.core.exceptions import ValidationError
+from django.forms.boundfield import BoundField
+from django.forms.widgets import Input
+from django.utils.translation import gettext_lazy as _
+
+from programmes.models import (
+    PROGRAMME_FIELDS,
+    Audience,
+    EnrolmentMode,
+    HolidayRegion,
+    Programme,
+    School,
+    SchoolHoliday,
+    SchoolType,
+)
+
+DATE_INPUT = "%Y-%m-%d"
+DATETIME_LOCAL_INPUT = "%Y-%m-%dT%H:%M"
+
+# Widget class -> (base classes, modifier for invalid input).
+_UTRECHT_CLASSES: list[tuple[type[forms.Widget], str, str]] = [
+    (forms.CheckboxSelectMultiple, "utrecht-checkbox utrecht-checkbox--html-input", ""),
+    (forms.CheckboxInput, "utrecht-checkbox utrecht-checkbox--html-input", ""),
+    (forms.Select, "utrecht-select utrecht-select--html-select", "utrecht-select--invalid"),
+    (forms.Textarea, "utrecht-textarea utrecht-textarea--html-textarea", ""),
+    (Input, "utrecht-textbox utrecht-textbox--html-input", "utrecht-textbox--invalid"),
+]
+
+
+class UtrechtBoundField(BoundField):
+    """A bound field whose widget carries the Utrecht classes and an invalid modifier."""
+
+    def build_widget_attrs(self, attrs: dict[str, Any], widget: Any = None) -> dict[str, Any]:
+        attrs = super().build_widget_attrs(attrs, widget)
+        widget = widget or self.field.widget
+        for widget_class, base, invalid in _UTRECHT_CLASSES:
+            if isinstance(widget, widget_class):
+                classes = [attrs.get("class", ""), base]
+                if self.errors and invalid:
+                    classes.append(invalid)
+                attrs["class"] = " ".join(c for c in classes if c)
+                break
+        return attrs
+
+
+class UtrechtFormMixin:
+    """Use `UtrechtBoundField` for every field; optionally group fields under legends."""
+
+    bound_field_class = UtrechtBoundField
+    # (legend, field names); fields not named here follow in a group without a legend.
+    fieldsets: tuple[tuple[Any, tuple[str, ...]], ...] = ()
+
+    def field_groups(self) -> list[tuple[Any, list[BoundField]]]:
+        named = [name for _, names in self.fieldsets for name in names]
+        groups = [(legend, [self[name] for name in names]) for legend, names in self.fieldsets]
+        rest = [field for field in self.visible_fields() if field.name not in named]
+        if rest:
+            groups.append((None, rest))
+        return groups
+
+
+def add_service_error(form: forms.BaseForm, error: ValidationError) -> None:
+    """Show a service's `ValidationError` on `form`.
+
+    Messages about fields the form has go to those fields; the rest (database
+    constraints, other fields) go to the top of the form, so nothing is lost.
+    """
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            target = field if field in form.fields else None
+            for item in errors:
+                form.add_error(target, item)
+    else:
+        form.add_error(None, error)
+
+
+class LoginForm(UtrechtFormMixin, AuthenticationForm):
+    """Django's log-in form with the Utrecht classes."""
+
+
+def _date_widget() -> forms.DateInput:
+    return forms.DateInput(attrs={"type": "date"}, format=DATE_INPUT)
+
+
+class ProgrammeForm(UtrechtFormMixin, forms.ModelForm):
+    fieldsets = (
+        (
+            _("Naam en beschrijving"),
+            ("code", "name_nl", "name_en", "description_nl", "description_en", "active"),
+        ),
+        (_("Doelgroep"), ("audience", "grade_min", "grade_max", "age_min", "age_max")),
+        (
+            _("Opzet van een groep"),
+            (
+                "enrolment_mode",
+                "group_size_min",
+                "group_size_max",
+                "child_sessions",
+                "session_minutes",
+                "parent_meetings_before",
+                "parent_meetings_after",
+                "parent_meeting_minutes",
+                "trainers_per_group",
+                "trainer_qualification",
+            ),
+        ),
+        (_("Toestemming"), ("consent_guardians", "consent_child")),
+        (
+            _("Financiering en weergave"),
+            ("co_financed", "default_cost_per_group", "calendar_colour"),
+        ),
+    )
+
+    class Meta:
+        model = Programme
+        fields = PROGRAMME_FIELDS
+        widgets = {
+            "description_nl": forms.Textarea(attrs={"rows": 4}),
+            "description_en": forms.Textarea(attrs={"rows": 4}),
+            "calendar_colour": forms.TextInput(attrs={"type": "color"}),
+        }
+
+
+class SchoolForm(UtrechtFormMixin, forms.ModelForm):
+    fieldsets = (
+        (
+            _("School"),
+            ("name", "brin", "branch", "school_type", "holiday_region", "active"),
+        ),
+        (_("Adres"), ("street_address", "postcode", "city", "municipality")),
+    )
+
+    class Meta:
+        model = School
+        fields = [
+            "name",
+            "brin",
+            "branch",
+            "school_type",
+            "holiday_region",
+            "street_address",
+            "postcode",
+            "city",
+            "municipality",
+            "coordinators",
+            "active",
+        ]
+        widgets = {"coordinators": forms.CheckboxSelectMultiple}
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        coordinators = self.fields["coordinators"]
+        coordinators.queryset = (
+            get_user_model()
+            .objects.filter(is_active=True)
+            .order_by("last_name", "first_name", "username")
+        )
+        coordinators.label_from_instance = lambda user: user.get_full_name() or user.username
+
+
+class SchoolYearForm(UtrechtFormMixin, forms.Form):
+    label = forms.CharField(
+        label=_("schooljaar"),
+        max_length=9,
+        help_text=_("Bijvoorbeeld 2027-2028. Het loopt van 1 augustus tot en met 31 juli."),
+    )
+
+
+class SchoolHolidayForm(UtrechtFormMixin, forms.ModelForm):
+    class Meta:
+        model = SchoolHoliday
+        fields = ["region", "kind", "name", "start_date", "end_date", "advisory", "source"]
+        widgets = {"start_date": _date_widget(), "end_date": _date_widget()}
+
+
+class SchoolClosureForm(UtrechtFormMixin, forms.Form):
+    start_date = forms.DateField(label=_("eerste dag"), widget=_date_widget())
+    end_date = forms.DateField(
+        label=_("laatste dag"),
+        required=False,
+        widget=_date_widget(),
+        help_text=_("Laat leeg als de school één dag dicht is."),
+    )
+    reason = forms.CharField(
+        label=_("reden"), max_length=120, help_text=_("Bijvoorbeeld: studiedag, Biddag.")
+    )
+
+
+class TrainerUnavailabilityForm(UtrechtFormMixin, forms.Form):
+    starts_at = forms.DateTimeField(
+        label=_("vanaf"),
+        input_formats=[DATETIME_LOCAL_INPUT],
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format=DATETIME_LOCAL_INPUT),
+    )
+    ends_at = forms.DateTimeField(
+        label=_("tot"),
+        input_formats=[DATETIME_LOCAL_INPUT],
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format=DATETIME_LOCAL_INPUT),
+    )
+    reason = forms.CharField(label=_("reden"), max_length=120, required=False)
+
+
+class SchoolDayLookupForm(UtrechtFormMixin, forms.Form):
+    datum = forms.DateField(label=_("datum"), widget=_date_widget())
+
+
+# --- list filters (GET) --------------------------------------------------------------
+
+
+def _any(label: Any) -> list[tuple[str, Any]]:
+    return [("", label)]
+
+
+class SearchForm(UtrechtFormMixin, forms.Form):
+    """A list's search box; subclasses add simple filters."""
+
+    q = forms.CharField(label=_("zoeken"), required=False, max_length=100)
+
+    use_required_attribute = False
+
+
+class ProgrammeFilterForm(SearchForm):
+    audience = forms.ChoiceField(
+        label=_("doelgroep"), required=False, choices=_any(_("alle")) + Audience.choices
+    )
+    enrolment_mode = forms.ChoiceField(
+        label=_("manier van aanmelden"),
+        required=False,
+        choices=_any(_("alle")) + EnrolmentMode.choices,
+    )
+
+
+class SchoolFilterForm(SearchForm):
+    school_type = forms.ChoiceField(
+        label=_("soort school"), required=False, choices=_any(_("alle")) + SchoolType.choices
+    )
+    region = forms.ChoiceField(
+        label=_("vakantieregio"), required=False, choices=_any(_("alle")) + HolidayRegion.choices
+    )
+
+
+class TrainerFilterForm(SearchForm):
+    programme = forms.ModelChoiceField(
+        label=_("gekwalificeerd voor"),
+        required=False,
+        queryset=Programme.objects.order_by("name_nl"),
+        empty_label=_("alle programma's"),
+    )

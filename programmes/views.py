@@ -1,0 +1,840 @@
+"""Pages of the catalogue: the public programme overview and the management pages.
+
+Views stay thin. What a user may see comes from `programmes.access`: every
+object is looked up in the queryset access allows, so an object outside a
+user's scope is a 404, never a check afterwards. Every change goes through
+`programmes.services`; a `ValidationError` from a service is shown on the form
+and nothing changes.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.mixins import AccessMixin
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Count, Model, Prefetch, Q, QuerySet
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.generic import DetailView, FormView, ListView, TemplateView
+
+from programmes import access, services
+from programmes.calendar import school_day_status
+from programmes.forms import (
+    LoginForm,
+    ProgrammeFilterForm,
+    ProgrammeForm,
+    SchoolClosureForm,
+    SchoolDayLookupForm,
+    SchoolFilterForm,
+    SchoolForm,
+    SchoolHolidayForm,
+    SchoolYearForm,
+    SearchForm,
+    TrainerFilterForm,
+    TrainerUnavailabilityForm,
+    add_service_error,
+)
+from programmes.models import (
+    HolidayRegion,
+    Programme,
+    School,
+    SchoolHoliday,
+    SchoolYear,
+    Trainer,
+)
+
+PAGE_SIZE = 25
+
+
+# --- who may enter ---------------------------------------------------------------------
+
+
+class RoleRequiredMixin(AccessMixin):
+    """Anonymous users go to the log-in page; a logged-in user without a role gets 403."""
+
+    permission_denied_message = gettext_lazy(
+        "U heeft geen toegang tot dit deel van de site. Denkt u dat dit niet klopt? "
+        "Neem dan contact op met de programmabeheerder van de gemeente."
+    )
+
+    def has_access(self, user: Any) -> bool:
+        return bool(access.roles_of(user))
+
+    def load(self) -> None:
+        """Look up what the page is about, within the user's scope (a 404 otherwise)."""
+
+    def deny(self) -> None:
+        raise PermissionDenied(self.get_permission_denied_message())
+
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if not request.user.is_authenticated:
+            return self.handle_no_permission()
+        if not self.has_access(request.user):
+            self.deny()
+        self.load()
+        return super().dispatch(request, *args, **kwargs)
+
+
+class CatalogueManagerRequiredMixin(RoleRequiredMixin):
+    """Pages only the programme manager may use."""
+
+    def has_access(self, user: Any) -> bool:
+        return access.can_manage_catalogue(user)
+
+
+class NavSectionMixin:
+    """Tells the navigation which section a page belongs to."""
+
+    nav_section = ""
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)  # type: ignore[misc]
+        context["nav_section"] = self.nav_section
+        return context
+
+
+# --- building blocks ---------------------------------------------------------------------
+
+
+class FilteredListView(NavSectionMixin, ListView):
+    """A list with a search box (`?q=`), simple filters and pagination."""
+
+    paginate_by = PAGE_SIZE
+    filter_form_class: type[SearchForm] = SearchForm
+    search_fields: tuple[str, ...] = ()
+
+    def get_filter_form(self) -> SearchForm:
+        if not hasattr(self, "_filter_form"):
+            form = self.filter_form_class(self.request.GET or None)
+            form.is_valid()
+            self._filter_form = form
+        return self._filter_form
+
+    def base_queryset(self) -> QuerySet[Any]:
+        raise NotImplementedError
+
+    def apply_filters(self, queryset: QuerySet[Any], data: dict[str, Any]) -> QuerySet[Any]:
+        return queryset
+
+    def get_queryset(self) -> QuerySet[Any]:
+        queryset = self.base_queryset()
+        form = self.get_filter_form()
+        data = form.cleaned_data if form.is_bound and form.is_valid() else {}
+        query = (data.get("q") or "").strip()
+        if query:
+            condition = Q()
+            for field in self.search_fields:
+                condition |= Q(**{f"{field}__icontains": query})
+            queryset = queryset.filter(condition)
+        return self.apply_filters(queryset, data)
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        form = self.get_filter_form()
+        context["filter_form"] = form
+        context["is_filtered"] = form.is_bound and any(
+            value for value in form.cleaned_data.values()
+        )
+        page = context.get("page_obj")
+        if page is not None:
+            context["page_range"] = page.paginator.get_elided_page_range(
+                page.number, on_each_side=2, on_ends=1
+            )
+        return context
+
+
+class ServiceFormView(NavSectionMixin, FormView):
+    """A form whose valid data goes to a service; the service's refusal shows on the form."""
+
+    template_name = "programmes/form.html"
+    title = ""
+    submit_label = gettext_lazy("Opslaan")
+
+    def perform(self, data: dict[str, Any]) -> Model:
+        raise NotImplementedError
+
+    def success_message(self, obj: Model) -> str:
+        return _("De gegevens zijn opgeslagen.")
+
+    def success_url_for(self, obj: Model) -> str:
+        return obj.get_absolute_url() if hasattr(obj, "get_absolute_url") else reverse("home")
+
+    def cancel_url(self) -> str:
+        return reverse("manage-home")
+
+    def form_valid(self, form: forms.Form) -> HttpResponse:
+        try:
+            obj = self.perform(dict(form.cleaned_data))
+        except ValidationError as error:
+            add_service_error(form, error)
+            return self.form_invalid(form)
+        messages.success(self.request, self.success_message(obj))
+        return HttpResponseRedirect(self.success_url_for(obj))
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        context["title"] = self.title
+        context["submit_label"] = self.submit_label
+        context["cancel_url"] = self.cancel_url()
+        return context
+
+
+class ConfirmDeleteView(NavSectionMixin, TemplateView):
+    """Asks before a deletion (GET) and deletes on POST through a service."""
+
+    template_name = "programmes/confirm_delete.html"
+
+    def get_object(self) -> Model:
+        raise NotImplementedError
+
+    def perform_delete(self, obj: Model) -> None:
+        raise NotImplementedError
+
+    def description(self, obj: Model) -> str:
+        return str(obj)
+
+    def success_url_for(self, obj: Model) -> str:
+        raise NotImplementedError
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        obj = self.get_object()
+        context["object"] = obj
+        context["description"] = self.description(obj)
+        context["cancel_url"] = self.success_url_for(obj)
+        return context
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        obj = self.get_object()
+        description = self.description(obj)
+        url = self.success_url_for(obj)
+        self.perform_delete(obj)
+        messages.success(request, _("Verwijderd: %(object)s.") % {"object": description})
+        return HttpResponseRedirect(url)
+
+
+# --- public pages ------------------------------------------------------------------------
+
+
+def _public_programmes(user: Any) -> QuerySet[Programme]:
+    # The manager also sees inactive programmes through access; the public pages never do.
+    return access.programmes_visible_to(user).filter(active=True)
+
+
+class ProgrammeOverviewView(NavSectionMixin, ListView):
+    template_name = "programmes/overview.html"
+    context_object_name = "programmes"
+    nav_section = "home"
+
+    def get_queryset(self) -> QuerySet[Programme]:
+        return _public_programmes(self.request.user)
+
+
+class ProgrammePublicDetailView(NavSectionMixin, DetailView):
+    template_name = "programmes/programme_public_detail.html"
+    context_object_name = "programme"
+    slug_field = "code"
+    slug_url_kwarg = "code"
+    nav_section = "home"
+
+    def get_queryset(self) -> QuerySet[Programme]:
+        return _public_programmes(self.request.user)
+
+
+class LoginView(auth_views.LoginView):
+    template_name = "registration/login.html"
+    authentication_form = LoginForm
+    redirect_authenticated_user = True
+
+
+class LogoutView(auth_views.LogoutView):
+    """Log-out by POST only (Django 5), with a message on the page it lands on."""
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        response = super().post(request, *args, **kwargs)
+        messages.info(request, _("U bent uitgelogd."))
+        return response
+
+
+# --- management: start page ------------------------------------------------------------
+
+
+class ManageHomeView(RoleRequiredMixin, NavSectionMixin, TemplateView):
+    template_name = "programmes/manage/home.html"
+    nav_section = "manage"
+
+
+# --- programmes --------------------------------------------------------------------------
+
+
+class ProgrammeListView(CatalogueManagerRequiredMixin, FilteredListView):
+    template_name = "programmes/manage/programme_list.html"
+    context_object_name = "programmes"
+    filter_form_class = ProgrammeFilterForm
+    search_fields = ("code", "name_nl", "name_en")
+    nav_section = "programmes"
+
+    def base_queryset(self) -> QuerySet[Programme]:
+        return access.programmes_visible_to(self.request.user).order_by("name_nl")
+
+    def apply_filters(self, queryset: QuerySet[Any], data: dict[str, Any]) -> QuerySet[Any]:
+        if data.get("audience"):
+            queryset = queryset.filter(audience=data["audience"])
+        if data.get("enrolment_mode"):
+            queryset = queryset.filter(enrolment_mode=data["enrolment_mode"])
+        return queryset
+
+
+class ProgrammeDetailView(CatalogueManagerRequiredMixin, NavSectionMixin, DetailView):
+    template_name = "programmes/manage/programme_detail.html"
+    context_object_name = "programme"
+    nav_section = "programmes"
+
+    def get_queryset(self) -> QuerySet[Programme]:
+        trainers = Trainer.objects.select_related("user")
+        return access.programmes_visible_to(self.request.user).prefetch_related(
+            Prefetch("qualified_trainers", queryset=trainers)
+        )
+
+
+def _programme_url(programme: Model) -> str:
+    return reverse("manage-programme-detail", args=[programme.pk])
+
+
+class ProgrammeCreateView(CatalogueManagerRequiredMixin, ServiceFormView):
+    form_class = ProgrammeForm
+    title = gettext_lazy("Nieuw programma")
+    nav_section = "programmes"
+
+    def perform(self, data: dict[str, Any]) -> Model:
+        return services.programme_create(**data)
+
+    def success_message(self, obj: Model) -> str:
+        return _("Programma %(name)s is toegevoegd.") % {"name": obj}
+
+    def success_url_for(self, obj: Model) -> str:
+        return _programme_url(obj)
+
+    def cancel_url(self) -> str:
+        return reverse("manage-programme-list")
+
+
+class ProgrammeUpdateView(CatalogueManagerRequiredMixin, ServiceFormView):
+    form_class = ProgrammeForm
+    nav_section = "programmes"
+
+    def load(self) -> None:
+        self.object = get_object_or_404(
+            access.programmes_visible_to(self.request.user), pk=self.kwargs["pk"]
+        )
+        self.title = _("%(name)s bewerken") % {"name": self.object}
+
+    def get_form_kwargs(self) -> dict[str, Any]:
+        return {**super().get_form_kwargs(), "instance": self.object}
+
+    def perform(self, data: dict[str, Any]) -> Model:
+        return services.programme_update(programme=self.object, **data)
+
+    def success_message(self, obj: Model) -> str:
+        return _("Programma %(name)s is bijgewerkt.") % {"name": obj}
+
+    def success_url_for(self, obj: Model) -> str:
+        return _programme_url(obj)
+
+    def cancel_url(self) -> str:
+        return _programme_url(self.object)
+
+
+# --- schools -----------------------------------------------------------------------------
+
+
+class SchoolListView(RoleRequiredMixin, FilteredListView):
+    template_name = "programmes/manage/school_list.html"
+    context_object_name = "schools"
+    filter_form_class = SchoolFilterForm
+    search_fields = ("name", "brin", "city", "postcode")
+    nav_section = "schools"
+
+    def has_access(self, user: Any) -> bool:
+        # A trainer-only user has no schools; the list is for managers and coordinators.
+        return access.is_manager(user) or access.is_coordinator(user)
+
+    def base_queryset(self) -> QuerySet[School]:
+        return access.schools_visible_to(self.request.user).order_by("name", "pk")
+
+    def apply_filters(self, queryset: QuerySet[Any], data: dict[str, Any]) -> QuerySet[Any]:
+        if data.get("school_type"):
+            queryset = queryset.filter(school_type=data["school_type"])
+        if data.get("region"):
+            queryset = queryset.filter(holiday_region=data["region"])
+        return queryset
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        context["can_manage_catalogue"] = access.can_manage_catalogue(self.request.user)
+        return context
+
+
+def _school_url(school: Model) -> str:
+    return reverse("manage-school-detail", args=[school.pk])
+
+
+class SchoolDetailView(RoleRequiredMixin, NavSectionMixin, DetailView):
+    """A school, its closed days, and "is the school open on this date?"."""
+
+    template_name = "programmes/manage/school_detail.html"
+    context_object_name = "school"
+    nav_section = "schools"
+
+    def get_queryset(self) -> QuerySet[School]:
+        return access.schools_visible_to(self.request.user).prefetch_related("coordinators")
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        school: School = self.object
+        user = self.request.user
+        context["closures"] = access.closures_visible_to(user).filter(school=school)
+        context["can_change_closures"] = access.can_change_closures_of(user, school)
+        context["can_manage_catalogue"] = access.can_manage_catalogue(user)
+        context["closure_form"] = SchoolClosureForm()
+        lookup = SchoolDayLookupForm(self.request.GET or None)
+        context["lookup_form"] = lookup
+        # A DayStatus is falsy when the school is closed, so the template tests for None.
+        context["day_status"] = None
+        if lookup.is_bound and lookup.is_valid():
+            context["day_status"] = school_day_status(school, lookup.cleaned_data["datum"])
+        return context
+
+
+class SchoolCreateView(CatalogueManagerRequiredMixin, ServiceFormView):
+    form_class = SchoolForm
+    title = gettext_lazy("Nieuwe school")
+    nav_section = "schools"
+
+    def perform(self, data: dict[str, Any]) -> Model:
+        coordinators = data.pop("coordinators", [])
+        return services.school_create(coordinators=coordinators, **data)
+
+    def success_message(self, obj: Model) -> str:
+        return _("School %(name)s is toegevoegd.") % {"name": obj.name}
+
+    def success_url_for(self, obj: Model) -> str:
+        return _school_url(obj)
+
+    def cancel_url(self) -> str:
+        return reverse("manage-school-list")
+
+
+class SchoolUpdateView(CatalogueManagerRequiredMixin, ServiceFormView):
+    form_class = SchoolForm
+    nav_section = "schools"
+
+    def load(self) -> None:
+        self.object = get_object_or_404(
+            access.schools_visible_to(self.request.user), pk=self.kwargs["pk"]
+        )
+        self.title = _("%(name)s bewerken") % {"name": self.object.name}
+
+    def get_form_kwargs(self) -> dict[str, Any]:
+        return {**super().get_form_kwargs(), "instance": self.object}
+
+    def perform(self, data: dict[str, Any]) -> Model:
+        coordinators = data.pop("coordinators", None)
+        return services.school_update(school=self.object, coordinators=coordinators, **data)
+
+    def success_message(self, obj: Model) -> str:
+        return _("School %(name)s is bijgewerkt.") % {"name": obj.name}
+
+    def success_url_for(self, obj: Model) -> str:
+        return _school_url(obj)
+
+    def cancel_url(self) -> str:
+        return _school_url(self.object)
+
+
+# --- school closures (coordinators of the school, and the manager) ---------------------
+
+
+class SchoolClosureScopeMixin(RoleRequiredMixin):
+    """Finds the school (or closure) within the user's scope, then: may the user change it?"""
+
+    school: School
+
+    def load_school(self) -> None:
+        raise NotImplementedError
+
+    def load(self) -> None:
+        self.load_school()
+        if not access.can_change_closures_of(self.request.user, self.school):
+            self.deny()
+
+
+class SchoolClosureCreateView(SchoolClosureScopeMixin, ServiceFormView):
+    form_class = SchoolClosureForm
+    nav_section = "schools"
+    submit_label = gettext_lazy("Sluitingsdag toevoegen")
+
+    def load_school(self) -> None:
+        self.school = get_object_or_404(
+            access.schools_visible_to(self.request.user), pk=self.kwargs["pk"]
+        )
+        self.title = _("Sluitingsdag toevoegen voor %(school)s") % {"school": self.school.name}
+
+    def perform(self, data: dict[str, Any]) -> Model:
+        return services.school_closure_create(school=self.school, **data)
+
+    def success_message(self, obj: Model) -> str:
+        return _("Sluitingsdag toegevoegd: %(reason)s.") % {"reason": obj.reason}
+
+    def success_url_for(self, obj: Model) -> str:
+        return _school_url(self.school)
+
+    def cancel_url(self) -> str:
+        return _school_url(self.school)
+
+
+class SchoolClosureUpdateView(SchoolClosureScopeMixin, ServiceFormView):
+    form_class = SchoolClosureForm
+    nav_section = "schools"
+
+    def load_school(self) -> None:
+        self.closure = get_object_or_404(
+            access.closures_visible_to(self.request.user).select_related("school"),
+            pk=self.kwargs["pk"],
+        )
+        self.school = self.closure.school
+        self.title = _("Sluitingsdag van %(school)s bewerken") % {"school": self.school.name}
+
+    def get_initial(self) -> dict[str, Any]:
+        return {
+            "start_date": self.closure.start_date,
+            "end_date": self.closure.end_date,
+            "reason": self.closure.reason,
+        }
+
+    def perform(self, data: dict[str, Any]) -> Model:
+        return services.school_closure_update(closure=self.closure, **data)
+
+    def success_message(self, obj: Model) -> str:
+        return _("Sluitingsdag bijgewerkt: %(reason)s.") % {"reason": obj.reason}
+
+    def success_url_for(self, obj: Model) -> str:
+        return _school_url(self.school)
+
+    def cancel_url(self) -> str:
+        return _school_url(self.school)
+
+
+class SchoolClosureDeleteView(SchoolClosureScopeMixin, ConfirmDeleteView):
+    nav_section = "schools"
+
+    def load_school(self) -> None:
+        self.closure = get_object_or_404(
+            access.closures_visible_to(self.request.user).select_related("school"),
+            pk=self.kwargs["pk"],
+        )
+        self.school = self.closure.school
+
+    def get_object(self) -> Model:
+        return self.closure
+
+    def description(self, obj: Any) -> str:
+        if obj.start_date == obj.end_date:
+            period = f"{obj.start_date:%d-%m-%Y}"
+        else:
+            period = f"{obj.start_date:%d-%m-%Y} – {obj.end_date:%d-%m-%Y}"
+        return f"{obj.reason} ({period})"
+
+    def perform_delete(self, obj: Any) -> None:
+        services.school_closure_delete(closure=obj)
+
+    def success_url_for(self, obj: Model) -> str:
+        return _school_url(self.school)
+
+
+# --- trainers ----------------------------------------------------------------------------
+
+
+class TrainerListView(CatalogueManagerRequiredMixin, FilteredListView):
+    template_name = "programmes/manage/trainer_list.html"
+    context_object_name = "trainers"
+    filter_form_class = TrainerFilterForm
+    search_fields = ("user__first_name", "user__last_name", "user__username", "user__email")
+    nav_section = "trainers"
+
+    def base_queryset(self) -> QuerySet[Trainer]:
+        return (
+            access.trainers_visible_to(self.request.user)
+            .select_related("user")
+            .prefetch_related("qualifications")
+            .order_by("user__last_name", "user__first_name", "pk")
+        )
+
+    def apply_filters(self, queryset: QuerySet[Any], data: dict[str, Any]) -> QuerySet[Any]:
+        if data.get("programme"):
+            queryset = queryset.filter(qualifications=data["programme"])
+        return queryset
+
+
+def _trainer_url(trainer: Model) -> str:
+    return reverse("manage-trainer-detail", args=[trainer.pk])
+
+
+class OwnTrainerPageView(RoleRequiredMixin, TemplateView):
+    """`/beheer/trainers/mij/`: a trainer's shortcut to their own page."""
+
+    def has_access(self, user: Any) -> bool:
+        return access.is_trainer(user)
+
+    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        trainer = get_object_or_404(access.trainers_visible_to(request.user), user=request.user)
+        return redirect(_trainer_url(trainer))
+
+
+class TrainerDetailView(RoleRequiredMixin, NavSectionMixin, DetailView):
+    template_name = "programmes/manage/trainer_detail.html"
+    context_object_name = "trainer"
+    nav_section = "trainers"
+
+    def get_queryset(self) -> QuerySet[Trainer]:
+        return (
+            access.trainers_visible_to(self.request.user)
+            .select_related("user")
+            .prefetch_related("qualifications")
+        )
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        user = self.request.user
+        context["unavailabilities"] = access.unavailabilities_visible_to(user).filter(
+            trainer=self.object
+        )
+        context["can_change_unavailability"] = access.can_change_unavailability_of(
+            user, self.object
+        )
+        context["unavailability_form"] = TrainerUnavailabilityForm()
+        if self.object.user_id == user.pk:
+            context["nav_section"] = "own-trainer"
+        return context
+
+
+class TrainerUnavailabilityScopeMixin(RoleRequiredMixin):
+    """Finds the trainer (or period) within the user's scope, then: may the user change it?"""
+
+    trainer: Trainer
+
+    def load_trainer(self) -> None:
+        raise NotImplementedError
+
+    def load(self) -> None:
+        self.load_trainer()
+        if not access.can_change_unavailability_of(self.request.user, self.trainer):
+            self.deny()
+
+
+class TrainerUnavailabilityCreateView(TrainerUnavailabilityScopeMixin, ServiceFormView):
+    form_class = TrainerUnavailabilityForm
+    nav_section = "trainers"
+    submit_label = gettext_lazy("Afwezigheid toevoegen")
+
+    def load_trainer(self) -> None:
+        self.trainer = get_object_or_404(
+            access.trainers_visible_to(self.request.user).select_related("user"),
+            pk=self.kwargs["pk"],
+        )
+        self.title = _("Afwezigheid toevoegen voor %(trainer)s") % {"trainer": self.trainer}
+
+    def perform(self, data: dict[str, Any]) -> Model:
+        return services.trainer_unavailability_create(trainer=self.trainer, **data)
+
+    def success_message(self, obj: Model) -> str:
+        return _("De afwezigheid is toegevoegd.")
+
+    def success_url_for(self, obj: Model) -> str:
+        return _trainer_url(self.trainer)
+
+    def cancel_url(self) -> str:
+        return _trainer_url(self.trainer)
+
+
+class TrainerUnavailabilityDeleteView(TrainerUnavailabilityScopeMixin, ConfirmDeleteView):
+    nav_section = "trainers"
+
+    def load_trainer(self) -> None:
+        self.unavailability = get_object_or_404(
+            access.unavailabilities_visible_to(self.request.user).select_related("trainer__user"),
+            pk=self.kwargs["pk"],
+        )
+        self.trainer = self.unavailability.trainer
+
+    def get_object(self) -> Model:
+        return self.unavailability
+
+    def description(self, obj: Any) -> str:
+        return _("afwezigheid %(period)s") % {"period": _period(obj.starts_at, obj.ends_at)}
+
+    def perform_delete(self, obj: Any) -> None:
+        services.trainer_unavailability_delete(unavailability=obj)
+
+    def success_url_for(self, obj: Model) -> str:
+        return _trainer_url(self.trainer)
+
+
+def _period(start: dt.datetime, end: dt.datetime) -> str:
+    start, end = timezone.localtime(start), timezone.localtime(end)
+    return f"{start:%d-%m-%Y %H:%M} – {end:%d-%m-%Y %H:%M}"
+
+
+# --- school years and holidays ---------------------------------------------------------
+
+
+class SchoolYearListView(RoleRequiredMixin, FilteredListView):
+    template_name = "programmes/manage/school_year_list.html"
+    context_object_name = "school_years"
+    search_fields = ("label",)
+    nav_section = "school-years"
+
+    def base_queryset(self) -> QuerySet[SchoolYear]:
+        return (
+            access.school_years_visible_to(self.request.user)
+            .annotate(
+                holiday_count=Count("holidays"),
+                advisory_count=Count("holidays", filter=Q(holidays__advisory=True)),
+            )
+            .order_by("-start_date")
+        )
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        context["can_manage_catalogue"] = access.can_manage_catalogue(self.request.user)
+        return context
+
+
+def _school_year_url(year: Model) -> str:
+    return reverse("manage-school-year-detail", args=[year.pk])
+
+
+class SchoolYearDetailView(RoleRequiredMixin, NavSectionMixin, DetailView):
+    """A school year with its holidays, one table per region."""
+
+    template_name = "programmes/manage/school_year_detail.html"
+    context_object_name = "school_year"
+    nav_section = "school-years"
+
+    def get_queryset(self) -> QuerySet[SchoolYear]:
+        return access.school_years_visible_to(self.request.user)
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        holidays = access.holidays_visible_to(self.request.user).filter(school_year=self.object)
+        by_region: dict[str, list[SchoolHoliday]] = {value: [] for value in HolidayRegion.values}
+        for holiday in holidays.order_by("start_date", "pk"):
+            by_region.setdefault(holiday.region, []).append(holiday)
+        context["regions"] = [
+            {"value": value, "label": label, "holidays": by_region[value]}
+            for value, label in HolidayRegion.choices
+        ]
+        context["has_advisory"] = any(h.advisory for hs in by_region.values() for h in hs)
+        context["can_manage_catalogue"] = access.can_manage_catalogue(self.request.user)
+        return context
+
+
+class SchoolYearCreateView(CatalogueManagerRequiredMixin, ServiceFormView):
+    form_class = SchoolYearForm
+    title = gettext_lazy("Nieuw schooljaar")
+    nav_section = "school-years"
+
+    def perform(self, data: dict[str, Any]) -> Model:
+        return services.school_year_create(label=data["label"])
+
+    def success_message(self, obj: Model) -> str:
+        return _("Schooljaar %(label)s is toegevoegd.") % {"label": obj}
+
+    def success_url_for(self, obj: Model) -> str:
+        return _school_year_url(obj)
+
+    def cancel_url(self) -> str:
+        return reverse("manage-school-year-list")
+
+
+class SchoolHolidayCreateView(CatalogueManagerRequiredMixin, ServiceFormView):
+    form_class = SchoolHolidayForm
+    nav_section = "school-years"
+
+    def load(self) -> None:
+        self.school_year = get_object_or_404(
+            access.school_years_visible_to(self.request.user), pk=self.kwargs["pk"]
+        )
+        self.title = _("Vakantie toevoegen aan %(label)s") % {"label": self.school_year}
+
+    def get_form_kwargs(self) -> dict[str, Any]:
+        # The instance carries the school year, so the form checks the dates against it.
+        holiday = SchoolHoliday(school_year=self.school_year)
+        return {**super().get_form_kwargs(), "instance": holiday}
+
+    def perform(self, data: dict[str, Any]) -> Model:
+        return services.school_holiday_create(school_year=self.school_year, **data)
+
+    def success_message(self, obj: Model) -> str:
+        return _("Vakantie toegevoegd: %(holiday)s.") % {"holiday": obj}
+
+    def success_url_for(self, obj: Model) -> str:
+        return _school_year_url(self.school_year)
+
+    def cancel_url(self) -> str:
+        return _school_year_url(self.school_year)
+
+
+class SchoolHolidayUpdateView(CatalogueManagerRequiredMixin, ServiceFormView):
+    form_class = SchoolHolidayForm
+    nav_section = "school-years"
+
+    def load(self) -> None:
+        self.holiday = get_object_or_404(
+            access.holidays_visible_to(self.request.user).select_related("school_year"),
+            pk=self.kwargs["pk"],
+        )
+        self.title = _("%(holiday)s bewerken") % {"holiday": self.holiday}
+
+    def get_form_kwargs(self) -> dict[str, Any]:
+        return {**super().get_form_kwargs(), "instance": self.holiday}
+
+    def perform(self, data: dict[str, Any]) -> Model:
+        return services.school_holiday_update(holiday=self.holiday, **data)
+
+    def success_message(self, obj: Model) -> str:
+        return _("Vakantie bijgewerkt: %(holiday)s.") % {"holiday": obj}
+
+    def success_url_for(self, obj: Model) -> str:
+        return _school_year_url(self.holiday.school_year)
+
+    def cancel_url(self) -> str:
+        return _school_year_url(self.holiday.school_year)
+
+
+class SchoolHolidayDeleteView(CatalogueManagerRequiredMixin, ConfirmDeleteView):
+    nav_section = "school-years"
+
+    def load(self) -> None:
+        self.holiday = get_object_or_404(
+            access.holidays_visible_to(self.request.user).select_related("school_year"),
+            pk=self.kwargs["pk"],
+        )
+
+    def get_object(self) -> Model:
+        return self.holiday
+
+    def perform_delete(self, obj: Any) -> None:
+        services.school_holiday_delete(holiday=obj)
+
+    def success_url_for(self, obj: Any) -> str:
+        return _school_year_url(obj.school_year)
