@@ -1,0 +1,299 @@
+"""Conflict checks for sessions, used by every path that creates or moves one.
+
+Hard conflicts are refused: a trainer in two overlapping sessions, a trainer's
+unavailable period, a closed school day, two groups in one room. Soft ones are
+warnings the programme manager may override: a travel buffer shorter than the
+setting between sessions at different schools, and a trainer's weekly maximum.
+
+`ConflictChecker` loads everything it needs for a date range up front (a fixed
+number of queries), then checks any number of candidate slots in memory, and
+remembers the slots it accepted so a new series is checked against itself too.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from enum import StrEnum
+
+from django.conf import settings
+from django.db.models import Q
+from django.utils import dateformat
+from django.utils.timezone import localtime
+from django.utils.translation import gettext as _
+
+from programmes.calendar import SchoolCalendar
+from programmes.models import School, Trainer, TrainerUnavailability
+from scheduler.models import GroupStatus, Session, SessionStatus
+from scheduler.series import AMSTERDAM
+
+
+class Severity(StrEnum):
+    HARD = "hard"
+    SOFT = "soft"
+
+
+class ConflictKind(StrEnum):
+    TRAINER_OVERLAP = "trainer_overlap"
+    TRAVEL_BUFFER = "travel_buffer"
+    UNAVAILABLE = "unavailable"
+    WEEKLY_MAXIMUM = "weekly_maximum"
+    SCHOOL_CLOSED = "school_closed"
+    ROOM_TAKEN = "room_taken"
+
+
+SOFT_KINDS = frozenset({ConflictKind.TRAVEL_BUFFER, ConflictKind.WEEKLY_MAXIMUM})
+
+
+@dataclass(frozen=True)
+class Conflict:
+    kind: ConflictKind
+    message: str
+    starts_at: dt.datetime
+    trainer_id: int | None = None
+    other_session_id: int | None = None
+
+    @property
+    def severity(self) -> Severity:
+        return Severity.SOFT if self.kind in SOFT_KINDS else Severity.HARD
+
+    @property
+    def is_hard(self) -> bool:
+        return self.severity == Severity.HARD
+
+    def __str__(self) -> str:
+        return self.message
+
+
+@dataclass(frozen=True)
+class Slot:
+    """A candidate meeting: when, where, and with whom."""
+
+    starts_at: dt.datetime
+    ends_at: dt.datetime
+    school_id: int
+    room: str
+    trainer_ids: tuple[int, ...]
+    label: str
+
+
+@dataclass(frozen=True)
+class _Busy:
+    starts_at: dt.datetime
+    ends_at: dt.datetime
+    school_id: int
+    room: str
+    label: str
+    session_id: int | None
+
+
+def when(moment: dt.datetime) -> str:
+    return dateformat.format(localtime(moment), "l j F Y H:i")
+
+
+def _overlaps(
+    a_start: dt.datetime, a_end: dt.datetime, b_start: dt.datetime, b_end: dt.datetime
+) -> bool:
+    return a_start < b_end and b_start < a_end
+
+
+def session_label(session: Session) -> str:
+    group = session.group
+    what = f"{session.get_kind_display()} {session.sequence}"
+    return f"{group.programme.name} – {group.host_school.name} ({what})"
+
+
+class ConflictChecker:
+    def __init__(
+        self,
+        *,
+        school: School,
+        trainers: Sequence[Trainer],
+        start: dt.date,
+        end: dt.date,
+        exclude_session_ids: Iterable[int] = (),
+        buffer_minutes: int | None = None,
+    ) -> None:
+        self.school = school
+        self.trainers = {trainer.pk: trainer for trainer in trainers}
+        self.buffer = dt.timedelta(
+            minutes=settings.SCHEDULER_TRAVEL_BUFFER_MINUTES
+            if buffer_minutes is None
+            else buffer_minutes
+        )
+        # Weeks are counted whole, so load from the Monday before to the Sunday after.
+        week_start = start - dt.timedelta(days=start.weekday())
+        week_end = end + dt.timedelta(days=6 - end.weekday())
+        self.calendar = SchoolCalendar(school, start, end)
+        self._busy: dict[int, list[_Busy]] = defaultdict(list)
+        self._rooms: list[_Busy] = []
+        self._weekly: dict[tuple[int, tuple[int, int]], int] = defaultdict(int)
+        excluded = set(exclude_session_ids)
+        range_start = dt.datetime.combine(week_start, dt.time(0), tzinfo=AMSTERDAM)
+        range_end = range_start + dt.timedelta(days=(week_end - week_start).days + 1)
+        sessions = (
+            Session.objects.filter(starts_at__lt=range_end, ends_at__gt=range_start)
+            .filter(status=SessionStatus.SCHEDULED)
+            .exclude(group__status=GroupStatus.CANCELLED)
+            .exclude(pk__in=excluded)
+            .filter(Q(group__trainers__in=self.trainers) | Q(group__host_school=school))
+            .select_related("group__programme", "group__host_school")
+            .prefetch_related("group__trainers")
+            .distinct()
+        )
+        for session in sessions:
+            busy = _Busy(
+                starts_at=session.starts_at,
+                ends_at=session.ends_at,
+                school_id=session.group.host_school_id,
+                room=session.group.room.strip().lower(),
+                label=session_label(session),
+                session_id=session.pk,
+            )
+            if busy.school_id == school.pk and busy.room:
+                self._rooms.append(busy)
+            for trainer in session.group.trainers.all():
+                if trainer.pk in self.trainers:
+                    self._busy[trainer.pk].append(busy)
+                    self._weekly[(trainer.pk, self._week(session.starts_at))] += 1
+        self._unavailable = list(
+            TrainerUnavailability.objects.filter(
+                trainer__in=self.trainers, starts_at__lt=range_end, ends_at__gt=range_start
+            )
+        )
+
+    @staticmethod
+    def _week(moment: dt.datetime) -> tuple[int, int]:
+        iso = localtime(moment).isocalendar()
+        return (iso.year, iso.week)
+
+    def check(self, slot: Slot) -> list[Conflict]:
+        conflicts: list[Conflict] = []
+        day = localtime(slot.starts_at).date()
+        if self.calendar.start <= day <= self.calendar.end:
+            status = self.calendar.status(day)
+            if not status.is_open:
+                conflicts.append(
+                    Conflict(
+                        ConflictKind.SCHOOL_CLOSED,
+                        _("%(school)s is dicht op %(when)s: %(why)s.")
+                        % {
+                            "school": self.school.name,
+                            "when": when(slot.starts_at),
+                            "why": status.explanation,
+                        },
+                        slot.starts_at,
+                    )
+                )
+        room = slot.room.strip().lower()
+        if room:
+            for busy in self._rooms:
+                if busy.room == room and _overlaps(
+                    slot.starts_at, slot.ends_at, busy.starts_at, busy.ends_at
+                ):
+                    conflicts.append(
+                        Conflict(
+                            ConflictKind.ROOM_TAKEN,
+                            _("Lokaal %(room)s is op %(when)s al bezet door %(other)s.")
+                            % {
+                                "room": slot.room,
+                                "when": when(busy.starts_at),
+                                "other": busy.label,
+                            },
+                            slot.starts_at,
+                            other_session_id=busy.session_id,
+                        )
+                    )
+        for trainer_id in slot.trainer_ids:
+            trainer = self.trainers[trainer_id]
+            name = trainer.display_name
+            for busy in self._busy[trainer_id]:
+                if _overlaps(slot.starts_at, slot.ends_at, busy.starts_at, busy.ends_at):
+                    conflicts.append(
+                        Conflict(
+                            ConflictKind.TRAINER_OVERLAP,
+                            _("%(trainer)s geeft op %(when)s al %(other)s.")
+                            % {"trainer": name, "when": when(busy.starts_at), "other": busy.label},
+                            slot.starts_at,
+                            trainer_id,
+                            busy.session_id,
+                        )
+                    )
+                elif busy.school_id != slot.school_id and _overlaps(
+                    slot.starts_at - self.buffer,
+                    slot.ends_at + self.buffer,
+                    busy.starts_at,
+                    busy.ends_at,
+                ):
+                    conflicts.append(
+                        Conflict(
+                            ConflictKind.TRAVEL_BUFFER,
+                            _(
+                                "%(trainer)s heeft minder dan %(minutes)s minuten reistijd tussen "
+                                "deze bijeenkomst en %(other)s op %(when)s."
+                            )
+                            % {
+                                "trainer": name,
+                                "minutes": int(self.buffer.total_seconds() // 60),
+                                "other": busy.label,
+                                "when": when(busy.starts_at),
+                            },
+                            slot.starts_at,
+                            trainer_id,
+                            busy.session_id,
+                        )
+                    )
+            for period in self._unavailable:
+                if period.trainer_id == trainer_id and _overlaps(
+                    slot.starts_at, slot.ends_at, period.starts_at, period.ends_at
+                ):
+                    conflicts.append(
+                        Conflict(
+                            ConflictKind.UNAVAILABLE,
+                            _(
+                                "%(trainer)s is niet beschikbaar van %(start)s "
+                                "tot %(end)s%(reason)s."
+                            )
+                            % {
+                                "trainer": name,
+                                "start": when(period.starts_at),
+                                "end": when(period.ends_at),
+                                "reason": f" ({period.reason})" if period.reason else "",
+                            },
+                            slot.starts_at,
+                            trainer_id,
+                        )
+                    )
+            week = self._week(slot.starts_at)
+            if self._weekly[(trainer_id, week)] + 1 > trainer.max_sessions_per_week:
+                conflicts.append(
+                    Conflict(
+                        ConflictKind.WEEKLY_MAXIMUM,
+                        _(
+                            "%(trainer)s komt in week %(week)s boven het maximum van %(max)s "
+                            "bijeenkomsten per week."
+                        )
+                        % {"trainer": name, "week": week[1], "max": trainer.max_sessions_per_week},
+                        slot.starts_at,
+                        trainer_id,
+                    )
+                )
+        return conflicts
+
+    def accept(self, slot: Slot) -> None:
+        """Count `slot` as taken, so later slots of the same series are checked against it."""
+        busy = _Busy(
+            slot.starts_at,
+            slot.ends_at,
+            slot.school_id,
+            slot.room.strip().lower(),
+            slot.label,
+            None,
+        )
+        if busy.room and slot.school_id == self.school.pk:
+            self._rooms.append(busy)
+        for trainer_id in slot.trainer_ids:
+            self._busy[trainer_id].append(busy)
+            self._weekly[(trainer_id, self._week(slot.starts_at))] += 1

@@ -1,0 +1,54 @@
+"""Domain events the scheduler announces; the notifications app listens.
+
+Events carry primary keys and revisions, never model instances, so a listener
+can store them and a replay is recognisable by (event, object, revision).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class GroupPublished:
+    group_id: int
+
+
+@dataclass(frozen=True)
+class GroupCancelled:
+    group_id: int
+    reason: str
+
+
+@dataclass(frozen=True)
+class SessionMoved:
+    session_id: int
+    revision: int
+    old_starts_at: dt.datetime
+    new_starts_at: dt.datetime
+
+
+@dataclass(frozen=True)
+class SessionCancelled:
+    session_id: int
+    revision: int
+    replacement_id: int | None
+
+
+@dataclass(frozen=True)
+class SessionAdded:
+    session_id: int
+    revision: int
+
+
+@dataclass(frozen=True)
+class TrainerAssigned:
+    group_id: int
+    trainer_id: int
+
+
+@dataclass(frozen=True)
+class TrainerRemoved:
+    group_id: int
+    trainer_id: int

@@ -1,0 +1,204 @@
+"""Reads that need care: calendars, schedules and group lists with flat query counts."""
+
+from __future__ import annotations
+
+import calendar as pycalendar
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import Count, Prefetch, Q, QuerySet
+from django.utils import timezone
+from django.utils.timezone import localtime
+
+from programmes.calendar import SchoolCalendar, public_holidays
+from programmes.models import School, SchoolHoliday, Trainer
+from scheduler import access
+from scheduler.models import Group, Session, SessionStatus
+from scheduler.series import AMSTERDAM
+
+
+def group_list(user: Any, *, filters: dict[str, Any] | None = None) -> QuerySet[Group]:
+    """Groups in the user's scope, with what a list shows, in a fixed number of queries."""
+    filters = filters or {}
+    qs = access.groups_visible_to(user).select_related("programme", "host_school", "school_year")
+    if filters.get("school"):
+        qs = qs.filter(host_school_id=filters["school"])
+    if filters.get("programme"):
+        qs = qs.filter(programme_id=filters["programme"])
+    if filters.get("status"):
+        qs = qs.filter(status=filters["status"])
+    if filters.get("school_year"):
+        qs = qs.filter(school_year__label=filters["school_year"])
+    if filters.get("trainer"):
+        qs = qs.filter(trainers=filters["trainer"])
+    return qs.prefetch_related(
+        Prefetch("trainers", queryset=Trainer.objects.select_related("user"))
+    ).annotate(session_count=Count("sessions", filter=Q(sessions__status=SessionStatus.SCHEDULED)))
+
+
+def group_detail(user: Any, pk: int) -> Group:
+    """One group in scope with its sessions and trainers (404 outside scope via `.get`)."""
+    return (
+        access.groups_visible_to(user)
+        .select_related("programme", "host_school", "school_year")
+        .prefetch_related(
+            Prefetch("trainers", queryset=Trainer.objects.select_related("user")),
+            Prefetch("sessions", queryset=Session.objects.order_by("starts_at")),
+            "admitted_schools",
+        )
+        .get(pk=pk)
+    )
+
+
+def sessions_between(
+    user: Any,
+    start: dt.date,
+    end: dt.date,
+    *,
+    school: School | None = None,
+    trainer: Trainer | None = None,
+) -> list[Session]:
+    """Scheduled sessions in the user's scope from `start` to `end` (inclusive, Amsterdam days)."""
+    start_at = dt.datetime.combine(start, dt.time(0), tzinfo=AMSTERDAM)
+    end_at = dt.datetime.combine(end + dt.timedelta(days=1), dt.time(0), tzinfo=AMSTERDAM)
+    qs = access.sessions_visible_to(user).filter(
+        starts_at__gte=start_at, starts_at__lt=end_at, status=SessionStatus.SCHEDULED
+    )
+    if school is not None:
+        qs = qs.filter(group__host_school=school)
+    if trainer is not None:
+        qs = qs.filter(group__trainers=trainer)
+    return list(
+        qs.select_related("group__programme", "group__host_school")
+        .prefetch_related(
+            Prefetch("group__trainers", queryset=Trainer.objects.select_related("user"))
+        )
+        .order_by("starts_at")
+    )
+
+
+@dataclass
+class CalendarDay:
+    date: dt.date
+    in_month: bool
+    sessions: list[Session] = field(default_factory=list)
+    closed_reasons: list[str] = field(default_factory=list)
+
+    @property
+    def is_closed(self) -> bool:
+        return bool(self.closed_reasons)
+
+    @property
+    def is_weekend(self) -> bool:
+        return self.date.weekday() >= 5
+
+
+@dataclass
+class CalendarView:
+    start: dt.date
+    end: dt.date
+    weeks: list[list[CalendarDay]]
+
+
+def _grid(start: dt.date, end: dt.date, month: int | None) -> list[list[CalendarDay]]:
+    weeks: list[list[CalendarDay]] = []
+    day = start
+    while day <= end:
+        week = []
+        for _ in range(7):
+            week.append(CalendarDay(date=day, in_month=month is None or day.month == month))
+            day += dt.timedelta(days=1)
+        weeks.append(week)
+    return weeks
+
+
+def calendar_view(
+    user: Any,
+    *,
+    year: int,
+    month: int | None = None,
+    week_of: dt.date | None = None,
+    school: School | None = None,
+    trainer: Trainer | None = None,
+) -> CalendarView:
+    """A month (or one week) of sessions, with closed days shaded.
+
+    For a school the shading is that school's own calendar (region holidays, public
+    holidays, its closed days); otherwise public holidays and the school holidays of
+    every region that appear, marked with their region.
+    """
+    if week_of is not None:
+        start = week_of - dt.timedelta(days=week_of.weekday())
+        end = start + dt.timedelta(days=6)
+        weeks = _grid(start, end, None)
+    else:
+        assert month is not None
+        first = dt.date(year, month, 1)
+        last = dt.date(year, month, pycalendar.monthrange(year, month)[1])
+        start = first - dt.timedelta(days=first.weekday())
+        end = last + dt.timedelta(days=6 - last.weekday())
+        weeks = _grid(start, end, month)
+    by_day: dict[dt.date, list[Session]] = defaultdict(list)
+    for session in sessions_between(user, start, end, school=school, trainer=trainer):
+        by_day[localtime(session.starts_at).date()].append(session)
+    if school is not None:
+        school_calendar = SchoolCalendar(school, start, end)
+        closed = {
+            day.date: [
+                str(r) for r in school_calendar.status(day.date).reasons if r.because != "weekend"
+            ]
+            for week in weeks
+            for day in week
+        }
+    else:
+        closed = defaultdict(list)
+        for day, name in public_holidays(start, end).items():
+            closed[day].append(name)
+        for holiday in SchoolHoliday.objects.filter(start_date__lte=end, end_date__gte=start):
+            day = max(holiday.start_date, start)
+            while day <= min(holiday.end_date, end):
+                closed[day].append(f"{holiday.display_name} ({holiday.region})")
+                day += dt.timedelta(days=1)
+    for week in weeks:
+        for day in week:
+            day.sessions = by_day.get(day.date, [])
+            day.closed_reasons = closed.get(day.date, [])
+    return CalendarView(start=start, end=end, weeks=weeks)
+
+
+@dataclass
+class TrainerSchedule:
+    this_week: list[Session]
+    upcoming: list[Session]
+    past: list[Session]
+
+
+def trainer_schedule(
+    trainer: Trainer, *, past_days: int = 90, ahead_days: int = 180
+) -> TrainerSchedule:
+    """A trainer's own sessions: this week, coming, and recent past (newest first)."""
+    today = localtime(timezone.now()).date()
+    monday = today - dt.timedelta(days=today.weekday())
+    sunday = monday + dt.timedelta(days=6)
+    sessions = list(
+        Session.objects.filter(
+            group__trainers=trainer,
+            status=SessionStatus.SCHEDULED,
+            starts_at__gte=dt.datetime.combine(
+                today - dt.timedelta(days=past_days), dt.time(0), tzinfo=AMSTERDAM
+            ),
+            starts_at__lt=dt.datetime.combine(
+                today + dt.timedelta(days=ahead_days), dt.time(0), tzinfo=AMSTERDAM
+            ),
+        )
+        .exclude(group__status="cancelled")
+        .select_related("group__programme", "group__host_school")
+        .order_by("starts_at")
+    )
+    now = timezone.now()
+    this_week = [s for s in sessions if monday <= localtime(s.starts_at).date() <= sunday]
+    upcoming = [s for s in sessions if localtime(s.starts_at).date() > sunday]
+    past = [s for s in sessions if s.ends_at < now and s not in this_week][::-1]
+    return TrainerSchedule(this_week=this_week, upcoming=upcoming, past=past)
