@@ -10,6 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
 
 from config.env import env_bool, env_int, env_list, env_str
@@ -105,6 +106,23 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 6 * 3600}
+# Separate queues, so a long planner run never delays mail.
+CELERY_TASK_DEFAULT_QUEUE = "celery"
+CELERY_TASK_ROUTES = {
+    "scheduler.run_planner": {"queue": "planning"},
+    "notifications.tasks.send_*": {"queue": "mail"},
+}
+# Periodic tasks, declared in code (times in CELERY_TIMEZONE, Europe/Amsterdam).
+CELERY_BEAT_SCHEDULE = {
+    "enrolment-expire-holds-and-offers": {
+        "task": "enrolment.expire_holds_and_offers",
+        "schedule": crontab(minute="*/5"),
+    },
+    "enrolment-retention-daily": {
+        "task": "enrolment.retention_daily",
+        "schedule": crontab(hour=3, minute=30),
+    },
+}
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -189,6 +207,15 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "config.api.exception_handler",
+    # Public enrolment endpoints, per client (enrolment.api.PublicRateThrottle).
+    "DEFAULT_THROTTLE_RATES": {
+        "enrolment-public": "30/min",
+        "enrolment-submit": "10/min",
+        "enrolment-links": "20/min",
+    },
+    # Throttles count per REMOTE_ADDR, never per X-Forwarded-For, which any client can
+    # send to escape the limit (the proxy must pass the real address, see enrolment/throttle.py).
+    "NUM_PROXIES": 0,
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Groepsplanner API",
@@ -200,7 +227,19 @@ SPECTACULAR_SETTINGS = {
     # Tags and operation ids from the resource (`schools_list`), not from `/api/v1/`.
     "SCHEMA_PATH_PREFIX": r"/api/v[0-9]+",
     # One name per choice set that several fields share (schema warnings fail CI).
-    "ENUM_NAME_OVERRIDES": {"HolidayRegionEnum": "programmes.models.HolidayRegion"},
+    "ENUM_NAME_OVERRIDES": {
+        "HolidayRegionEnum": "programmes.models.HolidayRegion",
+        "GroupStatusEnum": "scheduler.models.GroupStatus",
+        "WeekdayEnum": "scheduler.models.Weekday",
+        "SessionKindEnum": "scheduler.models.SessionKind",
+        "SessionStatusEnum": "scheduler.models.SessionStatus",
+        "PlanningRequestStatusEnum": "scheduler.models.PlanningRequestStatus",
+        "PlannerRunStatusEnum": "scheduler.models.PlannerRunStatus",
+        "ConflictKindEnum": "scheduler.conflicts.ConflictKind",
+        "EnrolmentStatusEnum": "enrolment.models.EnrolmentStatus",
+        "AttendanceStatusEnum": "enrolment.models.AttendanceStatus",
+        "IntakeReasonEnum": "enrolment.models.IntakeReason",
+    },
 }
 
 LOGGING = {
@@ -214,3 +253,14 @@ LOGGING = {
 
 # Domain settings.
 SCHEDULER_TRAVEL_BUFFER_MINUTES = env_int("SCHEDULER_TRAVEL_BUFFER_MINUTES", 30)
+# How long an enrolment holds its seat while consent is pending.
+ENROLMENT_HOLD_DAYS = env_int("ENROLMENT_HOLD_DAYS", 7)
+# Pupils of the host school go first on the waitlist when this is on.
+ENROLMENT_HOST_PRIORITY = env_bool("ENROLMENT_HOST_PRIORITY", False)
+# How long a seat offered from the waitlist stays open (shorter when the group starts soon).
+ENROLMENT_OFFER_HOURS = env_int("ENROLMENT_OFFER_HOURS", 48)
+ENROLMENT_OFFER_HOURS_SHORT = env_int("ENROLMENT_OFFER_HOURS_SHORT", 24)
+# Personal data of an enrolment is erased this long after its group ended.
+ENROLMENT_RETENTION_MONTHS = env_int("ENROLMENT_RETENTION_MONTHS", 12)
+# Links in e-mails to parents stay valid this long.
+ENROLMENT_LINK_DAYS = env_int("ENROLMENT_LINK_DAYS", 30)

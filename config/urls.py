@@ -13,5 +13,9 @@ urlpatterns = [
     path("api/v1/", include("config.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    path("planning/", include("scheduler.urls")),
+    path("aanmelden/", include("enrolment.urls_public")),
+    path("inschrijvingen/", include("enrolment.urls_staff")),
+    path("gegevens/", include("enrolment.urls_privacy")),
     path("", include("programmes.urls")),
 ]

@@ -96,6 +96,7 @@ PROGRAMME_FIELDS = [
     "trainer_qualification",
     "consent_guardians",
     "consent_child",
+    "requires_intake",
     "co_financed",
     "default_cost_per_group",
     "calendar_colour",
@@ -170,6 +171,11 @@ class Programme(models.Model):
         max_length=10,
         choices=ChildConsent.choices,
         default=ChildConsent.FROM_12,
+    )
+    requires_intake = models.BooleanField(
+        _("intakegesprek vóór deelname"),
+        default=False,
+        help_text=_("Aan als een trainer of coördinator eerst beoordeelt of deelname past."),
     )
     co_financed = models.BooleanField(_("cofinanciering door scholen"), default=False)
     default_cost_per_group = models.DecimalField(

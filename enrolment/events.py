@@ -1,0 +1,103 @@
+"""Domain events the enrolment app announces; the notifications app listens.
+
+Events that lead to an e-mail with a secret link carry the link's token: it exists
+only in memory here (the database keeps a hash), so the listener that writes the
+outbox row in the same transaction is the only place that can put it in a message.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class EnrolmentReceived:
+    submission_id: int
+    guardian_id: int
+    confirm_token: str
+
+
+@dataclass(frozen=True)
+class EmailConfirmed:
+    submission_id: int
+    guardian_id: int
+
+
+@dataclass(frozen=True)
+class ConsentRequested:
+    enrolment_id: int
+    guardian_id: int
+    token: str
+    for_child: bool = False
+
+
+@dataclass(frozen=True)
+class ConsentGiven:
+    enrolment_id: int
+    guardian_id: int | None
+
+
+@dataclass(frozen=True)
+class ConsentRefused:
+    enrolment_id: int
+    guardian_id: int | None
+
+
+@dataclass(frozen=True)
+class SeatHeld:
+    enrolment_id: int
+
+
+@dataclass(frozen=True)
+class SeatConfirmed:
+    enrolment_id: int
+
+
+@dataclass(frozen=True)
+class SeatReleased:
+    enrolment_id: int
+    reason: str
+
+
+@dataclass(frozen=True)
+class Waitlisted:
+    enrolment_id: int
+    position: int
+
+
+@dataclass(frozen=True)
+class SeatOffered:
+    enrolment_id: int
+    guardian_id: int
+    token: str
+
+
+@dataclass(frozen=True)
+class OfferExpired:
+    enrolment_id: int
+
+
+@dataclass(frozen=True)
+class Withdrawn:
+    enrolment_id: int
+
+
+@dataclass(frozen=True)
+class Erased:
+    enrolment_id: int
+
+
+@dataclass(frozen=True)
+class AbsentTwice:
+    """A confirmed child was absent (not excused) at two consecutive sessions of the group;
+    the pupil's school coordinator should hear about it."""
+
+    enrolment_id: int
+
+
+@dataclass(frozen=True)
+class ClassBooked:
+    """A coordinator booked (or changed) the class of a class-mode group."""
+
+    group_id: int
+    booked_by_id: int | None

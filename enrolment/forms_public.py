@@ -1,0 +1,480 @@
+"""Forms of the public enrolment pages (no account needed).
+
+Forms only collect and check what a parent typed; they never save. The view turns
+`cleaned_data` into `ChildInput`/`GuardianInput` and calls `submission_create`, which
+checks eligibility and consent rules and saves everything or nothing. Its
+`ValidationError` is put back on these forms next to the child or guardian it is about.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import secrets
+from typing import Any
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext_lazy as _
+
+from enrolment.models import Authority, Language, Relation
+from enrolment.services import ChildInput, GuardianInput
+from programmes.forms import UtrechtFormMixin
+from programmes.models import Audience, GuardianConsent, Programme, School
+from scheduler.models import Group
+
+MAX_CHILDREN = 3
+DATE_OF_BIRTH_FORMATS = ["%d-%m-%Y", "%d/%m/%Y", "%d.%m.%Y", "%Y-%m-%d"]
+# Each language in its own words: a parent who reads English looks for "English".
+LANGUAGE_CHOICES = [(Language.NL, "Nederlands"), (Language.EN, "English")]
+RADIO_CLASSES = "utrecht-radio-button utrecht-radio-button--html-input"
+OTHER_GUARDIAN_FIELDS = ("other_name", "other_email", "other_language")
+_KEY_PATTERN = re.compile(r"^[A-Za-z0-9_-]{16,80}$")
+
+
+def new_idempotency_key() -> str:
+    """A fresh key for one rendering of the form: a double click sends it twice."""
+    return secrets.token_urlsafe(24)
+
+
+def group_label(group: Group) -> str:
+    """How a parent recognises a group: day, time, first date and school."""
+    return _("%(weekday)s om %(time)s, vanaf %(date)s, bij %(school)s") % {
+        "weekday": group.get_weekday_display(),
+        "time": group.start_time.strftime("%H:%M"),
+        "date": date_format(group.first_date, "j F Y"),
+        "school": group.host_school.name,
+    }
+
+
+class GroupChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Group) -> str:
+        return group_label(obj)
+
+
+class SchoolSearchForm(UtrechtFormMixin, forms.Form):
+    q = forms.CharField(
+        label=_("Naam of plaats van de school"),
+        help_text=_("Typ een deel van de naam, of de plaats. Bijvoorbeeld: Zwolle."),
+        required=False,
+        max_length=100,
+    )
+
+    use_required_attribute = False
+
+
+class InterestForm(UtrechtFormMixin, forms.Form):
+    programme = forms.ModelChoiceField(
+        label=_("Voor welk programma?"),
+        queryset=Programme.objects.none(),
+        empty_label=_("Kies een programma"),
+        error_messages={
+            "required": _("Kies een programma."),
+            "invalid_choice": _("Kies een programma."),
+        },
+    )
+    email = forms.EmailField(
+        label=_("Uw e-mailadres"),
+        help_text=_("Dan kunnen we u laten weten als er een groep komt."),
+        required=False,
+        max_length=254,
+        error_messages={
+            "invalid": _("Vul een geldig e-mailadres in, bijvoorbeeld naam@voorbeeld.nl.")
+        },
+    )
+
+    use_required_attribute = False
+
+    def __init__(self, *args: Any, programmes: QuerySet[Programme], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["programme"].queryset = programmes
+
+
+class ChildForm(UtrechtFormMixin, forms.Form):
+    """One child. Extra (sibling) blocks may stay empty; then they are left out."""
+
+    first_name = forms.CharField(
+        label=_("Voornaam"),
+        max_length=80,
+        error_messages={"required": _("Vul de voornaam van het kind in.")},
+    )
+    last_name = forms.CharField(
+        label=_("Achternaam"),
+        max_length=120,
+        error_messages={"required": _("Vul de achternaam van het kind in.")},
+    )
+    date_of_birth = forms.DateField(
+        label=_("Geboortedatum"),
+        help_text=_("Bijvoorbeeld 15-03-2016 (dag-maand-jaar)."),
+        input_formats=DATE_OF_BIRTH_FORMATS,
+        widget=forms.DateInput(
+            format="%d-%m-%Y", attrs={"inputmode": "numeric", "autocomplete": "off"}
+        ),
+        error_messages={
+            "required": _("Vul de geboortedatum van het kind in."),
+            "invalid": _("Vul de geboortedatum in als dag-maand-jaar, bijvoorbeeld 15-03-2016."),
+        },
+    )
+    school = forms.ModelChoiceField(
+        label=_("School"),
+        queryset=School.objects.none(),
+        empty_label=_("Kies de school"),
+        error_messages={
+            "required": _("Kies de school van het kind."),
+            "invalid_choice": _("Kies een school uit de lijst."),
+        },
+    )
+    grade = forms.TypedChoiceField(
+        label=_("Groep"),
+        coerce=int,
+        error_messages={
+            "required": _("Kies in welke groep het kind zit."),
+            "invalid_choice": _("Kies een groep uit de lijst."),
+        },
+    )
+    class_name = forms.CharField(
+        label=_("Naam van de klas"),
+        help_text=_("Bijvoorbeeld 6B. Alleen als de school dat gebruikt."),
+        max_length=20,
+        required=False,
+    )
+    group = GroupChoiceField(
+        label=_("Wanneer en waar"),
+        queryset=Group.objects.none(),
+        empty_label=None,
+        error_messages={
+            "required": _("Kies een groep."),
+            "invalid_choice": _("Kies een groep uit de lijst."),
+        },
+    )
+
+    use_required_attribute = False
+
+    def __init__(
+        self,
+        *args: Any,
+        schools: QuerySet[School],
+        groups: QuerySet[Group],
+        audience: str,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["school"].queryset = schools
+        self.fields["group"].queryset = groups
+        grade = self.fields["grade"]
+        if audience == Audience.VO:
+            grade.label = _("Klas")
+            grade.choices = [("", _("Kies de klas"))] + [
+                (n, _("klas %(n)s") % {"n": n}) for n in range(1, 7)
+            ]
+            grade.error_messages["required"] = _("Kies in welke klas het kind zit.")
+            grade.error_messages["invalid_choice"] = _("Kies een klas uit de lijst.")
+        else:
+            grade.choices = [("", _("Kies de groep"))] + [
+                (n, _("groep %(n)s") % {"n": n}) for n in range(1, 9)
+            ]
+
+    def clean_first_name(self) -> str:
+        return _plain_name(self.cleaned_data["first_name"])
+
+    def clean_last_name(self) -> str:
+        return _plain_name(self.cleaned_data["last_name"])
+
+    def clean_date_of_birth(self) -> dt.date:
+        born = self.cleaned_data["date_of_birth"]
+        today = timezone.localdate()
+        if born > today:
+            raise ValidationError(_("De geboortedatum ligt in de toekomst. Kijk de datum na."))
+        if born.year < 1990:
+            raise ValidationError(_("Kijk de geboortedatum na: het jaar klopt niet."))
+        return born
+
+    def to_input(self) -> ChildInput:
+        data = self.cleaned_data
+        return ChildInput(
+            first_name=data["first_name"],
+            last_name=data["last_name"],
+            date_of_birth=data["date_of_birth"],
+            school=data["school"],
+            grade=data["grade"],
+            group=data["group"],
+            class_name=data.get("class_name", ""),
+        )
+
+
+def _plain_name(value: str) -> str:
+    value = " ".join(value.split())
+    if not value:
+        raise ValidationError(_("Vul een naam in."))
+    if any(ord(ch) < 32 for ch in value):
+        raise ValidationError(_("Gebruik alleen letters, spaties en leestekens."))
+    return value
+
+
+def _radio() -> forms.RadioSelect:
+    return forms.RadioSelect(attrs={"class": RADIO_CLASSES})
+
+
+class GuardianForm(UtrechtFormMixin, forms.Form):
+    """The enrolling parent, the other parent with authority, and the consent checkbox."""
+
+    name = forms.CharField(
+        label=_("Uw naam"),
+        max_length=150,
+        error_messages={"required": _("Vul uw naam in.")},
+    )
+    email = forms.EmailField(
+        label=_("Uw e-mailadres"),
+        help_text=_(
+            "Hierheen sturen we een e-mail met een link. Daarmee bevestigt u de aanmelding."
+        ),
+        max_length=254,
+        error_messages={
+            "required": _("Vul uw e-mailadres in."),
+            "invalid": _("Vul een geldig e-mailadres in, bijvoorbeeld naam@voorbeeld.nl."),
+        },
+    )
+    phone = forms.RegexField(
+        label=_("Uw telefoonnummer"),
+        regex=r"^[0-9+()\- ]{6,20}$",
+        max_length=20,
+        required=False,
+        error_messages={
+            "invalid": _("Vul een telefoonnummer in met alleen cijfers, bijvoorbeeld 06 12345678.")
+        },
+    )
+    relation = forms.ChoiceField(
+        label=_("Wat bent u van het kind?"),
+        choices=Relation.choices,
+        widget=_radio(),
+        error_messages={
+            "required": _("Kies wat u van het kind bent."),
+            "invalid_choice": _("Kies wat u van het kind bent."),
+        },
+    )
+    authority = forms.ChoiceField(
+        label=_("Heeft u het gezag over het kind?"),
+        help_text=_(
+            "Gezag betekent: u mag belangrijke beslissingen over het kind nemen. "
+            "Na een scheiding hebben ouders meestal allebei nog het gezag."
+        ),
+        choices=[
+            (Authority.JOINT, _("Ja, samen met de andere ouder")),
+            (Authority.SOLE, _("Ja, alleen ik")),
+            (Authority.NONE, _("Nee")),
+        ],
+        widget=_radio(),
+        error_messages={
+            "required": _("Kies of u het gezag heeft."),
+            "invalid_choice": _("Kies of u het gezag heeft."),
+        },
+    )
+    language = forms.ChoiceField(
+        label=_("In welke taal wilt u onze e-mails?"),
+        choices=LANGUAGE_CHOICES,
+        widget=_radio(),
+        error_messages={
+            "required": _("Kies een taal."),
+            "invalid_choice": _("Kies een taal."),
+        },
+    )
+    other_name = forms.CharField(
+        label=_("Naam van de andere ouder"), max_length=150, required=False
+    )
+    other_email = forms.EmailField(
+        label=_("E-mailadres van de andere ouder"),
+        help_text=_("Deze ouder krijgt een e-mail met de vraag om toestemming."),
+        max_length=254,
+        required=False,
+        error_messages={
+            "invalid": _("Vul een geldig e-mailadres in, bijvoorbeeld naam@voorbeeld.nl.")
+        },
+    )
+    other_language = forms.ChoiceField(
+        label=_("Taal van de e-mails voor de andere ouder"),
+        choices=LANGUAGE_CHOICES,
+        widget=_radio(),
+        required=False,
+    )
+    consent = forms.BooleanField(
+        label=_("Ik heb de tekst hierboven gelezen. Ik geef toestemming."),
+        error_messages={"required": _("Vink het vakje aan als u toestemming geeft.")},
+    )
+    consent_version = forms.CharField(widget=forms.HiddenInput, required=False)
+    idempotency_key = forms.CharField(widget=forms.HiddenInput, required=False)
+
+    use_required_attribute = False
+
+    def __init__(self, *args: Any, programme: Programme, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.programme = programme
+
+    @property
+    def asks_other_guardian(self) -> bool:
+        return self.programme.consent_guardians != GuardianConsent.NONE
+
+    def clean_name(self) -> str:
+        return _plain_name(self.cleaned_data["name"])
+
+    def clean_other_name(self) -> str:
+        value = self.cleaned_data.get("other_name") or ""
+        return _plain_name(value) if value.strip() else ""
+
+    def clean_idempotency_key(self) -> str | None:
+        # A tampered key is dropped rather than refused: the parent can still enrol.
+        key = self.cleaned_data.get("idempotency_key") or ""
+        return key if _KEY_PATTERN.match(key) else None
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if data.get("authority") == Authority.SOLE or not self.asks_other_guardian:
+            # The other parent's block was not needed (and hidden): forget what it held.
+            for name in OTHER_GUARDIAN_FIELDS:
+                self._errors.pop(name, None)
+            data.update(other_name="", other_email="", other_language=Language.NL)
+            return data
+        name, email = data.get("other_name"), data.get("other_email")
+        if "other_email" in self.errors:
+            return data
+        if name and not email:
+            self.add_error("other_email", _("Vul ook het e-mailadres van de andere ouder in."))
+        elif email and not name:
+            self.add_error("other_name", _("Vul ook de naam van de andere ouder in."))
+        if email and data.get("email") and email.strip().lower() == data["email"].strip().lower():
+            self.add_error(
+                "other_email", _("Vul een ander e-mailadres in dan uw eigen e-mailadres.")
+            )
+        return data
+
+    def enroller_input(self) -> GuardianInput:
+        data = self.cleaned_data
+        return GuardianInput(
+            name=data["name"],
+            email=data["email"],
+            authority=data["authority"],
+            language=data["language"],
+            phone=data.get("phone") or "",
+            relation=data["relation"],
+        )
+
+    def other_inputs(self) -> list[GuardianInput]:
+        data = self.cleaned_data
+        if not data.get("other_name"):
+            return []
+        # We know the other parent holds authority (jointly with the enroller, or as the
+        # parent an enroller without authority names); joint is the usual case after divorce.
+        return [
+            GuardianInput(
+                name=data["other_name"],
+                email=data["other_email"],
+                authority=Authority.JOINT,
+                language=data.get("other_language") or Language.NL,
+            )
+        ]
+
+
+class EnrolmentFormSet:
+    """The whole enrolment page: up to three children and the guardian form.
+
+    Only the first child is required; an extra child block left as it was is ignored.
+    """
+
+    def __init__(
+        self,
+        data: Any | None,
+        *,
+        programme: Programme,
+        schools: QuerySet[School],
+        groups: QuerySet[Group],
+        initial_school: School | None,
+        initial_group: Group,
+        initial_language: str,
+    ) -> None:
+        self.children = [
+            ChildForm(
+                data,
+                prefix=f"child-{index}",
+                schools=schools,
+                groups=groups,
+                audience=programme.audience,
+                empty_permitted=index > 0,
+                initial={
+                    "school": initial_school.pk if initial_school else None,
+                    "group": initial_group.pk,
+                },
+            )
+            for index in range(MAX_CHILDREN)
+        ]
+        self.guardian = GuardianForm(
+            data,
+            programme=programme,
+            initial={
+                "language": initial_language,
+                "other_language": initial_language,
+                "idempotency_key": new_idempotency_key(),
+            },
+        )
+        self.service_errors: list[str] = []
+        self._used: list[int] = []
+
+    def is_valid(self) -> bool:
+        valid = all([form.is_valid() for form in self.children]) and self.guardian.is_valid()
+        self._used = [i for i, form in enumerate(self.children) if i == 0 or form.has_changed()]
+        return valid
+
+    def child_inputs(self) -> list[ChildInput]:
+        return [self.children[i].to_input() for i in self._used]
+
+    def add_service_error(self, error: ValidationError) -> None:
+        """Put each message next to the child or guardian it is about; the rest on top."""
+        if not hasattr(error, "error_dict"):
+            self.service_errors.extend(error.messages)
+            return
+        for key, errors in error.error_dict.items():
+            messages = [m for e in errors for m in e.messages]
+            index = _child_index(key)
+            if index is not None and index < len(self._used):
+                for message in messages:
+                    self.children[self._used[index]].add_error(None, message)
+            elif key == "other_guardians":
+                for message in messages:
+                    self.guardian.add_error("other_name", message)
+            else:
+                self.service_errors.extend(messages)
+
+    def has_errors(self) -> bool:
+        return bool(
+            self.service_errors
+            or self.guardian.errors
+            or any(form.errors for form in self.children)
+        )
+
+    def error_summary(self) -> list[tuple[str, str]]:
+        """(anchor, message) for the summary at the top; each links to where it is shown."""
+        summary: list[tuple[str, str]] = [("enrol-form", m) for m in self.service_errors]
+        for index, form in enumerate(self.children):
+            label = _("Kind %(n)s") % {"n": index + 1}
+            for message in form.non_field_errors():
+                summary.append((f"child-{index}", f"{label}: {message}"))
+            for field in form.visible_fields():
+                for message in field.errors:
+                    summary.append((field.auto_id, f"{label}, {field.label.lower()}: {message}"))
+        for message in self.guardian.non_field_errors():
+            summary.append(("guardian", message))
+        for field in self.guardian:
+            for message in field.errors:
+                if field.is_hidden:  # only a tampered request gets here
+                    summary.append(("enrol-form", message))
+                else:
+                    summary.append((field.auto_id, f"{field.label}: {message}"))
+        return summary
+
+
+def _child_index(key: str) -> int | None:
+    prefix, _sep, number = key.partition(".")
+    if prefix == "children" and number.isdigit():
+        return int(number)
+    return None

@@ -1,0 +1,395 @@
+"""Reads for the staff pages: rosters, the overview, flags and registered interest.
+
+Every read starts from the scope of `enrolment.access` (or `scheduler.access`), so
+what is out of scope is never fetched. Each function fetches with a fixed number
+of queries, however many enrolments a group or a school has.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import Count, Max, Prefetch, Q, QuerySet
+from django.utils import timezone
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+
+from enrolment import access
+from enrolment.models import (
+    ACTIVE,
+    SEAT_HOLDING,
+    Attendance,
+    AttendanceStatus,
+    Child,
+    ConsentParty,
+    Enrolment,
+    EnrolmentStatus,
+    Guardian,
+    Intake,
+)
+from enrolment.services import consent_state, waitlist_position
+from programmes import access as catalogue_access
+from programmes.models import EnrolmentMode, Programme, School, Trainer
+from scheduler import access as scheduler_access
+from scheduler.models import Group, GroupStatus, Session, SessionKind, SessionStatus
+
+# Statuses shown in the roster's first section (the children who have or are about to
+# have a seat) and in its exports; completed children stay on it after the group ends.
+PARTICIPATING = SEAT_HOLDING | {EnrolmentStatus.COMPLETED}
+# Children who may be marked present or absent.
+ATTENDING = frozenset({EnrolmentStatus.CONFIRMED, EnrolmentStatus.COMPLETED})
+
+
+# --- flags ------------------------------------------------------------------------------
+
+
+def absent_twice_ids(
+    enrolments: QuerySet[Enrolment], *, now: dt.datetime | None = None
+) -> set[int]:
+    """Ids of those `enrolments` absent (not excused) at both of their group's two most recent
+    child sessions that have started. Two queries, however many groups and enrolments."""
+    now = now or timezone.now()
+    recent: dict[int, list[int]] = defaultdict(list)
+    sessions = (
+        Session.objects.filter(
+            group_id__in=enrolments.values("group_id"),
+            kind=SessionKind.CHILD,
+            status=SessionStatus.SCHEDULED,
+            starts_at__lte=now,
+        )
+        .order_by("group_id", "-starts_at", "-pk")
+        .values_list("pk", "group_id")
+    )
+    for session_id, group_id in sessions:
+        if len(recent[group_id]) < 2:
+            recent[group_id].append(session_id)
+    session_ids = [pk for pks in recent.values() if len(pks) == 2 for pk in pks]
+    if not session_ids:
+        return set()
+    absences = Counter(
+        Attendance.objects.filter(
+            session_id__in=session_ids,
+            status=AttendanceStatus.ABSENT,
+            enrolment__in=enrolments.values("pk"),
+        ).values_list("enrolment_id", flat=True)
+    )
+    return {pk for pk, count in absences.items() if count == 2}
+
+
+# --- the roster ---------------------------------------------------------------------------
+
+
+@dataclass
+class ConsentLine:
+    who: str
+    state: str  # "given", "refused" or "missing"
+    label: str
+
+
+@dataclass
+class RosterRow:
+    enrolment: Enrolment
+    child: Child
+    age: int
+    guardians: list[Guardian]
+    consent_lines: list[ConsentLine]
+    consent_complete: bool
+    intake: Intake | None
+    waitlist_position: int | None = None
+    absent_twice: bool = False
+
+    @property
+    def status_label(self) -> str:
+        label = str(self.enrolment.get_status_display())
+        if self.waitlist_position:
+            label = _("%(status)s (plaats %(position)s)") % {
+                "status": label,
+                "position": self.waitlist_position,
+            }
+        return label
+
+    @property
+    def consent_summary(self) -> str:
+        return "; ".join(f"{line.who}: {line.label}" for line in self.consent_lines)
+
+    @property
+    def intake_label(self) -> str:
+        if self.intake is None:
+            return ""
+        label = str(self.intake.get_outcome_display())
+        if self.intake.reason:
+            label = f"{label} ({self.intake.get_reason_display()})"
+        return label
+
+
+@dataclass
+class Roster:
+    group: Group
+    participants: list[RosterRow] = field(default_factory=list)
+    waitlist: list[RosterRow] = field(default_factory=list)
+    ended: list[Enrolment] = field(default_factory=list)
+    seats_taken: int = 0
+    sessions: list[Session] = field(default_factory=list)
+
+    @property
+    def rows(self) -> list[RosterRow]:
+        """What the exports hold: the participants, then the waitlist in order."""
+        return [*self.participants, *self.waitlist]
+
+
+def roster_groups(user: Any) -> QuerySet[Group]:
+    """Groups whose roster `user` may open, with what the roster header shows."""
+    return (
+        access.roster_groups_visible_to(user)
+        .select_related("programme", "host_school", "school_year")
+        .prefetch_related(Prefetch("trainers", queryset=Trainer.objects.select_related("user")))
+    )
+
+
+def _consent_lines(enrolment: Enrolment, state: dict[str, Any]) -> list[ConsentLine]:
+    texts = {
+        "given": _("gegeven"),
+        "refused": _("geweigerd"),
+        "missing": _("ontbreekt nog"),
+    }
+    answers = {
+        (c.party, c.guardian_id): ("given" if c.given else "refused")
+        for c in enrolment.consents.all()
+    }
+    missing = {g.pk for g in state["missing_guardians"]}
+    lines = []
+    for guardian in enrolment.submission.guardians.all():
+        answer = answers.get((ConsentParty.GUARDIAN, guardian.pk))
+        if answer is None and guardian.pk in missing:
+            answer = "missing"
+        if answer:
+            lines.append(ConsentLine(guardian.name, answer, str(texts[answer])))
+    child_answer = answers.get((ConsentParty.CHILD, None))
+    if child_answer is None and state["child_missing"]:
+        child_answer = "missing"
+    if child_answer:
+        lines.append(ConsentLine(str(_("kind zelf")), child_answer, str(texts[child_answer])))
+    return lines
+
+
+def _roster_row(enrolment: Enrolment, today: dt.date) -> RosterRow:
+    state = consent_state(enrolment)
+    intake: Intake | None
+    try:
+        intake = enrolment.intake
+    except Intake.DoesNotExist:
+        intake = None
+    return RosterRow(
+        enrolment=enrolment,
+        child=enrolment.child,
+        age=enrolment.child.age_on(today),
+        guardians=list(enrolment.submission.guardians.all()),
+        consent_lines=_consent_lines(enrolment, state),
+        consent_complete=state["complete"],
+        intake=intake,
+    )
+
+
+def roster(user: Any, group: Group) -> Roster:
+    """The enrolments of `group` that `user` may see, split into participants, the waitlist
+    (in the order seats are offered, with each child's place in the whole group's line) and
+    ended enrolments. A fixed number of queries for any number of children."""
+    visible = access.enrolments_visible_to(user).filter(group=group, erased_at__isnull=True)
+    enrolments = list(
+        visible.select_related("child__school", "submission", "intake").prefetch_related(
+            "submission__guardians", "consents"
+        )
+    )
+    # The whole group's line (other schools' children count too), one query.
+    line = list(
+        Enrolment.objects.filter(group=group, status=EnrolmentStatus.WAITLISTED)
+        .order_by("-priority", "created_at", "pk")
+        .values_list("pk", flat=True)
+    )
+    positions = {pk: index + 1 for index, pk in enumerate(line)}
+    flagged = absent_twice_ids(visible.filter(status__in=ATTENDING))
+    today = timezone.localdate()
+    result = Roster(
+        group=group,
+        seats_taken=group.enrolments.filter(status__in=SEAT_HOLDING).count(),
+        sessions=list(
+            group.sessions.filter(kind=SessionKind.CHILD, status=SessionStatus.SCHEDULED).order_by(
+                "starts_at"
+            )
+        ),
+    )
+    for enrolment in enrolments:
+        enrolment.group = group  # consent_state reads the programme; no query per row
+        if enrolment.status in PARTICIPATING:
+            row = _roster_row(enrolment, today)
+            row.absent_twice = enrolment.pk in flagged
+            result.participants.append(row)
+        elif enrolment.status == EnrolmentStatus.WAITLISTED:
+            row = _roster_row(enrolment, today)
+            row.waitlist_position = positions.get(enrolment.pk)
+            result.waitlist.append(row)
+        else:
+            result.ended.append(enrolment)
+    result.participants.sort(key=lambda r: (r.child.last_name.lower(), r.child.first_name.lower()))
+    result.waitlist.sort(key=lambda r: r.waitlist_position or 0)
+    return result
+
+
+def enrolment_row(enrolment: Enrolment) -> RosterRow:
+    """One enrolment as a roster row (child, guardians, consent, intake, place in line)."""
+    enrolment = (
+        Enrolment.objects.select_related(
+            "child__school", "submission", "intake", "group__programme"
+        )
+        .prefetch_related("submission__guardians", "consents")
+        .get(pk=enrolment.pk)
+    )
+    row = _roster_row(enrolment, timezone.localdate())
+    if enrolment.status == EnrolmentStatus.WAITLISTED:
+        row.waitlist_position = waitlist_position(enrolment)
+    return row
+
+
+def attendance_sheet(user: Any, group: Group, session: Session) -> list[tuple[Enrolment, Any]]:
+    """The confirmed children of `group` visible to `user`, each with their attendance at
+    `session` (or None), sorted by name. Two queries."""
+    enrolments = list(
+        access.enrolments_visible_to(user)
+        .filter(group=group, status__in=ATTENDING, erased_at__isnull=True)
+        .select_related("child")
+        .order_by("child__last_name", "child__first_name", "pk")
+    )
+    marks = {a.enrolment_id: a for a in Attendance.objects.filter(session=session)}
+    return [(enrolment, marks.get(enrolment.pk)) for enrolment in enrolments]
+
+
+# --- the overview ---------------------------------------------------------------------------
+
+
+def overview_enrolments(user: Any, filters: dict[str, Any] | None = None) -> QuerySet[Enrolment]:
+    """Pupils across groups: for a coordinator their schools' pupils, for the manager all.
+
+    Without a status filter only active enrolments are listed.
+    """
+    filters = filters or {}
+    qs = access.enrolments_visible_to(user).filter(erased_at__isnull=True)
+    if not catalogue_access.is_manager(user):
+        qs = qs.filter(child__school__in=catalogue_access.schools_visible_to(user))
+    if filters.get("school"):
+        qs = qs.filter(child__school=filters["school"])
+    if filters.get("programme"):
+        qs = qs.filter(programme=filters["programme"])
+    status = filters.get("status") or "active"
+    if status == "active":
+        qs = qs.filter(status__in=ACTIVE)
+    elif status != "all":
+        qs = qs.filter(status=status)
+    query = (filters.get("q") or "").strip()
+    if query:
+        qs = qs.filter(Q(child__first_name__icontains=query) | Q(child__last_name__icontains=query))
+    return qs.select_related(
+        "child__school", "group__programme", "group__host_school", "school_year"
+    ).order_by("child__school__name", "child__last_name", "child__first_name", "pk")
+
+
+def attention_needed(user: Any) -> list[Enrolment]:
+    """Confirmed children in the user's school scope who missed the last two sessions."""
+    scope = access.enrolments_visible_to(user).filter(
+        status=EnrolmentStatus.CONFIRMED, erased_at__isnull=True
+    )
+    if not catalogue_access.is_manager(user):
+        scope = scope.filter(child__school__in=catalogue_access.schools_visible_to(user))
+    flagged = absent_twice_ids(scope)
+    if not flagged:
+        return []
+    return list(
+        Enrolment.objects.filter(pk__in=flagged)
+        .select_related("child__school", "group__programme", "group__host_school")
+        .order_by("child__last_name", "child__first_name")
+    )
+
+
+def trainer_groups(user: Any) -> QuerySet[Group]:
+    """The trainer's own groups (rosters they may open), with a count of active children."""
+    return (
+        access.roster_groups_visible_to(user)
+        .filter(trainers__user=user)
+        .exclude(status=GroupStatus.CANCELLED)
+        .select_related("programme", "host_school", "school_year")
+        .annotate(active_count=Count("enrolments", filter=Q(enrolments__status__in=sorted(ACTIVE))))
+        .order_by("first_date", "pk")
+    )
+
+
+@dataclass
+class DemandRow:
+    school: str
+    programme: str
+    interest: int
+    last_registered: dt.datetime | None
+    groups_open: int
+
+
+def interest_demand(user: Any) -> list[DemandRow]:
+    """Registered interest per school and programme in the user's scope, next to the number of
+    published groups open to pupils of that school. Two queries."""
+    english = (get_language() or "nl").startswith("en")
+    rows = list(
+        access.interest_visible_to(user)
+        .values("school_id", "school__name", "programme_id", "programme__name_nl")
+        .annotate(count=Count("pk"), last=Max("created_at"))
+        .order_by("school__name", "programme__name_nl")
+    )
+    if not rows:
+        return []
+    names = dict(
+        Programme.objects.filter(pk__in={r["programme_id"] for r in rows}).values_list(
+            "pk", "name_en" if english else "name_nl"
+        )
+    )
+    school_ids = {r["school_id"] for r in rows}
+    open_groups: dict[tuple[int, int], set[int]] = defaultdict(set)
+    offered = (
+        scheduler_access.groups_visible_to(user)
+        .filter(status=GroupStatus.PUBLISHED, programme_id__in=names)
+        .filter(Q(host_school_id__in=school_ids) | Q(admitted_schools__in=school_ids))
+        .values_list("pk", "programme_id", "host_school_id", "admitted_schools")
+    )
+    for group_id, programme_id, host_id, admitted_id in offered:
+        for school_id in (host_id, admitted_id):
+            if school_id in school_ids:
+                open_groups[(school_id, programme_id)].add(group_id)
+    return [
+        DemandRow(
+            school=r["school__name"],
+            programme=names.get(r["programme_id"], r["programme__name_nl"]),
+            interest=r["count"],
+            last_registered=r["last"],
+            groups_open=len(open_groups[(r["school_id"], r["programme_id"])]),
+        )
+        for r in rows
+    ]
+
+
+# --- class bookings ----------------------------------------------------------------------
+
+
+def class_groups(user: Any) -> QuerySet[Group]:
+    """Class-mode groups hosted by the user's schools (the manager: all), newest first."""
+    return (
+        scheduler_access.groups_visible_to(user)
+        .filter(
+            programme__enrolment_mode=EnrolmentMode.CLASS,
+            host_school__in=catalogue_access.schools_visible_to(user),
+        )
+        .exclude(status=GroupStatus.CANCELLED)
+        .select_related("programme", "host_school", "school_year")
+        .order_by("host_school__name", "first_date", "pk")
+    )
+
+
+def schools_for_filter(user: Any) -> QuerySet[School]:
+    return catalogue_access.schools_visible_to(user).order_by("name")

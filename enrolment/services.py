@@ -1,0 +1,1057 @@
+"""Every change to enrolments: submitting, consent, intake, seats, waitlist, withdrawal.
+
+Seats are scarce: every service that may take a seat first locks the group row
+(`SELECT ... FOR UPDATE`) inside its transaction and only then counts, so
+held + offered + confirmed never exceeds the capacity, however many parents
+submit at once. Freeing a seat needs no lock; handing it to the next child does.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import hmac
+import unicodedata
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, connection, transaction
+from django.db.models import F, Q
+from django.utils import timezone
+from django.utils.timezone import localtime
+from django.utils.translation import gettext as _
+
+from config.domain_events import emit
+from enrolment import events
+from enrolment.models import (
+    ACTIVE,
+    SEAT_HOLDING,
+    AccessLink,
+    Authority,
+    Child,
+    Consent,
+    ConsentMethod,
+    ConsentParty,
+    ConsentText,
+    Enrolment,
+    EnrolmentStatus,
+    Guardian,
+    Intake,
+    IntakeOutcome,
+    Interest,
+    LinkPurpose,
+    Submission,
+)
+from programmes.models import ChildConsent, EnrolmentMode, GuardianConsent, Programme, School
+from scheduler.models import Group, GroupStatus, SessionKind, SessionStatus
+
+# --- input shapes ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ChildInput:
+    first_name: str
+    last_name: str
+    date_of_birth: dt.date
+    school: School
+    grade: int
+    group: Group
+    class_name: str = ""
+
+
+@dataclass(frozen=True)
+class GuardianInput:
+    name: str
+    email: str
+    authority: str
+    language: str = "nl"
+    phone: str = ""
+    relation: str = ""
+
+
+@dataclass
+class SubmissionResult:
+    submission: Submission
+    enrolments: list[Enrolment]
+    replayed: bool = False
+
+
+# --- small helpers ---------------------------------------------------------------------
+
+
+def child_key(first_name: str, last_name: str, date_of_birth: dt.date) -> str:
+    """The same child entered twice (other spelling of case or accents) gives the same key."""
+
+    def norm(text: str) -> str:
+        stripped = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+        return " ".join(stripped.lower().split())
+
+    raw = f"{norm(first_name)}|{norm(last_name)}|{date_of_birth.isoformat()}"
+    return hashlib.sha256(raw.encode()).hexdigest()
+
+
+def first_child_session_date(group: Group) -> dt.date:
+    first = (
+        group.sessions.filter(kind=SessionKind.CHILD, status=SessionStatus.SCHEDULED)
+        .order_by("starts_at")
+        .values_list("starts_at", flat=True)
+        .first()
+    )
+    return localtime(first).date() if first else group.first_date
+
+
+def _now() -> dt.datetime:
+    return timezone.now()
+
+
+def _set_status(enrolment: Enrolment, status: str, **fields: Any) -> None:
+    if not enrolment.can_become(status):
+        raise ValidationError(
+            _("Een inschrijving met status '%(from)s' kan niet naar '%(to)s'.")
+            % {"from": enrolment.get_status_display(), "to": EnrolmentStatus(status).label}
+        )
+    enrolment.status = status
+    for name, value in fields.items():
+        setattr(enrolment, name, value)
+    enrolment.save()
+
+
+def _make_link(
+    *,
+    purpose: str,
+    guardian: Guardian,
+    enrolment: Enrolment | None = None,
+    hours: float | None = None,
+) -> str:
+    token = AccessLink.new_token()
+    now = _now()
+    AccessLink.objects.create(
+        token_hash=AccessLink.hash(token),
+        purpose=purpose,
+        guardian=guardian,
+        submission_id=guardian.submission_id,
+        enrolment=enrolment,
+        created_at=now,
+        expires_at=now
+        + (dt.timedelta(hours=hours) if hours else dt.timedelta(days=settings.ENROLMENT_LINK_DAYS)),
+    )
+    return token
+
+
+def link_resolve(token: str, *, purposes: Iterable[str]) -> AccessLink:
+    """The usable link for `token`, or ValidationError with a message a parent understands.
+
+    The token is looked up by its hash and compared in constant time.
+    """
+    digest = AccessLink.hash(token or "")
+    link = (
+        AccessLink.objects.select_related("guardian", "submission", "enrolment")
+        .filter(token_hash=digest)
+        .first()
+    )
+    if link is None or not hmac.compare_digest(link.token_hash, digest):
+        raise ValidationError(_("Deze link is niet (meer) geldig."), code="invalid_link")
+    if link.purpose not in set(purposes):
+        raise ValidationError(_("Deze link is niet bedoeld voor deze pagina."), code="wrong_link")
+    if link.revoked_at is not None:
+        raise ValidationError(_("Deze link is ingetrokken."), code="revoked_link")
+    if link.expires_at <= _now():
+        raise ValidationError(
+            _("Deze link is verlopen. Neem contact op met de school als u hulp nodig heeft."),
+            code="expired_link",
+        )
+    return link
+
+
+# --- eligibility -----------------------------------------------------------------------
+
+
+def group_open_for_enrolment(group: Group, today: dt.date | None = None) -> bool:
+    today = today or localtime(_now()).date()
+    if group.status != GroupStatus.PUBLISHED:
+        return False
+    if group.programme.enrolment_mode != EnrolmentMode.INDIVIDUAL:
+        return False
+    if group.enrolment_opens_on and today < group.enrolment_opens_on:
+        return False
+    return not (group.enrolment_closes_on and today > group.enrolment_closes_on)
+
+
+def eligibility_errors(child: ChildInput, *, today: dt.date | None = None) -> list[str]:
+    """Every reason this child cannot join this group, in words a parent understands."""
+    group, programme = child.group, child.group.programme
+    errors: list[str] = []
+    if not group_open_for_enrolment(group, today):
+        errors.append(_("Aanmelden voor deze groep is nu niet mogelijk."))
+    first_day = first_child_session_date(group)
+    born = child.date_of_birth
+    age = first_day.year - born.year - ((first_day.month, first_day.day) < (born.month, born.day))
+    if not programme.age_min <= age <= programme.age_max:
+        errors.append(
+            _(
+                "%(name)s is op %(date)s %(age)s jaar; %(programme)s is voor kinderen van "
+                "%(min)s tot en met %(max)s jaar."
+            )
+            % {
+                "name": child.first_name,
+                "date": first_day.strftime("%d-%m-%Y"),
+                "age": age,
+                "programme": programme.name,
+                "min": programme.age_min,
+                "max": programme.age_max,
+            }
+        )
+    if not programme.grade_min <= child.grade <= programme.grade_max:
+        errors.append(
+            _("%(programme)s is voor groep/klas %(min)s tot en met %(max)s.")
+            % {"programme": programme.name, "min": programme.grade_min, "max": programme.grade_max}
+        )
+    admitted = {s.pk for s in group.admitted_schools.all()} | {group.host_school_id}
+    if child.school.pk not in admitted:
+        errors.append(
+            _("Deze groep is niet open voor leerlingen van %(school)s.")
+            % {"school": child.school.name}
+        )
+    return errors
+
+
+def consent_requirements(
+    programme: Programme, guardians: Sequence[Any], age: int
+) -> dict[str, Any]:
+    """Whose consent an enrolment needs: {'guardians': [...], 'child': bool}.
+
+    Dutch rule for youth support (WGBO/Jeugdwet), as the programme's policy applies it:
+    under 12 the guardians with authority; 12 to 15 the child and those guardians;
+    from 16 the child alone. A guardian with sole authority is enough alone.
+    """
+    with_authority = [g for g in guardians if g.authority != Authority.NONE]
+    sole = [g for g in with_authority if g.authority == Authority.SOLE]
+    child_needed = programme.consent_child == ChildConsent.FROM_12 and age >= 12
+    if programme.consent_child == ChildConsent.FROM_12 and age >= 16:
+        return {"guardians": [], "child": True, "any_guardian": False}
+    if programme.consent_guardians == GuardianConsent.NONE:
+        needed: list[Any] = []
+    elif sole:
+        needed = sole[:1]
+    elif programme.consent_guardians == GuardianConsent.ONE_GUARDIAN:
+        return {"guardians": with_authority, "child": child_needed, "any_guardian": True}
+    else:
+        needed = with_authority
+    return {"guardians": needed, "child": child_needed, "any_guardian": False}
+
+
+# --- submitting ------------------------------------------------------------------------
+
+
+def _lock_group(group_id: int) -> Group:
+    """Lock the group row before counting its seats.
+
+    PostgreSQL: SELECT ... FOR UPDATE. SQLite (make run) ignores that, so a no-op
+    UPDATE first takes the database's write lock, which serialises writers there too.
+    """
+    if connection.vendor == "sqlite":
+        Group.objects.filter(pk=group_id).update(capacity=F("capacity"))
+    return Group.objects.select_for_update().select_related("programme").get(pk=group_id)
+
+
+def seats_taken(group: Group) -> int:
+    return group.enrolments.filter(status__in=SEAT_HOLDING).count()
+
+
+def waitlist_position(enrolment: Enrolment) -> int:
+    """1 for the first child in line. Priority pupils go first, then first come, first served."""
+    earlier = Q(created_at__lt=enrolment.created_at) | Q(
+        created_at=enrolment.created_at, pk__lt=enrolment.pk
+    )
+    ahead = Q(priority=True) & earlier if enrolment.priority else Q(priority=True) | earlier
+    return (
+        Enrolment.objects.filter(group_id=enrolment.group_id, status=EnrolmentStatus.WAITLISTED)
+        .filter(ahead)
+        .count()
+        + 1
+    )
+
+
+def submission_create(
+    *,
+    children: Sequence[ChildInput],
+    enroller: GuardianInput,
+    other_guardians: Sequence[GuardianInput] = (),
+    consent_text: ConsentText,
+    idempotency_key: str | None = None,
+) -> SubmissionResult:
+    """Enrol one or more children (siblings) with their guardians entered once.
+
+    Each child gets a seat (held while consent is pending) or a place on the waitlist.
+    Refuses, changing nothing: an ineligible child (age on the first session date, grade,
+    school, window), a child already actively enrolled in the programme this school year,
+    and missing guardians whose consent the programme needs. A repeated `idempotency_key`
+    returns the first submission instead of making a second. Emits EnrolmentReceived and,
+    per child, SeatHeld or Waitlisted.
+    """
+    if idempotency_key:
+        existing = Submission.objects.filter(idempotency_key=idempotency_key).first()
+        if existing is not None:
+            return SubmissionResult(existing, list(existing.enrolments.all()), replayed=True)
+    try:
+        with transaction.atomic():
+            return _submission_create(
+                children=children,
+                enroller=enroller,
+                other_guardians=other_guardians,
+                consent_text=consent_text,
+                idempotency_key=idempotency_key,
+            )
+    except IntegrityError:
+        # A concurrent twin with the same key won the race: answer with its result.
+        if idempotency_key:
+            existing = Submission.objects.filter(idempotency_key=idempotency_key).first()
+            if existing is not None:
+                return SubmissionResult(existing, list(existing.enrolments.all()), replayed=True)
+        raise ValidationError(
+            _("Dit kind is dit schooljaar al aangemeld voor dit programma.")
+        ) from None
+
+
+def _submission_create(
+    *,
+    children: Sequence[ChildInput],
+    enroller: GuardianInput,
+    other_guardians: Sequence[GuardianInput],
+    consent_text: ConsentText,
+    idempotency_key: str | None,
+) -> SubmissionResult:
+    if not children:
+        raise ValidationError(_("Vul minstens één kind in."))
+    errors: dict[str, list[str]] = {}
+    keys: set[tuple[str, int, int]] = set()
+    for index, child in enumerate(children):
+        child_errors = eligibility_errors(child)
+        key = child_key(child.first_name, child.last_name, child.date_of_birth)
+        group = child.group
+        triple = (key, group.programme_id, group.school_year_id)
+        if (
+            triple in keys
+            or Enrolment.objects.filter(
+                child_key=key,
+                programme_id=group.programme_id,
+                school_year_id=group.school_year_id,
+                status__in=ACTIVE,
+            ).exists()
+        ):
+            child_errors.append(
+                _("%(name)s is dit schooljaar al aangemeld voor %(programme)s.")
+                % {"name": child.first_name, "programme": group.programme.name}
+            )
+        keys.add(triple)
+        if child_errors:
+            errors[f"children.{index}"] = child_errors
+    all_guardians = [enroller, *other_guardians]
+    emails = [g.email.strip().lower() for g in all_guardians]
+    if len(set(emails)) != len(emails):
+        errors["other_guardians"] = [_("Geef voor elke ouder een eigen e-mailadres.")]
+    for child in children:
+        programme = child.group.programme
+        today = localtime(_now()).date()
+        age = (
+            today.year
+            - child.date_of_birth.year
+            - ((today.month, today.day) < (child.date_of_birth.month, child.date_of_birth.day))
+        )
+        needs = consent_requirements(programme, all_guardians, age)
+        if (
+            programme.consent_guardians == GuardianConsent.ALL_WITH_AUTHORITY
+            and age < 16
+            and enroller.authority == Authority.JOINT
+            and not any(g.authority != Authority.NONE for g in other_guardians)
+        ):
+            errors.setdefault("other_guardians", []).append(
+                _(
+                    "Bij gezamenlijk gezag geven beide ouders toestemming. Vul de gegevens van "
+                    "de andere ouder met gezag in."
+                )
+            )
+        elif (
+            programme.consent_guardians != GuardianConsent.NONE
+            and age < 16
+            and not needs["guardians"]
+        ):
+            errors.setdefault("other_guardians", []).append(
+                _("Vul de gegevens in van een ouder of voogd met gezag; die geeft toestemming.")
+            )
+    if errors:
+        raise ValidationError(errors)
+
+    now = _now()
+    submission = Submission.objects.create(
+        idempotency_key=idempotency_key or None, consent_text=consent_text, created_at=now
+    )
+    guardians = [
+        Guardian.objects.create(
+            submission=submission,
+            is_enroller=index == 0,
+            name=g.name.strip(),
+            email=g.email.strip(),
+            phone=g.phone.strip(),
+            relation=g.relation,
+            authority=g.authority,
+            language=g.language,
+        )
+        for index, g in enumerate(all_guardians)
+    ]
+    for guardian in guardians:
+        guardian.full_clean()
+    enrolments: list[Enrolment] = []
+    # Lock the groups in a fixed order so two families with siblings never deadlock.
+    order = sorted(range(len(children)), key=lambda i: children[i].group.pk)
+    placed: dict[int, Enrolment] = {}
+    for index in order:
+        data = children[index]
+        group = _lock_group(data.group.pk)
+        child = Child(
+            submission=submission,
+            first_name=data.first_name.strip(),
+            last_name=data.last_name.strip(),
+            date_of_birth=data.date_of_birth,
+            school=data.school,
+            grade=data.grade,
+            class_name=data.class_name.strip(),
+        )
+        child.full_clean()
+        child.save()
+        has_seat = seats_taken(group) < group.capacity
+        enrolment = Enrolment.objects.create(
+            submission=submission,
+            child=child,
+            group=group,
+            programme_id=group.programme_id,
+            school_year_id=group.school_year_id,
+            child_key=child_key(child.first_name, child.last_name, child.date_of_birth),
+            status=EnrolmentStatus.AWAITING_CONSENT if has_seat else EnrolmentStatus.WAITLISTED,
+            priority=settings.ENROLMENT_HOST_PRIORITY and data.school.pk == group.host_school_id,
+            hold_expires_at=now + dt.timedelta(days=settings.ENROLMENT_HOLD_DAYS)
+            if has_seat
+            else None,
+            # Taken after the group lock, so the waitlist follows the order of arrival.
+            created_at=_now(),
+        )
+        placed[index] = enrolment
+    enrolments = [placed[i] for i in range(len(children))]
+    token = _make_link(purpose=LinkPurpose.CONFIRM, guardian=guardians[0])
+    emit(
+        events.EnrolmentReceived(
+            submission_id=submission.pk, guardian_id=guardians[0].pk, confirm_token=token
+        )
+    )
+    for enrolment in enrolments:
+        if enrolment.status == EnrolmentStatus.WAITLISTED:
+            emit(
+                events.Waitlisted(enrolment_id=enrolment.pk, position=waitlist_position(enrolment))
+            )
+        else:
+            emit(events.SeatHeld(enrolment_id=enrolment.pk))
+    return SubmissionResult(submission, enrolments)
+
+
+# --- consent ---------------------------------------------------------------------------
+
+
+def _age_today(child: Child) -> int:
+    return child.age_on(localtime(_now()).date())
+
+
+def _requirements_for(enrolment: Enrolment) -> dict[str, Any]:
+    guardians = list(enrolment.submission.guardians.all())
+    return consent_requirements(enrolment.group.programme, guardians, _age_today(enrolment.child))
+
+
+def consent_state(enrolment: Enrolment) -> dict[str, Any]:
+    """What is given, refused and still missing for `enrolment`."""
+    needs = _requirements_for(enrolment)
+    consents = list(enrolment.consents.all())
+    refused = [c for c in consents if not c.given]
+    given_guardians = {c.guardian_id for c in consents if c.given and c.guardian_id}
+    child_given = any(c.given and c.party == ConsentParty.CHILD for c in consents)
+    if needs["any_guardian"]:
+        missing_guardians = [] if given_guardians else list(needs["guardians"])
+    else:
+        missing_guardians = [g for g in needs["guardians"] if g.pk not in given_guardians]
+    return {
+        "refused": bool(refused),
+        "missing_guardians": missing_guardians,
+        "child_missing": needs["child"] and not child_given,
+        "complete": not refused
+        and not missing_guardians
+        and not (needs["child"] and not child_given),
+        "needs_child": needs["child"],
+    }
+
+
+def _evaluate(enrolment: Enrolment) -> None:
+    """Move a seat-holding enrolment on when its consent is complete or refused."""
+    if enrolment.status not in {EnrolmentStatus.AWAITING_CONSENT, EnrolmentStatus.WAITLISTED}:
+        return
+    state = consent_state(enrolment)
+    now = _now()
+    if state["refused"]:
+        had_seat = enrolment.holds_seat
+        enrolment.status = EnrolmentStatus.REFUSED
+        enrolment.ended_at = now
+        enrolment.save()
+        emit(events.ConsentRefused(enrolment_id=enrolment.pk, guardian_id=None))
+        if had_seat:
+            emit(events.SeatReleased(enrolment_id=enrolment.pk, reason="refused"))
+            offer_next(group_id=enrolment.group_id)
+        return
+    if not state["complete"]:
+        return
+    if enrolment.consent_complete_at is None:
+        enrolment.consent_complete_at = now
+        enrolment.save(update_fields=["consent_complete_at"])
+    if enrolment.status != EnrolmentStatus.AWAITING_CONSENT:
+        return  # waitlisted: consent is ready for when a seat comes
+    intake = Intake.objects.filter(enrolment=enrolment).first()
+    if enrolment.group.programme.requires_intake and (
+        intake is None or intake.outcome != IntakeOutcome.SUITABLE
+    ):
+        _set_status(enrolment, EnrolmentStatus.AWAITING_INTAKE, hold_expires_at=None)
+        return
+    _set_status(enrolment, EnrolmentStatus.CONFIRMED, confirmed_at=now, hold_expires_at=None)
+    emit(events.SeatConfirmed(enrolment_id=enrolment.pk))
+
+
+def _record_consent(
+    *,
+    enrolment: Enrolment,
+    guardian: Guardian | None,
+    given: bool,
+    method: str,
+    recorded_by: Any | None = None,
+) -> Consent | None:
+    party = ConsentParty.GUARDIAN if guardian else ConsentParty.CHILD
+    existing = enrolment.consents.filter(party=party, guardian=guardian).first()
+    if existing is not None:
+        return None  # already answered: a second click changes nothing
+    consent = Consent.objects.create(
+        enrolment=enrolment,
+        party=party,
+        guardian=guardian,
+        given=given,
+        method=method,
+        consent_text=enrolment.submission.consent_text,
+        recorded_by=recorded_by,
+    )
+    if given:
+        emit(
+            events.ConsentGiven(
+                enrolment_id=enrolment.pk, guardian_id=guardian.pk if guardian else None
+            )
+        )
+    return consent
+
+
+def _locked_enrolments(submission_id: int) -> list[Enrolment]:
+    return list(
+        Enrolment.objects.select_for_update()
+        .filter(submission_id=submission_id)
+        .select_related("group__programme", "child", "submission__consent_text")
+        .order_by("pk")
+    )
+
+
+@transaction.atomic
+def email_confirm(*, token: str, consent_given: bool) -> Submission:
+    """The enrolling guardian confirms their e-mail address and gives (or refuses) consent.
+
+    Sends consent requests to the other guardians whose consent is needed, and a link
+    for the child's own consent where the child is 12 or older. Safe to repeat.
+    """
+    link = link_resolve(token, purposes=[LinkPurpose.CONFIRM])
+    guardian = link.guardian
+    first_time = guardian.email_confirmed_at is None
+    if first_time:
+        guardian.email_confirmed_at = _now()
+        guardian.save(update_fields=["email_confirmed_at"])
+        emit(events.EmailConfirmed(submission_id=link.submission_id, guardian_id=guardian.pk))
+    for enrolment in _locked_enrolments(link.submission_id):
+        if enrolment.status not in ACTIVE:
+            continue
+        needs = _requirements_for(enrolment)
+        if guardian.has_authority and (needs["guardians"] or needs["any_guardian"]):
+            _record_consent(
+                enrolment=enrolment,
+                guardian=guardian,
+                given=consent_given,
+                method=ConsentMethod.LINK,
+            )
+        if first_time and consent_given:
+            for other in needs["guardians"]:
+                if other.pk != guardian.pk and not needs["any_guardian"]:
+                    emit(
+                        events.ConsentRequested(
+                            enrolment_id=enrolment.pk,
+                            guardian_id=other.pk,
+                            token=_make_link(
+                                purpose=LinkPurpose.CONSENT, guardian=other, enrolment=enrolment
+                            ),
+                        )
+                    )
+            if needs["child"]:
+                emit(
+                    events.ConsentRequested(
+                        enrolment_id=enrolment.pk,
+                        guardian_id=guardian.pk,
+                        token=_make_link(
+                            purpose=LinkPurpose.CHILD_CONSENT,
+                            guardian=guardian,
+                            enrolment=enrolment,
+                        ),
+                        for_child=True,
+                    )
+                )
+        _evaluate(enrolment)
+    return link.submission
+
+
+@transaction.atomic
+def consent_answer(*, token: str, given: bool) -> Enrolment:
+    """Another guardian (CONSENT link) or the child (CHILD_CONSENT link) answers.
+
+    One refusal ends the enrolment and frees its seat. A second answer changes nothing.
+    """
+    link = link_resolve(token, purposes=[LinkPurpose.CONSENT, LinkPurpose.CHILD_CONSENT])
+    enrolment = (
+        Enrolment.objects.select_for_update()
+        .select_related("group__programme", "child", "submission__consent_text")
+        .get(pk=link.enrolment_id)
+    )
+    if enrolment.status not in ACTIVE:
+        raise ValidationError(
+            _("Deze aanmelding loopt niet meer; er hoeft niets meer te gebeuren.")
+        )
+    is_child = link.purpose == LinkPurpose.CHILD_CONSENT
+    _record_consent(
+        enrolment=enrolment,
+        guardian=None if is_child else link.guardian,
+        given=given,
+        method=ConsentMethod.LINK,
+    )
+    if link.used_at is None:
+        link.used_at = _now()
+        link.save(update_fields=["used_at"])
+    _evaluate(enrolment)
+    return enrolment
+
+
+@transaction.atomic
+def child_consent_record_at_intake(
+    *, enrolment: Enrolment, given: bool, recorded_by: Any
+) -> Enrolment:
+    """A trainer or coordinator records the child's own consent at the intake."""
+    enrolment = Enrolment.objects.select_for_update().get(pk=enrolment.pk)
+    _record_consent(
+        enrolment=enrolment,
+        guardian=None,
+        given=given,
+        method=ConsentMethod.INTAKE,
+        recorded_by=recorded_by,
+    )
+    _evaluate(enrolment)
+    return enrolment
+
+
+@transaction.atomic
+def intake_record(
+    *, enrolment: Enrolment, outcome: str, reason: str = "", notes: str = "", recorded_by: Any
+) -> Intake:
+    """Record the intake outcome. Suitable confirms an enrolment whose consent is complete;
+    not suitable ends it (with a reason category) and frees the seat."""
+    enrolment = (
+        Enrolment.objects.select_for_update()
+        .select_related("group__programme")
+        .get(pk=enrolment.pk)
+    )
+    if enrolment.status not in ACTIVE:
+        raise ValidationError(_("Deze aanmelding loopt niet meer."))
+    if outcome == IntakeOutcome.NOT_SUITABLE and not reason:
+        raise ValidationError({"reason": _("Kies een reden als deelname niet passend is.")})
+    intake, _created = Intake.objects.update_or_create(
+        enrolment=enrolment,
+        defaults={"outcome": outcome, "reason": reason, "notes": notes, "recorded_by": recorded_by},
+    )
+    intake.full_clean()
+    if outcome == IntakeOutcome.NOT_SUITABLE:
+        had_seat = enrolment.holds_seat
+        _set_status(enrolment, EnrolmentStatus.NOT_SUITABLE, ended_at=_now(), hold_expires_at=None)
+        if had_seat:
+            emit(events.SeatReleased(enrolment_id=enrolment.pk, reason="not_suitable"))
+            offer_next(group_id=enrolment.group_id)
+    elif enrolment.status == EnrolmentStatus.AWAITING_INTAKE:
+        _set_status(enrolment, EnrolmentStatus.CONFIRMED, confirmed_at=_now())
+        emit(events.SeatConfirmed(enrolment_id=enrolment.pk))
+    return intake
+
+
+# --- seats and the waitlist ------------------------------------------------------------
+
+
+def _offer_hours(group: Group) -> float:
+    starts = first_child_session_date(group)
+    days_left = (starts - localtime(_now()).date()).days
+    return (
+        settings.ENROLMENT_OFFER_HOURS_SHORT if days_left <= 7 else settings.ENROLMENT_OFFER_HOURS
+    )
+
+
+def offer_next(*, group_id: int) -> list[Enrolment]:
+    """Offer every free seat of the group to the next children on the waitlist.
+
+    Runs inside the caller's transaction; locks the group before counting.
+    """
+    group = _lock_group(group_id)
+    if group.status in {GroupStatus.CANCELLED, GroupStatus.COMPLETED}:
+        return []
+    free = group.capacity - seats_taken(group)
+    offered: list[Enrolment] = []
+    if free <= 0:
+        return offered
+    queue = (
+        Enrolment.objects.filter(group=group, status=EnrolmentStatus.WAITLISTED)
+        .select_related("submission")
+        .order_by("-priority", "created_at", "pk")[:free]
+    )
+    hours = _offer_hours(group)
+    for enrolment in queue:
+        _set_status(
+            enrolment, EnrolmentStatus.OFFERED, offer_expires_at=_now() + dt.timedelta(hours=hours)
+        )
+        enroller = enrolment.submission.guardians.get(is_enroller=True)
+        token = _make_link(
+            purpose=LinkPurpose.OFFER, guardian=enroller, enrolment=enrolment, hours=hours
+        )
+        emit(events.SeatOffered(enrolment_id=enrolment.pk, guardian_id=enroller.pk, token=token))
+        offered.append(enrolment)
+    return offered
+
+
+@transaction.atomic
+def offer_answer(*, token: str, accept: bool) -> Enrolment:
+    """Accept or decline an offered seat. Accepting continues with consent (or confirms at
+    once when consent is already complete); declining passes the seat on."""
+    link = link_resolve(token, purposes=[LinkPurpose.OFFER])
+    enrolment = (
+        Enrolment.objects.select_for_update()
+        .select_related("group__programme", "child")
+        .get(pk=link.enrolment_id)
+    )
+    if enrolment.status != EnrolmentStatus.OFFERED:
+        raise ValidationError(_("Dit aanbod is niet meer open."))
+    if enrolment.offer_expires_at and enrolment.offer_expires_at <= _now():
+        raise ValidationError(_("Dit aanbod is verlopen."))
+    link.used_at = _now()
+    link.save(update_fields=["used_at"])
+    if not accept:
+        _set_status(enrolment, EnrolmentStatus.DECLINED, ended_at=_now(), offer_expires_at=None)
+        emit(events.SeatReleased(enrolment_id=enrolment.pk, reason="declined"))
+        offer_next(group_id=enrolment.group_id)
+        return enrolment
+    _set_status(
+        enrolment,
+        EnrolmentStatus.AWAITING_CONSENT,
+        offer_expires_at=None,
+        hold_expires_at=_now() + dt.timedelta(days=settings.ENROLMENT_HOLD_DAYS),
+    )
+    emit(events.SeatHeld(enrolment_id=enrolment.pk))
+    _evaluate(enrolment)
+    return enrolment
+
+
+def holds_and_offers_expire() -> int:
+    """Expire seat holds without consent and offers without answer; pass the seats on.
+
+    Each enrolment is claimed with a conditional update, so two sweeps running at once
+    never expire (or announce) the same one twice. Returns how many expired.
+    """
+    now = _now()
+    expired = 0
+    candidates = list(
+        Enrolment.objects.filter(
+            status=EnrolmentStatus.AWAITING_CONSENT, hold_expires_at__lte=now
+        ).values_list("pk", "group_id", "status")
+    ) + list(
+        Enrolment.objects.filter(
+            status=EnrolmentStatus.OFFERED, offer_expires_at__lte=now
+        ).values_list("pk", "group_id", "status")
+    )
+    for pk, group_id, status in candidates:
+        with transaction.atomic():
+            changed = Enrolment.objects.filter(pk=pk, status=status).update(
+                status=EnrolmentStatus.EXPIRED, ended_at=now
+            )
+            if not changed:
+                continue
+            expired += 1
+            if status == EnrolmentStatus.OFFERED:
+                emit(events.OfferExpired(enrolment_id=pk))
+            emit(events.SeatReleased(enrolment_id=pk, reason="expired"))
+            offer_next(group_id=group_id)
+    return expired
+
+
+@transaction.atomic
+def enrolment_withdraw(*, enrolment: Enrolment) -> Enrolment:
+    """Withdraw an active enrolment (by the parent's link, a coordinator or the manager);
+    a held seat goes to the waitlist. Emits Withdrawn."""
+    enrolment = Enrolment.objects.select_for_update().get(pk=enrolment.pk)
+    if enrolment.status not in ACTIVE:
+        raise ValidationError(_("Deze aanmelding loopt niet meer."))
+    had_seat = enrolment.holds_seat
+    _set_status(
+        enrolment,
+        EnrolmentStatus.WITHDRAWN,
+        ended_at=_now(),
+        hold_expires_at=None,
+        offer_expires_at=None,
+    )
+    emit(events.Withdrawn(enrolment_id=enrolment.pk))
+    if had_seat:
+        emit(events.SeatReleased(enrolment_id=enrolment.pk, reason="withdrawn"))
+        offer_next(group_id=enrolment.group_id)
+    return enrolment
+
+
+@transaction.atomic
+def enrolment_withdraw_by_link(*, token: str, enrolment_public_id: str) -> Enrolment:
+    link = link_resolve(token, purposes=[LinkPurpose.MANAGE, LinkPurpose.CONFIRM])
+    enrolment = Enrolment.objects.get(
+        submission_id=link.submission_id, public_id=enrolment_public_id
+    )
+    return enrolment_withdraw(enrolment=enrolment)
+
+
+@transaction.atomic
+def interest_register(*, school: School, programme: Programme, email: str = "") -> Interest:
+    """A parent wishes a programme at a school where no group is open. No child data."""
+    interest = Interest(school=school, programme=programme, email=email.strip())
+    interest.full_clean()
+    interest.save()
+    return interest
+
+
+def consent_text_current() -> ConsentText:
+    text = ConsentText.objects.filter(active_from__lte=_now()).order_by("-active_from").first()
+    if text is None:
+        raise ValidationError(_("Er is nog geen toestemmingstekst vastgesteld."))
+    return text
+
+
+def consent_text_in_use(consent_text: ConsentText) -> bool:
+    """A version that a submission showed or a consent recorded is a fact; it is never edited."""
+    return consent_text.pk is not None and (
+        Submission.objects.filter(consent_text_id=consent_text.pk).exists()
+        or Consent.objects.filter(consent_text_id=consent_text.pk).exists()
+    )
+
+
+@transaction.atomic
+def consent_text_save(*, consent_text: ConsentText) -> ConsentText:
+    """Add a new consent text version, or correct one that nobody has seen yet.
+
+    Refuses to change a version already used by a submission or consent: publish a new
+    version instead. Validates (`full_clean`) before saving.
+    """
+    if consent_text_in_use(consent_text):
+        raise ValidationError(
+            _("Deze versie van de toestemmingstekst is al gebruikt; maak een nieuwe versie.")
+        )
+    consent_text.full_clean()
+    consent_text.save()
+    return consent_text
+
+
+# --- staff: attendance and class bookings ----------------------------------------------
+# (Imports local to these services keep this block a single append to the module.)
+
+ATTENDANCE_NOTE_MAX = 200
+
+
+def _previous_and_next_session_ids(session: Any) -> list[int]:
+    """The group's child sessions just before and just after `session` (the latter only when
+    it has started), so a new absence can complete a pair of consecutive absences."""
+    from scheduler.models import Session
+
+    siblings = Session.objects.filter(
+        group_id=session.group_id, kind=SessionKind.CHILD, status=SessionStatus.SCHEDULED
+    ).exclude(pk=session.pk)
+    before = (
+        siblings.filter(
+            Q(starts_at__lt=session.starts_at) | Q(starts_at=session.starts_at, pk__lt=session.pk)
+        )
+        .order_by("-starts_at", "-pk")
+        .values_list("pk", flat=True)
+        .first()
+    )
+    after = (
+        siblings.filter(
+            Q(starts_at__gt=session.starts_at) | Q(starts_at=session.starts_at, pk__gt=session.pk)
+        )
+        .filter(starts_at__lte=_now())
+        .order_by("starts_at", "pk")
+        .values_list("pk", flat=True)
+        .first()
+    )
+    return [pk for pk in (before, after) if pk is not None]
+
+
+@transaction.atomic
+def attendance_record(
+    *, session: Any, marks: dict[int, tuple[str, str]], recorded_by: Any
+) -> list[Any]:
+    """Record who was present, absent or excused at one child session, with optional notes.
+
+    `marks` maps enrolment ids to (status, note). All marks are saved or none: one row per
+    (session, enrolment), updated when it exists. Refuses: a parent meeting, a cancelled
+    session, a session on a later day, enrolments that are not confirmed children of the
+    session's group, unknown statuses, notes over 200 characters. A child absent (not excused)
+    at this session and at the session next to it emits AbsentTwice, once.
+    Whether `recorded_by` may take attendance is the caller's check
+    (`enrolment.access.can_take_attendance`).
+    """
+    from enrolment.models import Attendance, AttendanceStatus
+    from scheduler.models import Session
+
+    session = Session.objects.select_for_update().get(pk=session.pk)
+    if session.kind != SessionKind.CHILD:
+        raise ValidationError(_("Aanwezigheid houdt u bij voor bijeenkomsten met de kinderen."))
+    if session.status != SessionStatus.SCHEDULED:
+        raise ValidationError(_("Deze bijeenkomst is vervallen."))
+    if localtime(session.starts_at).date() > localtime(_now()).date():
+        raise ValidationError(_("Deze bijeenkomst is nog niet geweest."))
+    attending = {EnrolmentStatus.CONFIRMED, EnrolmentStatus.COMPLETED}
+    known = set(
+        Enrolment.objects.filter(
+            group_id=session.group_id, pk__in=list(marks), status__in=attending
+        ).values_list("pk", flat=True)
+    )
+    errors: list[str] = []
+    if set(marks) - known:
+        errors.append(_("Een of meer kinderen horen niet (meer) bij deze groep."))
+    if any(status not in AttendanceStatus.values for status, _note in marks.values()):
+        errors.append(_("Kies aanwezig, afwezig of afgemeld."))
+    if any(len(note or "") > ATTENDANCE_NOTE_MAX for _status, note in marks.values()):
+        errors.append(_("Een notitie is hoogstens %(max)s tekens.") % {"max": ATTENDANCE_NOTE_MAX})
+    if errors:
+        raise ValidationError(errors)
+    before = dict(
+        Attendance.objects.filter(session=session, enrolment_id__in=known).values_list(
+            "enrolment_id", "status"
+        )
+    )
+    now = _now()
+    saved = []
+    for enrolment_id in sorted(marks):
+        status, note = marks[enrolment_id]
+        attendance, _created = Attendance.objects.update_or_create(
+            session=session,
+            enrolment_id=enrolment_id,
+            defaults={
+                "status": status,
+                "note": (note or "").strip(),
+                "recorded_by": recorded_by,
+                "recorded_at": now,
+            },
+        )
+        saved.append(attendance)
+    newly_absent = [
+        pk
+        for pk, (status, _note) in marks.items()
+        if status == AttendanceStatus.ABSENT and before.get(pk) != AttendanceStatus.ABSENT
+    ]
+    if newly_absent:
+        neighbours = _previous_and_next_session_ids(session)
+        twice = set(
+            Attendance.objects.filter(
+                session_id__in=neighbours,
+                enrolment_id__in=newly_absent,
+                status=AttendanceStatus.ABSENT,
+            ).values_list("enrolment_id", flat=True)
+        )
+        for enrolment_id in sorted(twice):
+            emit(events.AbsentTwice(enrolment_id=enrolment_id))
+    return saved
+
+
+CLASS_SIZE_MAX = 40
+
+
+@transaction.atomic
+def class_booking_set(
+    *,
+    group: Group,
+    class_name: str,
+    class_size: int | None,
+    mentor_name: str,
+    mentor_email: str,
+    booked_by: Any,
+) -> Group:
+    """Book a class into a class-mode group, or change the booking: the class, how many pupils
+    and the mentor. No pupil data is collected. The group's capacity follows the class size.
+
+    Refuses, changing nothing: a group of an individual-mode programme, a group that is no
+    longer a draft or published, a missing class name or mentor name, a class size outside
+    1 to 40, an invalid mentor e-mail. Whether `booked_by` may book at the group's school is
+    the caller's check (`enrolment.access.can_book_class`). Emits ClassBooked.
+    """
+    from django.core.validators import validate_email
+
+    group = _lock_group(group.pk)
+    if group.programme.enrolment_mode != EnrolmentMode.CLASS:
+        raise ValidationError(_("Voor dit programma melden ouders hun kind aan; boek geen klas."))
+    if group.status not in {GroupStatus.DRAFT, GroupStatus.PUBLISHED}:
+        raise ValidationError(
+            _("Deze groep is %(status)s; de klas kan niet meer worden gewijzigd.")
+            % {"status": group.get_status_display()}
+        )
+    class_name, mentor_name = (class_name or "").strip(), (mentor_name or "").strip()
+    mentor_email = (mentor_email or "").strip()
+    errors: dict[str, str] = {}
+    if not class_name:
+        errors["class_name"] = _("Vul de klas in, bijvoorbeeld 7B.")
+    if class_size is None or not 1 <= class_size <= CLASS_SIZE_MAX:
+        errors["class_size"] = _("Een klas heeft 1 tot %(max)s leerlingen.") % {
+            "max": CLASS_SIZE_MAX
+        }
+    if not mentor_name:
+        errors["mentor_name"] = _("Vul de naam van de mentor in.")
+    try:
+        validate_email(mentor_email)
+    except ValidationError:
+        errors["mentor_email"] = _("Vul een geldig e-mailadres van de mentor in.")
+    if errors:
+        raise ValidationError(errors)
+    group.class_name = class_name
+    group.class_size = class_size
+    group.capacity = class_size
+    group.mentor_name = mentor_name
+    group.mentor_email = mentor_email
+    group.full_clean()
+    group.save(
+        update_fields=[
+            "class_name",
+            "class_size",
+            "capacity",
+            "mentor_name",
+            "mentor_email",
+            "updated_at",
+        ]
+    )
+    emit(
+        events.ClassBooked(
+            group_id=group.pk,
+            booked_by_id=booked_by.pk if getattr(booked_by, "pk", None) else None,
+        )
+    )
+    return group

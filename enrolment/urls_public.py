@@ -1,0 +1,26 @@
+"""Public enrolment pages under /aanmelden/ (no log-in)."""
+
+from __future__ import annotations
+
+from django.urls import path
+
+from enrolment import views_public as views
+
+urlpatterns = [
+    path("", views.school_search, name="enrol-start"),
+    path("school/<int:school_id>/", views.school_groups, name="enrol-school"),
+    path("school/<int:school_id>/belangstelling/", views.interest, name="enrol-interest"),
+    path(
+        "school/<int:school_id>/belangstelling/bedankt/",
+        views.interest_thanks,
+        name="enrol-interest-thanks",
+    ),
+    path("groep/<int:group_id>/", views.enrol, name="enrol-form"),
+    path("ontvangen/", views.received, name="enrol-received"),
+    path("link/<str:token>/", views.link, name="enrol-link"),
+    path(
+        "link/<str:token>/afmelden/<uuid:public_id>/",
+        views.link_withdraw,
+        name="enrol-link-withdraw",
+    ),
+]

@@ -1,0 +1,143 @@
+"""Pages about personal data, under `/gegevens/`.
+
+For the programme manager: what personal data each group's enrolments still hold and when
+it goes (kinds and counts, never the data itself). For a guardian, through the secret link
+in their e-mail: download what is held about their enrolment, or ask for its erasure.
+Views stay thin: `enrolment.retention` does the work and writes the audit log.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils.decorators import method_decorator
+from django.utils.translation import gettext as _
+from django.views import View
+from django.views.generic import TemplateView
+
+from enrolment import retention
+from enrolment.models import EnrolmentStatus, LinkPurpose
+from enrolment.services import link_resolve
+from enrolment.throttle import throttle_posts
+from programmes import access
+from programmes.views import NavSectionMixin, RoleRequiredMixin
+
+LINK_PURPOSES = [LinkPurpose.MANAGE, LinkPurpose.CONFIRM]
+
+
+# --- the manager: retention overview -------------------------------------------------------
+
+
+class ManagerRequiredMixin(RoleRequiredMixin):
+    def has_access(self, user: Any) -> bool:
+        return access.is_manager(user)
+
+
+class RetentionOverviewView(ManagerRequiredMixin, NavSectionMixin, TemplateView):
+    template_name = "enrolment/privacy/retention_overview.html"
+    nav_section = "privacy"
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        context["rows"] = retention.retention_overview(user=self.request.user)
+        context["retention_months"] = settings.ENROLMENT_RETENTION_MONTHS
+        return context
+
+
+class RetentionGroupView(ManagerRequiredMixin, NavSectionMixin, TemplateView):
+    template_name = "enrolment/privacy/retention_group.html"
+    nav_section = "privacy"
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        rows = retention.retention_overview(user=self.request.user, group_id=self.kwargs["pk"])
+        if not rows:
+            raise Http404
+        context["row"] = rows[0]
+        context["statuses"] = [
+            (EnrolmentStatus(status).label, count)
+            for status, count in sorted(rows[0].by_status.items())
+        ]
+        return context
+
+
+# --- the guardian: see and erase through their link ----------------------------------------
+
+
+def _invalid_link(request: HttpRequest, error: ValidationError) -> HttpResponse:
+    return render(
+        request,
+        "enrolment/privacy/link_invalid.html",
+        {"message": " ".join(error.messages)},
+        status=404,
+    )
+
+
+@method_decorator(throttle_posts, name="dispatch")
+class MyDataView(View):
+    """What is held, with a download button and the way to ask for erasure."""
+
+    def get(self, request: HttpRequest, token: str) -> HttpResponse:
+        try:
+            link = link_resolve(token, purposes=LINK_PURPOSES)
+        except ValidationError as error:
+            return _invalid_link(request, error)
+        enrolments = list(
+            link.submission.enrolments.select_related("group__programme").order_by("pk")
+        )
+        return render(
+            request,
+            "enrolment/privacy/my_data.html",
+            {"token": token, "enrolments": enrolments},
+        )
+
+
+@method_decorator(throttle_posts, name="dispatch")
+class MyDataDownloadView(View):
+    """POST (so a link preview or prefetch never counts as a download): a JSON file."""
+
+    def post(self, request: HttpRequest, token: str) -> HttpResponse:
+        try:
+            data = retention.personal_data_export_by_link(token=token)
+        except ValidationError as error:
+            return _invalid_link(request, error)
+        response = HttpResponse(
+            json.dumps(data, ensure_ascii=False, indent=2),
+            content_type="application/json; charset=utf-8",
+        )
+        response["Content-Disposition"] = 'attachment; filename="mijn-gegevens.json"'
+        response["Cache-Control"] = "no-store"
+        return response
+
+
+@method_decorator(throttle_posts, name="dispatch")
+class MyDataEraseView(View):
+    """Ask for erasure: a confirmation page, then everything of the submission is erased."""
+
+    template_name = "enrolment/privacy/erase_confirm.html"
+
+    def get(self, request: HttpRequest, token: str) -> HttpResponse:
+        try:
+            link_resolve(token, purposes=LINK_PURPOSES)
+        except ValidationError as error:
+            return _invalid_link(request, error)
+        return render(request, self.template_name, {"token": token})
+
+    def post(self, request: HttpRequest, token: str) -> HttpResponse:
+        if request.POST.get("confirm") != "yes":
+            return render(
+                request,
+                self.template_name,
+                {"token": token, "error": _("Vink aan dat u de gegevens wilt laten wissen.")},
+                status=400,
+            )
+        try:
+            retention.personal_data_erase_request(token=token)
+        except ValidationError as error:
+            return _invalid_link(request, error)
+        return render(request, "enrolment/privacy/erase_done.html")

@@ -1,0 +1,654 @@
+"""The parent's pages: find a group, enrol, and answer the links in our e-mails.
+
+No account is needed. Views stay thin: every change goes through
+`enrolment.services` (a `ValidationError` is shown on the page and nothing
+changes), reading a page never changes anything (a mail scanner that follows a
+link must not give consent: every answer is a POST with CSRF protection), and
+every POST is rate-limited per client (`enrolment.throttle`).
+
+Link pages carry a secret token in their path. They are sent with
+`Cache-Control: no-store` and `Referrer-Policy: strict-origin`, so the token is
+neither cached nor passed on in a `Referer` header. (Not `no-referrer`: under that
+policy browsers send `Origin: null` with the page's own form POSTs, which Django's
+CSRF check rightly refuses, so no parent could answer.)
+"""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from django.conf import settings
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.db.models import Count, Min, Q
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone, translation
+from django.utils.cache import add_never_cache_headers
+from django.utils.formats import date_format
+from django.utils.timezone import localtime
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from enrolment.forms_public import EnrolmentFormSet, InterestForm, SchoolSearchForm
+from enrolment.models import (
+    ACTIVE,
+    SEAT_HOLDING,
+    AccessLink,
+    ConsentParty,
+    ConsentText,
+    Enrolment,
+    EnrolmentStatus,
+    Guardian,
+    LinkPurpose,
+    Submission,
+)
+from enrolment.services import (
+    consent_answer,
+    consent_state,
+    consent_text_current,
+    email_confirm,
+    enrolment_withdraw_by_link,
+    first_child_session_date,
+    group_open_for_enrolment,
+    interest_register,
+    link_resolve,
+    offer_answer,
+    submission_create,
+    waitlist_position,
+)
+from enrolment.throttle import throttle_posts
+from programmes.models import Audience, EnrolmentMode, Programme, School
+from scheduler.models import Group, GroupStatus, SessionKind, SessionStatus
+
+MAX_SCHOOLS_SHOWN = 30
+SESSION_KEY = "enrolment_received"
+# Status codes of the friendly page for a link that cannot be used.
+LINK_ERROR_STATUS = {"expired_link": 410, "revoked_link": 410}
+
+
+# --- reading groups --------------------------------------------------------------------
+
+
+def open_groups_for_school(school: School, *, programme_id: int | None = None) -> list[Group]:
+    """Open groups of individual-mode programmes that pupils of `school` may join.
+
+    One query however many groups: seats, meetings and first date are annotated.
+    Each group gets `seats_left` and `first_day` (the first child session).
+    """
+    admitted = Group.admitted_schools.through.objects.filter(school_id=school.pk).values("group_id")
+    child_sessions = Q(sessions__kind=SessionKind.CHILD, sessions__status=SessionStatus.SCHEDULED)
+    parent_sessions = Q(sessions__kind=SessionKind.PARENT, sessions__status=SessionStatus.SCHEDULED)
+    queryset = (
+        Group.objects.filter(
+            status=GroupStatus.PUBLISHED, programme__enrolment_mode=EnrolmentMode.INDIVIDUAL
+        )
+        .filter(Q(host_school_id=school.pk) | Q(pk__in=admitted))
+        .select_related("programme", "host_school")
+        .annotate(
+            seats_held=Count(
+                "enrolments", filter=Q(enrolments__status__in=SEAT_HOLDING), distinct=True
+            ),
+            child_meetings=Count("sessions", filter=child_sessions, distinct=True),
+            parent_meetings=Count("sessions", filter=parent_sessions, distinct=True),
+            first_child_start=Min("sessions__starts_at", filter=child_sessions),
+        )
+        .order_by("programme__name_nl", "first_date", "pk")
+    )
+    if programme_id is not None:
+        queryset = queryset.filter(programme_id=programme_id)
+    today = timezone.localdate()
+    groups = [group for group in queryset if group_open_for_enrolment(group, today)]
+    for group in groups:
+        group.seats_left = max(0, group.capacity - group.seats_held)
+        group.first_day = (
+            localtime(group.first_child_start).date() if group.first_child_start else None
+        ) or group.first_date
+    return groups
+
+
+def programmes_for_interest(school: School) -> Any:
+    """Programmes a parent may ask for at this school (those for its kind of school)."""
+    programmes = Programme.objects.filter(active=True, enrolment_mode=EnrolmentMode.INDIVIDUAL)
+    if school.school_type in Audience.values:
+        programmes = programmes.filter(audience=school.school_type)
+    return programmes.order_by("name_nl")
+
+
+def _consent_text_in_language(text: ConsentText) -> str:
+    return text.text_en if (translation.get_language() or "nl").startswith("en") else text.text_nl
+
+
+# --- step 1 and 2: find the school, see its groups -------------------------------------
+
+
+@require_http_methods(["GET", "HEAD"])
+def school_search(request: HttpRequest) -> HttpResponse:
+    form = SchoolSearchForm(request.GET or None)
+    query = form.cleaned_data["q"].strip() if form.is_valid() else ""
+    schools: list[School] = []
+    if query:
+        schools = list(
+            School.objects.filter(active=True)
+            .filter(Q(name__icontains=query) | Q(city__icontains=query))
+            .order_by("name", "city")[: MAX_SCHOOLS_SHOWN + 1]
+        )
+    return render(
+        request,
+        "enrolment/public/school_search.html",
+        {
+            "form": form,
+            "query": query,
+            "schools": schools[:MAX_SCHOOLS_SHOWN],
+            "too_many": len(schools) > MAX_SCHOOLS_SHOWN,
+        },
+    )
+
+
+@require_http_methods(["GET", "HEAD"])
+def school_groups(request: HttpRequest, school_id: int) -> HttpResponse:
+    school = get_object_or_404(School, pk=school_id, active=True)
+    groups = open_groups_for_school(school)
+    context: dict[str, Any] = {"school": school, "groups": groups}
+    if not groups:
+        context["interest_form"] = InterestForm(programmes=programmes_for_interest(school))
+    return render(request, "enrolment/public/school_groups.html", context)
+
+
+@throttle_posts
+@require_http_methods(["GET", "HEAD", "POST"])
+def interest(request: HttpRequest, school_id: int) -> HttpResponse:
+    school = get_object_or_404(School, pk=school_id, active=True)
+    form = InterestForm(
+        request.POST if request.method == "POST" else None,
+        programmes=programmes_for_interest(school),
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            interest_register(
+                school=school,
+                programme=form.cleaned_data["programme"],
+                email=form.cleaned_data["email"] or "",
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            return redirect("enrol-interest-thanks", school_id=school.pk)
+    return render(request, "enrolment/public/interest.html", {"school": school, "form": form})
+
+
+@require_http_methods(["GET", "HEAD"])
+def interest_thanks(request: HttpRequest, school_id: int) -> HttpResponse:
+    school = get_object_or_404(School, pk=school_id, active=True)
+    return render(request, "enrolment/public/interest_thanks.html", {"school": school})
+
+
+# --- step 3: the enrolment form --------------------------------------------------------
+
+
+def _admitted_school_ids(group: Group) -> set[int]:
+    return {s.pk for s in group.admitted_schools.all()} | {group.host_school_id}
+
+
+@throttle_posts
+@require_http_methods(["GET", "HEAD", "POST"])
+def enrol(request: HttpRequest, group_id: int) -> HttpResponse:
+    group = get_object_or_404(
+        Group.objects.exclude(status=GroupStatus.DRAFT)
+        .filter(programme__enrolment_mode=EnrolmentMode.INDIVIDUAL)
+        .select_related("programme", "host_school")
+        .prefetch_related("admitted_schools"),
+        pk=group_id,
+    )
+    if not group_open_for_enrolment(group):
+        return render(request, "enrolment/public/group_closed.html", {"group": group})
+    try:
+        consent_text = consent_text_current()
+    except ValidationError:
+        return render(request, "enrolment/public/unavailable.html", status=503)
+
+    admitted = _admitted_school_ids(group)
+    school_id = request.GET.get("school", "")
+    school = (
+        School.objects.filter(pk=int(school_id), active=True).first()
+        if re.fullmatch(r"[0-9]{1,12}", school_id) and int(school_id) in admitted
+        else None
+    )
+    # Siblings may join another open group of the same programme that fits their age.
+    offered_ids = {
+        g.pk
+        for g in open_groups_for_school(
+            school or group.host_school, programme_id=group.programme_id
+        )
+    } | {group.pk}
+    groups = (
+        Group.objects.filter(pk__in=offered_ids)
+        .select_related("programme", "host_school")
+        .order_by("first_date", "pk")
+    )
+    schools = (
+        School.objects.filter(active=True)
+        .filter(Q(hosted_groups__pk__in=offered_ids) | Q(admitting_groups__pk__in=offered_ids))
+        .distinct()
+        .order_by("name")
+    )
+    formset = EnrolmentFormSet(
+        request.POST if request.method == "POST" else None,
+        programme=group.programme,
+        schools=schools,
+        groups=groups,
+        initial_school=school,
+        initial_group=group,
+        initial_language=(translation.get_language() or "nl")[:2],
+    )
+    if request.method == "POST" and formset.is_valid():
+        guardian = formset.guardian
+        if guardian.cleaned_data.get("consent_version") != consent_text.version:
+            guardian.add_error(
+                "consent",
+                _(
+                    "De tekst over toestemming is net veranderd. Lees de nieuwe tekst en vink "
+                    "het vakje opnieuw aan."
+                ),
+            )
+        else:
+            try:
+                result = submission_create(
+                    children=formset.child_inputs(),
+                    enroller=guardian.enroller_input(),
+                    other_guardians=guardian.other_inputs(),
+                    consent_text=consent_text,
+                    idempotency_key=guardian.cleaned_data.get("idempotency_key"),
+                )
+            except ValidationError as error:
+                formset.add_service_error(error)
+            else:
+                request.session[SESSION_KEY] = str(result.submission.public_id)
+                return redirect("enrol-received")
+    response = render(
+        request,
+        "enrolment/public/enrol_form.html",
+        {
+            "group": group,
+            "programme": group.programme,
+            "school": school,
+            "first_day": first_child_session_date(group),
+            "formset": formset,
+            "child_forms": formset.children,
+            "several_groups": len(offered_ids) > 1,
+            "form": formset.guardian,
+            "consent_text": consent_text,
+            "consent_body": _consent_text_in_language(consent_text),
+            "error_summary": formset.error_summary() if formset.has_errors() else [],
+        },
+    )
+    add_never_cache_headers(response)
+    return response
+
+
+@require_http_methods(["GET", "HEAD"])
+def received(request: HttpRequest) -> HttpResponse:
+    """ "Bedankt": what happens next, and per child a held seat or a waitlist position."""
+    public_id = request.session.get(SESSION_KEY)
+    submission = Submission.objects.filter(public_id=public_id).first() if public_id else None
+    if submission is None:
+        return render(request, "enrolment/public/received_missing.html", status=404)
+    enrolments = list(
+        submission.enrolments.select_related(
+            "child", "group__programme", "group__host_school"
+        ).order_by("pk")
+    )
+    for enrolment in enrolments:
+        if enrolment.status == EnrolmentStatus.WAITLISTED:
+            enrolment.position = waitlist_position(enrolment)
+    guardians = list(submission.guardians.all())
+    response = render(
+        request,
+        "enrolment/public/received.html",
+        {
+            "submission": submission,
+            "enrolments": enrolments,
+            "enroller": next((g for g in guardians if g.is_enroller), None),
+            "others": [g for g in guardians if not g.is_enroller],
+        },
+    )
+    add_never_cache_headers(response)
+    return response
+
+
+# --- the links in our e-mails ----------------------------------------------------------
+
+
+def link_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """No caching, no token in a Referer header, no indexing; POSTs rate-limited."""
+
+    throttled = throttle_posts(view)
+
+    @functools.wraps(view)
+    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        response = throttled(request, *args, **kwargs)
+        add_never_cache_headers(response)
+        response["Referrer-Policy"] = "strict-origin"
+        response["X-Robots-Tag"] = "noindex, nofollow"
+        return response
+
+    return wrapped
+
+
+def _link_error(request: HttpRequest, error: ValidationError) -> HttpResponse:
+    code = getattr(error, "code", None) or "invalid_link"
+    return render(
+        request,
+        "enrolment/public/link_invalid.html",
+        {"message": error.messages[0], "code": code},
+        status=LINK_ERROR_STATUS.get(code, 404),
+    )
+
+
+def _resolve(token: str, purposes: list[str]) -> AccessLink:
+    if len(token) > 200:  # no real token is this long; do not hash megabytes
+        raise ValidationError(_("Deze link is niet (meer) geldig."), code="invalid_link")
+    return link_resolve(token, purposes=purposes)
+
+
+@contextlib.contextmanager
+def _guardian_language(request: HttpRequest, guardian: Guardian) -> Iterator[None]:
+    """Show a link page in the guardian's language unless they chose one on this site."""
+    if settings.LANGUAGE_COOKIE_NAME in request.COOKIES:
+        yield
+    else:
+        with translation.override(guardian.language):
+            yield
+
+
+def _answer(request: HttpRequest, allowed: tuple[str, ...]) -> str | None:
+    value = request.POST.get("answer", "")
+    return value if value in allowed else None
+
+
+@dataclass
+class ChildStatus:
+    enrolment: Enrolment
+    text: str
+    detail: str
+    tone: str  # ok, waiting or ended: how the page marks it
+    can_withdraw: bool
+
+
+def _join_names(names: list[str]) -> str:
+    if len(names) <= 1:
+        return "".join(names)
+    return _("%(first)s en %(last)s") % {"first": ", ".join(names[:-1]), "last": names[-1]}
+
+
+def _when(moment: Any) -> str:
+    return date_format(localtime(moment), "l j F Y, H:i")
+
+
+def describe(enrolment: Enrolment, *, viewer: Guardian) -> ChildStatus:
+    """The state of one child's enrolment in words a parent understands."""
+    name = enrolment.child.first_name
+    status = enrolment.status
+    detail, tone = "", "waiting"
+    if status == EnrolmentStatus.AWAITING_CONSENT:
+        state = consent_state(enrolment)
+        who = [_("u") if g.pk == viewer.pk else g.name for g in state["missing_guardians"]]
+        if state["child_missing"]:
+            who.append(_("%(name)s zelf") % {"name": name})
+        text = (
+            _("Wacht op toestemming van %(who)s.") % {"who": _join_names(who)}
+            if who
+            else _("Wacht op toestemming.")
+        )
+        if enrolment.hold_expires_at:
+            detail = _("We houden de plaats vast tot %(when)s.") % {
+                "when": _when(enrolment.hold_expires_at)
+            }
+    elif status == EnrolmentStatus.AWAITING_INTAKE:
+        text = _("De toestemming is compleet. Er volgt nog een kennismakingsgesprek (intake).")
+    elif status == EnrolmentStatus.CONFIRMED:
+        text, tone = _("Bevestigd: %(name)s doet mee.") % {"name": name}, "ok"
+        detail = _("De eerste bijeenkomst is op %(date)s.") % {
+            "date": date_format(first_child_session_date(enrolment.group), "l j F Y")
+        }
+    elif status == EnrolmentStatus.WAITLISTED:
+        text = _("Op de wachtlijst, plaats %(position)s.") % {
+            "position": waitlist_position(enrolment)
+        }
+        detail = _("Komt er een plaats vrij? Dan krijgt u een e-mail.")
+    elif status == EnrolmentStatus.OFFERED:
+        text = _("Er is een plaats vrij. Kijk in uw e-mail en geef antwoord.")
+        if enrolment.offer_expires_at:
+            detail = _("U kunt kiezen tot %(when)s.") % {"when": _when(enrolment.offer_expires_at)}
+    else:
+        tone = "ended"
+        text = {
+            EnrolmentStatus.DECLINED: _("U heeft de aangeboden plaats niet aangenomen."),
+            EnrolmentStatus.REFUSED: _("Niet ingeschreven: niet iedereen gaf toestemming."),
+            EnrolmentStatus.NOT_SUITABLE: _(
+                "Niet ingeschreven: na het kennismakingsgesprek past deze groep niet."
+            ),
+            EnrolmentStatus.EXPIRED: _(
+                "Verlopen: de toestemming of het antwoord kwam niet op tijd."
+            ),
+            EnrolmentStatus.WITHDRAWN: _("Afgemeld."),
+            EnrolmentStatus.COMPLETED: _("Afgerond."),
+        }.get(status, enrolment.get_status_display())
+    return ChildStatus(enrolment, text, detail, tone, can_withdraw=status in ACTIVE)
+
+
+def _submission_enrolments(submission_id: int) -> list[Enrolment]:
+    return list(
+        Enrolment.objects.filter(submission_id=submission_id)
+        .select_related("child", "group__programme", "group__host_school", "submission")
+        .order_by("pk")
+    )
+
+
+def _status_page(request: HttpRequest, link: AccessLink, token: str) -> HttpResponse:
+    statuses = [
+        describe(enrolment, viewer=link.guardian)
+        for enrolment in _submission_enrolments(link.submission_id)
+    ]
+    return render(
+        request,
+        "enrolment/public/link_status.html",
+        {"link": link, "token": token, "statuses": statuses, **_data_rights(token)},
+    )
+
+
+def _data_rights(token: str) -> dict[str, Any]:
+    """Where the guardian downloads or erases their data: the privacy pages (`/gegevens/`),
+    which call `retention.personal_data_export_by_link` / `personal_data_erase_request`."""
+    try:
+        return {
+            "data_rights": True,
+            "download_url": reverse("privacy-my-data-download", kwargs={"token": token}),
+            "erase_url": reverse("privacy-my-data-erase", kwargs={"token": token}),
+        }
+    except NoReverseMatch:
+        return {"data_rights": False}
+
+
+def _confirm(request: HttpRequest, link: AccessLink, token: str) -> HttpResponse:
+    guardian = link.guardian
+    if request.method == "POST":
+        answer = _answer(request, ("yes", "no"))
+        if answer is None:
+            messages.error(request, _("Kies een van de knoppen."))
+        else:
+            try:
+                email_confirm(token=token, consent_given=answer == "yes")
+            except ValidationError as error:
+                messages.error(request, " ".join(error.messages))
+            else:
+                messages.success(
+                    request,
+                    _("Dank u wel. Uw antwoord is opgeslagen.")
+                    if guardian.has_authority
+                    else _("Dank u wel. Uw e-mailadres is bevestigd."),
+                )
+        return redirect(request.path)
+    if guardian.email_confirmed_at is not None:
+        return _status_page(request, link, token)
+    return render(
+        request,
+        "enrolment/public/link_confirm.html",
+        {
+            "link": link,
+            "guardian": guardian,
+            "enrolments": _submission_enrolments(link.submission_id),
+            "others": [g for g in link.submission.guardians.all() if not g.is_enroller],
+            "consent_body": _consent_text_in_language(link.submission.consent_text),
+        },
+    )
+
+
+def _link_enrolment(link: AccessLink) -> Enrolment:
+    return Enrolment.objects.select_related(
+        "child", "group__programme", "group__host_school", "submission__consent_text"
+    ).get(pk=link.enrolment_id)
+
+
+def _consent(request: HttpRequest, link: AccessLink, token: str) -> HttpResponse:
+    """Another guardian (CONSENT) or the child (CHILD_CONSENT) gives or refuses consent."""
+    is_child = link.purpose == LinkPurpose.CHILD_CONSENT
+    if request.method == "POST":
+        answer = _answer(request, ("yes", "no"))
+        if answer is None:
+            messages.error(request, _("Kies een van de knoppen."))
+        else:
+            try:
+                consent_answer(token=token, given=answer == "yes")
+            except ValidationError as error:
+                messages.info(request, " ".join(error.messages))
+        return redirect(request.path)
+    enrolment = _link_enrolment(link)
+    given = (
+        enrolment.consents.filter(party=ConsentParty.CHILD)
+        if is_child
+        else enrolment.consents.filter(party=ConsentParty.GUARDIAN, guardian=link.guardian)
+    ).first()
+    enroller = next((g for g in enrolment.submission.guardians.all() if g.is_enroller), None)
+    context = {
+        "link": link,
+        "enrolment": enrolment,
+        "child": enrolment.child,
+        "group": enrolment.group,
+        "programme": enrolment.group.programme,
+        "first_day": first_child_session_date(enrolment.group),
+        "enroller": enroller,
+        "answer": given,
+        "is_open": enrolment.status in ACTIVE,
+        "consent_body": _consent_text_in_language(enrolment.submission.consent_text),
+    }
+    template = "link_child_consent.html" if is_child else "link_consent.html"
+    return render(request, f"enrolment/public/{template}", context)
+
+
+def _offer(request: HttpRequest, link: AccessLink, token: str) -> HttpResponse:
+    if request.method == "POST":
+        answer = _answer(request, ("accept", "decline"))
+        if answer is None:
+            messages.error(request, _("Kies een van de knoppen."))
+        else:
+            try:
+                offer_answer(token=token, accept=answer == "accept")
+            except ValidationError as error:
+                messages.info(request, " ".join(error.messages))
+        return redirect(request.path)
+    enrolment = _link_enrolment(link)
+    is_open = enrolment.status == EnrolmentStatus.OFFERED and (
+        enrolment.offer_expires_at is None or enrolment.offer_expires_at > timezone.now()
+    )
+    return render(
+        request,
+        "enrolment/public/link_offer.html",
+        {
+            "link": link,
+            "enrolment": enrolment,
+            "child": enrolment.child,
+            "group": enrolment.group,
+            "first_day": first_child_session_date(enrolment.group),
+            "is_open": is_open,
+            "status": describe(enrolment, viewer=link.guardian),
+        },
+    )
+
+
+def _manage(request: HttpRequest, link: AccessLink, token: str) -> HttpResponse:
+    if request.method == "POST":
+        return redirect(request.path)
+    return _status_page(request, link, token)
+
+
+LINK_HANDLERS: dict[str, Callable[[HttpRequest, AccessLink, str], HttpResponse]] = {
+    LinkPurpose.CONFIRM: _confirm,
+    LinkPurpose.CONSENT: _consent,
+    LinkPurpose.CHILD_CONSENT: _consent,
+    LinkPurpose.OFFER: _offer,
+    LinkPurpose.MANAGE: _manage,
+}
+
+
+@link_page
+@require_http_methods(["GET", "HEAD", "POST"])
+def link(request: HttpRequest, token: str) -> HttpResponse:
+    """Every link in our e-mails lands here; the link's purpose decides the page."""
+    try:
+        access_link = _resolve(token, list(LINK_HANDLERS))
+    except ValidationError as error:
+        return _link_error(request, error)
+    with _guardian_language(request, access_link.guardian):
+        return LINK_HANDLERS[access_link.purpose](request, access_link, token)
+
+
+@link_page
+@require_http_methods(["GET", "HEAD", "POST"])
+def link_withdraw(request: HttpRequest, token: str, public_id: Any) -> HttpResponse:
+    """Withdraw one child: GET asks "are you sure?", only the POST withdraws."""
+    try:
+        access_link = _resolve(token, [LinkPurpose.MANAGE, LinkPurpose.CONFIRM])
+    except ValidationError as error:
+        return _link_error(request, error)
+    enrolment = (
+        Enrolment.objects.filter(submission_id=access_link.submission_id, public_id=public_id)
+        .select_related("child", "group__programme", "group__host_school")
+        .first()
+    )
+    if enrolment is None:
+        return _link_error(
+            request,
+            ValidationError(_("Deze aanmelding hoort niet bij deze link."), code="invalid_link"),
+        )
+    status_url = reverse("enrol-link", kwargs={"token": token})
+    with _guardian_language(request, access_link.guardian):
+        if request.method == "POST":
+            try:
+                enrolment_withdraw_by_link(token=token, enrolment_public_id=str(public_id))
+            except ValidationError as error:
+                messages.info(request, " ".join(error.messages))
+            else:
+                messages.success(
+                    request,
+                    _("%(name)s is afgemeld. De plaats gaat naar een ander kind.")
+                    % {"name": enrolment.child.first_name},
+                )
+            return redirect(status_url)
+        return render(
+            request,
+            "enrolment/public/link_withdraw.html",
+            {
+                "enrolment": enrolment,
+                "child": enrolment.child,
+                "group": enrolment.group,
+                "is_open": enrolment.status in ACTIVE,
+                "status_url": status_url,
+            },
+        )

@@ -1,0 +1,89 @@
+"""A repeated enrolment request (double click, retry) with the same Idempotency-Key
+answers the first submission again and makes nothing new."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.core.cache import cache
+from django.test import Client
+
+from enrolment.models import Enrolment, Submission
+from tests.enrolment.test_api_public_enrolment_flow import counts, form, post
+
+pytestmark = pytest.mark.django_db
+
+KEY = "5b0e7f3c-0d9a-4c1e-9a43-2f1f0e6d7c11"
+
+
+@pytest.fixture(autouse=True)
+def _fresh_throttle_counters() -> None:
+    cache.clear()
+
+
+def test_the_same_key_twice_gives_one_enrolment_and_the_first_answer(
+    client: Client, group: Any, host: Any, consent_text: Any
+) -> None:
+    first = post(client, "public/enrolments/", form(group, host), HTTP_IDEMPOTENCY_KEY=KEY)
+    assert first.status_code == 201, first.content
+    second = post(client, "public/enrolments/", form(group, host), HTTP_IDEMPOTENCY_KEY=KEY)
+    assert second.status_code == 200
+    assert second.json() == first.json()
+    assert Submission.objects.count() == 1
+    assert Enrolment.objects.count() == 1
+    assert Submission.objects.get().idempotency_key == KEY
+
+
+def test_a_replay_answers_the_first_submission_even_when_the_body_changed(
+    client: Client, group: Any, host: Any, consent_text: Any
+) -> None:
+    first = post(client, "public/enrolments/", form(group, host), HTTP_IDEMPOTENCY_KEY=KEY)
+    changed = form(group, host, first="Iemand anders")
+    changed["children"][0]["grade"] = 99  # would be a 400 on its own
+    again = post(client, "public/enrolments/", changed, HTTP_IDEMPOTENCY_KEY=KEY)
+    assert again.status_code == 200
+    assert again.json() == first.json()
+    assert Enrolment.objects.count() == 1
+
+
+def test_without_a_key_a_double_submission_is_refused_as_a_duplicate_child(
+    client: Client, group: Any, host: Any, consent_text: Any
+) -> None:
+    assert post(client, "public/enrolments/", form(group, host)).status_code == 201
+    before = counts()
+    again = post(client, "public/enrolments/", form(group, host))
+    assert again.status_code == 400
+    assert "al aangemeld" in again.json()["children.0"][0]
+    assert counts() == before
+
+
+def test_a_different_key_for_the_same_child_is_a_new_request_and_refused(
+    client: Client, group: Any, host: Any, consent_text: Any
+) -> None:
+    post(client, "public/enrolments/", form(group, host), HTTP_IDEMPOTENCY_KEY=KEY)
+    other = post(
+        client, "public/enrolments/", form(group, host), HTTP_IDEMPOTENCY_KEY=KEY[:-1] + "2"
+    )
+    assert other.status_code == 400
+    assert Enrolment.objects.count() == 1
+
+
+@pytest.mark.parametrize("key", ["short", "with space in it ok?", "x" * 81, "sleutel-é-123"])
+def test_an_unusable_key_is_a_400_and_nothing_is_made(
+    client: Client, group: Any, host: Any, consent_text: Any, key: str
+) -> None:
+    before = counts()
+    answer = post(client, "public/enrolments/", form(group, host), HTTP_IDEMPOTENCY_KEY=key)
+    assert answer.status_code == 400
+    assert "Idempotency-Key" in answer.json()
+    assert counts() == before
+
+
+def test_a_failed_request_does_not_use_up_its_key(
+    client: Client, group: Any, host: Any, consent_text: Any
+) -> None:
+    bad = form(group, host, born="2023-01-01")  # too young
+    assert post(client, "public/enrolments/", bad, HTTP_IDEMPOTENCY_KEY=KEY).status_code == 400
+    good = post(client, "public/enrolments/", form(group, host), HTTP_IDEMPOTENCY_KEY=KEY)
+    assert good.status_code == 201
