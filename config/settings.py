@@ -111,6 +111,7 @@ CELERY_TASK_DEFAULT_QUEUE = "celery"
 CELERY_TASK_ROUTES = {
     "scheduler.run_planner": {"queue": "planning"},
     "notifications.tasks.send_*": {"queue": "mail"},
+    "notifications.send_*": {"queue": "mail"},
 }
 # Periodic tasks, declared in code (times in CELERY_TIMEZONE, Europe/Amsterdam).
 CELERY_BEAT_SCHEDULE = {
@@ -121,6 +122,14 @@ CELERY_BEAT_SCHEDULE = {
     "enrolment-retention-daily": {
         "task": "enrolment.retention_daily",
         "schedule": crontab(hour=3, minute=30),
+    },
+    "notifications-outbox-sweep": {
+        "task": "notifications.outbox_sweep",
+        "schedule": crontab(minute="*"),
+    },
+    "notifications-outbox-purge": {
+        "task": "notifications.outbox_purge",
+        "schedule": crontab(hour=4, minute=15),
     },
 }
 
@@ -154,6 +163,11 @@ STORAGES = {
         )
     },
 }
+
+# Outbox: sent mail bodies (names, links) are blanked after this many days;
+# a temporarily failing message is given up after this many attempts.
+NOTIFICATIONS_KEEP_SENT_DAYS = env_int("NOTIFICATIONS_KEEP_SENT_DAYS", 30)
+NOTIFICATIONS_MAX_ATTEMPTS = env_int("NOTIFICATIONS_MAX_ATTEMPTS", 10)
 
 # E-mail: SMTP when EMAIL_HOST is set, otherwise one file per message in var/mail/.
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Gemeente Zwolle <noreply@example.org>")

@@ -17,5 +17,6 @@ urlpatterns = [
     path("aanmelden/", include("enrolment.urls_public")),
     path("inschrijvingen/", include("enrolment.urls_staff")),
     path("gegevens/", include("enrolment.urls_privacy")),
+    path("berichten/", include("notifications.urls")),
     path("", include("programmes.urls")),
 ]

@@ -97,6 +97,8 @@ PROGRAMME_FIELDS = [
     "consent_guardians",
     "consent_child",
     "requires_intake",
+    "discreet_titles",
+    "discreet_name",
     "co_financed",
     "default_cost_per_group",
     "calendar_colour",
@@ -176,6 +178,21 @@ class Programme(models.Model):
         _("intakegesprek vóór deelname"),
         default=False,
         help_text=_("Aan als een trainer of coördinator eerst beoordeelt of deelname past."),
+    )
+    discreet_titles = models.BooleanField(
+        _("neutrale titels in e-mail en agenda"),
+        default=False,
+        help_text=_(
+            "Aan voor programma's waarvan de naam iets over het gezin zegt: onderwerpregels en "
+            "agendatitels tonen dan de neutrale naam, want gezinsagenda's worden gedeeld."
+        ),
+    )
+    discreet_name = models.CharField(
+        _("neutrale naam"),
+        max_length=80,
+        blank=True,
+        default="Groepsbijeenkomst",
+        help_text=_("Bijvoorbeeld: Groepsbijeenkomst. De school wordt er automatisch achter gezet."),
     )
     co_financed = models.BooleanField(_("cofinanciering door scholen"), default=False)
     default_cost_per_group = models.DecimalField(
@@ -258,6 +275,13 @@ class Programme(models.Model):
         if (get_language() or "nl").startswith("en") and self.description_en:
             return self.description_en
         return self.description_nl
+
+    def public_title(self, school_name: str = "") -> str:
+        """The title for subjects and calendars: the neutral name when titles are discreet."""
+        if self.discreet_titles:
+            base = self.discreet_name or "Groepsbijeenkomst"
+            return f"{base} {school_name}".strip()
+        return f"{self.name} {school_name}".strip() if school_name else self.name
 
     @property
     def parent_meetings(self) -> int:

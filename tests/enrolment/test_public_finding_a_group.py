@@ -140,3 +140,18 @@ def test_interest_without_an_email_address_is_fine_and_a_bad_one_is_explained(
 
 def test_an_unknown_school_is_not_found(client: Client, db: None) -> None:
     assert client.get("/aanmelden/school/999999/").status_code == 404
+
+
+def test_the_school_search_query_count_does_not_grow_with_the_number_of_schools(
+    client: Client, db: None
+) -> None:
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as context:
+            page = client.get("/aanmelden/", {"q": "Zwolle"}).content.decode()
+        assert "Basisschool De Linde" in page
+        return len(context.captured_queries)
+
+    factories.SchoolFactory.create_batch(2)
+    few = queries()
+    factories.SchoolFactory.create_batch(18)
+    assert queries() == few

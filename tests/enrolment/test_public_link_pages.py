@@ -7,6 +7,7 @@ import re
 from typing import Any
 
 import pytest
+from django.conf import settings
 from django.core.cache import cache
 from django.test import Client
 from django.utils import timezone
@@ -200,6 +201,8 @@ def test_the_other_parent_who_refuses_sees_a_neutral_message(
         token=tokens(emitted, events.EnrolmentReceived)[0].confirm_token, consent_given=True
     )
     url = f"/aanmelden/link/{tokens(emitted, events.ConsentRequested)[0].token}/"
+    # Bram reads English, but chose Dutch on the site: his choice wins.
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "nl"
     client.post(url, {"answer": "no"})
     enrolment.refresh_from_db()
     assert enrolment.status == EnrolmentStatus.REFUSED
