@@ -23,7 +23,7 @@ from django.views.generic import TemplateView
 from enrolment import retention
 from enrolment.models import EnrolmentStatus, LinkPurpose
 from enrolment.services import link_resolve
-from enrolment.throttle import throttle_posts
+from enrolment.views_public import link_page
 from programmes import access
 from programmes.views import NavSectionMixin, RoleRequiredMixin
 
@@ -78,7 +78,7 @@ def _invalid_link(request: HttpRequest, error: ValidationError) -> HttpResponse:
     )
 
 
-@method_decorator(throttle_posts, name="dispatch")
+@method_decorator(link_page, name="dispatch")
 class MyDataView(View):
     """What is held, with a download button and the way to ask for erasure."""
 
@@ -97,7 +97,7 @@ class MyDataView(View):
         )
 
 
-@method_decorator(throttle_posts, name="dispatch")
+@method_decorator(link_page, name="dispatch")
 class MyDataDownloadView(View):
     """POST (so a link preview or prefetch never counts as a download): a JSON file."""
 
@@ -115,7 +115,7 @@ class MyDataDownloadView(View):
         return response
 
 
-@method_decorator(throttle_posts, name="dispatch")
+@method_decorator(link_page, name="dispatch")
 class MyDataEraseView(View):
     """Ask for erasure: a confirmation page, then everything of the submission is erased."""
 

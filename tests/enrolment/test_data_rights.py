@@ -205,6 +205,16 @@ def test_the_guardians_page_offers_download_and_erasure(client: Any, family: Any
     assert reverse("privacy-my-data-erase", args=[token]) in response.content.decode()
 
 
+def test_the_pages_behind_the_link_keep_the_token_out_of_caches_and_referers(
+    client: Any, family: Any
+) -> None:
+    _result, _values, token = family
+    for name in ["privacy-my-data", "privacy-my-data-erase"]:
+        response = client.get(reverse(name, args=[token]))
+        assert "no-store" in response["Cache-Control"]
+        assert response["Referrer-Policy"] == "strict-origin"
+
+
 def test_the_download_is_a_json_file(client: Any, family: Any) -> None:
     _result, _values, token = family
     response = client.post(reverse("privacy-my-data-download", args=[token]))
