@@ -50,7 +50,7 @@ setup: $(BIN)/.installed $(ASSETS) messages
 run: export DEBUG = true
 run: setup
 	$(MANAGE) migrate --noinput -v 0
-	@test -f $(VAR_DIR)/.seeded || ($(MANAGE) seed_demo && touch $(VAR_DIR)/.seeded)
+	@test -f $(VAR_DIR)/.seeded || ($(MANAGE) seed_demo && $(MANAGE) seed_demo_groups && touch $(VAR_DIR)/.seeded)
 	@$(MANAGE) demo_logins
 	$(MANAGE) runserver $(RUN_ADDR)
 
