@@ -110,7 +110,6 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 6 * 3600}
 CELERY_TASK_DEFAULT_QUEUE = "celery"
 CELERY_TASK_ROUTES = {
     "scheduler.run_planner": {"queue": "planning"},
-    "notifications.tasks.send_*": {"queue": "mail"},
     "notifications.send_*": {"queue": "mail"},
 }
 # Periodic tasks, declared in code (times in CELERY_TIMEZONE, Europe/Amsterdam).
@@ -130,6 +129,24 @@ CELERY_BEAT_SCHEDULE = {
     "notifications-outbox-purge": {
         "task": "notifications.outbox_purge",
         "schedule": crontab(hour=4, minute=15),
+    },
+    # Reminder sweeps: each runs several times, so a missed run is made good by the next;
+    # the outbox key sends each reminder once.
+    "notifications-remind-parents": {
+        "task": "notifications.remind_parents",
+        "schedule": crontab(minute=15, hour="8-20"),
+    },
+    "notifications-remind-consent": {
+        "task": "notifications.remind_consent",
+        "schedule": crontab(minute=45, hour="8-20"),
+    },
+    "notifications-remind-trainers-weekly": {
+        "task": "notifications.remind_trainers_weekly",
+        "schedule": crontab(minute=0, hour="7-11", day_of_week="mon"),
+    },
+    "notifications-remind-coordinators-daily": {
+        "task": "notifications.remind_coordinators_daily",
+        "schedule": crontab(minute=30, hour="7-11"),
     },
 }
 
@@ -168,6 +185,8 @@ STORAGES = {
 # a temporarily failing message is given up after this many attempts.
 NOTIFICATIONS_KEEP_SENT_DAYS = env_int("NOTIFICATIONS_KEEP_SENT_DAYS", 30)
 NOTIFICATIONS_MAX_ATTEMPTS = env_int("NOTIFICATIONS_MAX_ATTEMPTS", 10)
+# The first retry waits this long; each next one twice as long (at most an hour).
+NOTIFICATIONS_RETRY_BASE_SECONDS = env_int("NOTIFICATIONS_RETRY_BASE_SECONDS", 60)
 
 # E-mail: SMTP when EMAIL_HOST is set, otherwise one file per message in var/mail/.
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Gemeente Zwolle <noreply@example.org>")

@@ -18,5 +18,6 @@ urlpatterns = [
     path("inschrijvingen/", include("enrolment.urls_staff")),
     path("gegevens/", include("enrolment.urls_privacy")),
     path("berichten/", include("notifications.urls")),
+    path("agenda/", include("notifications.urls_feeds")),
     path("", include("programmes.urls")),
 ]

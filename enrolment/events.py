@@ -7,7 +7,7 @@ outbox row in the same transaction is the only place that can put it in a messag
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 
 @dataclass(frozen=True)
@@ -84,7 +84,13 @@ class Withdrawn:
 
 @dataclass(frozen=True)
 class Erased:
+    """The data of an enrolment was erased. The enroller's address and language, read just
+    before the guardians' details were blanked, let a listener confirm it to them (in memory
+    only; they play no part in comparing events)."""
+
     enrolment_id: int
+    notify_email: str = field(default="", compare=False, repr=False)
+    notify_language: str = field(default="", compare=False, repr=False)
 
 
 @dataclass(frozen=True)

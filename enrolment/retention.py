@@ -145,6 +145,11 @@ def _erase(enrolment_id: int, *, reason: str) -> bool:
         .exclude(pk=enrolment.pk)
         .exists()
     )
+    enroller_contact = (
+        Guardian.objects.filter(submission_id=enrolment.submission_id, is_enroller=True)
+        .values_list("email", "language")
+        .first()
+    ) or ("", "")
     if not still_needed:
         Guardian.objects.filter(submission_id=enrolment.submission_id).update(
             name="", email="", phone="", relation=""
@@ -161,7 +166,13 @@ def _erase(enrolment_id: int, *, reason: str) -> bool:
     audit_record(
         actor="system", action=AuditAction.DATA_ERASED, target=f"enrolment {enrolment.pk} {reason}"
     )
-    emit(events.Erased(enrolment_id=enrolment.pk))
+    emit(
+        events.Erased(
+            enrolment_id=enrolment.pk,
+            notify_email=enroller_contact[0],
+            notify_language=enroller_contact[1],
+        )
+    )
     return True
 
 

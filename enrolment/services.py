@@ -1055,3 +1055,19 @@ def class_booking_set(
         )
     )
     return group
+
+
+# --- reminders (used by notifications.reminders) ---------------------------------------
+
+
+def consent_link_renew(*, link: AccessLink) -> str:
+    """A fresh consent link for the guardian and enrolment of `link`, for a reminder e-mail.
+
+    Runs in the caller's transaction (the reminder rolls it back when the reminder was sent
+    already) and returns the raw token, which exists only in memory. The earlier link stays
+    valid until it expires. Refuses (ValidationError) a link that is not a guardian's consent
+    link of an enrolment.
+    """
+    if link.purpose != LinkPurpose.CONSENT or link.enrolment_id is None:
+        raise ValidationError(_("Alleen een toestemmingslink kan vernieuwd worden."))
+    return _make_link(purpose=LinkPurpose.CONSENT, guardian=link.guardian, enrolment=link.enrolment)

@@ -192,7 +192,9 @@ class Programme(models.Model):
         max_length=80,
         blank=True,
         default="Groepsbijeenkomst",
-        help_text=_("Bijvoorbeeld: Groepsbijeenkomst. De school wordt er automatisch achter gezet."),
+        help_text=_(
+            "Bijvoorbeeld: Groepsbijeenkomst. De school wordt er automatisch achter gezet."
+        ),
     )
     co_financed = models.BooleanField(_("cofinanciering door scholen"), default=False)
     default_cost_per_group = models.DecimalField(

@@ -1,0 +1,375 @@
+"""The transactional outbox: write a message with the change, send it after commit.
+
+The promises, in the order a message lives them:
+
+- `message_enqueue` writes one row in the caller's transaction. The row's `key` is
+  unique, so replaying an event writes nothing the second time. The send task is
+  scheduled only when the transaction commits; when the broker is down at that
+  moment nothing is lost, the periodic sweep finds the row later.
+- `message_send` claims the row with one conditional UPDATE, so of two workers
+  holding the same task only one sends. It talks SMTP outside any transaction.
+  Temporary failures (SMTP 4xx, connection errors) wait with exponential backoff;
+  permanent ones (SMTP 5xx) and anything unexpected end in `failed` with the
+  reason, for the programme manager to read and resend.
+- `messages_sweep` (beat, every minute) re-dispatches rows the send task never
+  reached and returns rows held by a dead worker; `messages_purge` (beat, daily)
+  blanks the bodies of sent mail after `NOTIFICATIONS_KEEP_SENT_DAYS`.
+"""
+
+from __future__ import annotations
+
+import logging
+import smtplib
+import socket
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.mail import EmailMultiAlternatives, get_connection
+from django.core.mail.message import SafeMIMEText
+from django.db import IntegrityError, transaction
+from django.db.models import F, Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from notifications.models import (
+    OUTBOX_CLAIMABLE,
+    OUTBOX_RESENDABLE,
+    OUTBOX_TRANSITIONS,
+    IcsMethod,
+    OutboxMessage,
+    OutboxStatus,
+)
+
+logger = logging.getLogger(__name__)
+
+# Backoff after the n-th failed attempt: 1, 2, 4, 8, ... minutes (the base is the setting
+# NOTIFICATIONS_RETRY_BASE_SECONDS), at most the cap. The cap stays far below the broker's
+# visibility timeout (6 hours), so a retry scheduled with a countdown is never replayed by
+# Redis as if its worker had died.
+BACKOFF_CAP = timedelta(minutes=60)
+QUEUED_GRACE = timedelta(minutes=2)
+INFLIGHT_TIMEOUT = timedelta(minutes=10)
+SWEEP_BATCH = 500
+ICS_FILENAME = "invite.ics"
+
+
+def max_attempts() -> int:
+    return int(getattr(settings, "NOTIFICATIONS_MAX_ATTEMPTS", 10))
+
+
+def keep_sent_days() -> int:
+    return int(getattr(settings, "NOTIFICATIONS_KEEP_SENT_DAYS", 30))
+
+
+def backoff(attempts: int) -> timedelta:
+    """How long to wait after the `attempts`-th failed attempt (1 → 1 min, 2 → 2 min, ...)."""
+    base = timedelta(seconds=int(getattr(settings, "NOTIFICATIONS_RETRY_BASE_SECONDS", 60)))
+    exponent = max(attempts - 1, 0)
+    if exponent >= 16:
+        return BACKOFF_CAP
+    return min(base * (2**exponent), BACKOFF_CAP)
+
+
+# --- writing --------------------------------------------------------------------------
+
+
+def message_enqueue(
+    *,
+    key: str,
+    kind: str,
+    to: str,
+    language: str,
+    subject: str,
+    text: str,
+    html: str,
+    reply_to: str = "",
+    ics: str = "",
+    ics_method: str = "",
+) -> OutboxMessage | None:
+    """Write one outbox row in the current transaction and send it after commit.
+
+    Idempotent by `key` (f"{event}:{object id}:{recipient}:{revision}"): when a row with
+    this key exists, nothing is written and None is returned. The send task is scheduled
+    with `transaction.on_commit`; if the broker refuses it then, the row stays queued and
+    `messages_sweep` dispatches it later. Refuses (ValidationError) an `ics` without a
+    method, or an unknown method.
+    """
+    if ics and ics_method not in (IcsMethod.REQUEST, IcsMethod.CANCEL):
+        raise ValidationError(_("Een agendabestand heeft de methode REQUEST of CANCEL nodig."))
+    if not ics:
+        ics_method = ""
+    if OutboxMessage.objects.filter(key=key).exists():
+        return None
+    try:
+        # The savepoint keeps the caller's transaction usable when a concurrent
+        # writer inserted the same key between the check above and this insert.
+        with transaction.atomic():
+            message = OutboxMessage.objects.create(
+                key=key,
+                kind=kind,
+                to_email=to,
+                reply_to=reply_to,
+                language=language,
+                subject=subject,
+                body_text=text,
+                body_html=html,
+                ics=ics,
+                ics_method=ics_method,
+            )
+    except IntegrityError:
+        if OutboxMessage.objects.filter(key=key).exists():
+            return None
+        raise
+    transaction.on_commit(lambda: dispatch(message.pk), robust=True)
+    return message
+
+
+def dispatch(message_id: int, *, countdown: float | None = None) -> bool:
+    """Hand the send task to the broker. False (and a log line) when the broker is away.
+
+    Losing a dispatch is harmless: the row stays in the database and the sweep
+    dispatches it again.
+    """
+    from notifications.tasks import send_message
+
+    try:
+        send_message.apply_async(
+            args=[message_id],
+            countdown=countdown,
+            retry=True,
+            retry_policy={"max_retries": 1, "interval_start": 0, "interval_step": 0.2},
+        )
+    except Exception:  # the broker's errors differ per transport; the sweep recovers
+        logger.warning("outbox: could not dispatch message %s; the sweep will", message_id)
+        return False
+    return True
+
+
+def message_resend(*, message: OutboxMessage) -> OutboxMessage:
+    """Put a failed (or waiting) message back in the queue with fresh attempts and send it.
+
+    Keeps the Message-ID, so a recipient who got it after all sees one message.
+    Refuses (ValidationError) a message that was sent or is being sent.
+    """
+    now = timezone.now()
+    changed = OutboxMessage.objects.filter(pk=message.pk, status__in=OUTBOX_RESENDABLE).update(
+        status=OutboxStatus.QUEUED, attempts=0, next_attempt_at=now, claimed_at=None
+    )
+    if not changed:
+        raise ValidationError(
+            _("Alleen een mislukt of wachtend bericht kan opnieuw worden verstuurd.")
+        )
+    message.refresh_from_db()
+    transaction.on_commit(lambda: dispatch(message.pk), robust=True)
+    return message
+
+
+# --- sending --------------------------------------------------------------------------
+
+
+class CalendarEmail(EmailMultiAlternatives):
+    """An e-mail whose alternatives may end in a `text/calendar; method=...` part.
+
+    With a calendar the MIME tree is what iMIP (RFC 6047) clients expect:
+    multipart/mixed > [multipart/alternative > (text/plain, text/html, text/calendar),
+    invite.ics (application/ics)].
+    """
+
+    def __init__(self, *args: Any, ics: str = "", ics_method: str = "", **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.ics = ics
+        self.ics_method = ics_method
+        if ics:
+            self.attach(ICS_FILENAME, ics, "application/ics")
+
+    def _create_alternatives(self, msg: Any) -> Any:
+        msg = super()._create_alternatives(msg)
+        if self.ics:
+            part = SafeMIMEText(self.ics, "calendar", "utf-8")
+            part.set_param("method", self.ics_method)
+            msg.attach(part)
+        return msg
+
+
+def build_email(message: OutboxMessage, connection: Any = None) -> CalendarEmail:
+    """The e-mail for an outbox row: From the municipality, Reply-To, stable Message-ID."""
+    email = CalendarEmail(
+        subject=message.subject,
+        body=message.body_text,
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=[message.to_email],
+        reply_to=[message.reply_to] if message.reply_to else [],
+        headers={"Message-ID": message.message_id},
+        connection=connection,
+        ics=message.ics,
+        ics_method=message.ics_method,
+    )
+    if message.body_html:
+        email.attach_alternative(message.body_html, "text/html")
+    return email
+
+
+@dataclass(frozen=True)
+class SendOutcome:
+    status: str  # the row's status afterwards, or "" when this call did not claim it
+    retry_in: timedelta | None = None
+
+
+TEMPORARY_ERRORS = (smtplib.SMTPServerDisconnected, ConnectionError, socket.timeout, OSError)
+
+
+def _classify(error: BaseException) -> tuple[bool, str]:
+    """(temporary?, reason) for an error raised while talking SMTP."""
+    if isinstance(error, smtplib.SMTPRecipientsRefused):
+        codes = [code for code, _reply in error.recipients.values()]
+        temporary = bool(codes) and all(400 <= code < 500 for code in codes)
+        reason = "; ".join(
+            f"{address}: {code} {_decode(reply)}"
+            for address, (code, reply) in error.recipients.items()
+        )
+        return temporary, reason
+    if isinstance(error, smtplib.SMTPResponseException):
+        return 400 <= error.smtp_code < 500, f"{error.smtp_code} {_decode(error.smtp_error)}"
+    if isinstance(error, TEMPORARY_ERRORS):
+        return True, f"{type(error).__name__}: {error}"
+    return False, f"{type(error).__name__}: {error}"
+
+
+def _decode(reply: bytes | str) -> str:
+    return reply.decode("utf-8", "replace") if isinstance(reply, bytes) else str(reply)
+
+
+def message_send(*, message_id: int) -> SendOutcome:
+    """Send one outbox row if it is due and nobody else holds it.
+
+    Claims with one conditional UPDATE (queued/awaiting_retry, due → inflight, attempts+1);
+    when that changes no row, returns `SendOutcome("")` and sends nothing. Then sends
+    outside any transaction and records the outcome: sent; awaiting_retry with exponential
+    backoff for SMTP 4xx and connection errors (failed once `NOTIFICATIONS_MAX_ATTEMPTS`
+    is reached); failed with the reason for SMTP 5xx and any other error.
+    """
+    now = timezone.now()
+    claimed = OutboxMessage.objects.filter(
+        pk=message_id, status__in=OUTBOX_CLAIMABLE, next_attempt_at__lte=now
+    ).update(status=OutboxStatus.INFLIGHT, claimed_at=now, attempts=F("attempts") + 1)
+    if not claimed:
+        return SendOutcome("")
+    message = OutboxMessage.objects.get(pk=message_id)
+    try:
+        connection = get_connection(fail_silently=False)
+        build_email(message, connection).send(fail_silently=False)
+    except Exception as error:  # classified below: only SMTP 4xx/connection errors retry
+        temporary, reason = _classify(error)
+        return _record_failure(message, temporary=temporary, reason=reason, error=error)
+    _finish(message, OutboxStatus.SENT, sent_at=timezone.now(), last_error="")
+    return SendOutcome(OutboxStatus.SENT)
+
+
+def _finish(message: OutboxMessage, status: str, **fields: Any) -> None:
+    """Move a claimed row out of inflight; only the claim holder's row changes."""
+    if status not in OUTBOX_TRANSITIONS[OutboxStatus.INFLIGHT]:
+        raise ValueError(f"inflight cannot become {status}")
+    OutboxMessage.objects.filter(
+        pk=message.pk, status=OutboxStatus.INFLIGHT, claimed_at=message.claimed_at
+    ).update(status=status, **fields)
+
+
+def _record_failure(
+    message: OutboxMessage, *, temporary: bool, reason: str, error: BaseException
+) -> SendOutcome:
+    reason = reason[:2000]
+    if temporary and message.attempts < max_attempts():
+        delay = backoff(message.attempts)
+        logger.info(
+            "outbox: message %s temporarily failed (%s); retry in %s", message.pk, reason, delay
+        )
+        _finish(
+            message,
+            OutboxStatus.AWAITING_RETRY,
+            next_attempt_at=timezone.now() + delay,
+            last_error=reason,
+        )
+        return SendOutcome(OutboxStatus.AWAITING_RETRY, retry_in=delay)
+    if temporary:
+        reason = _("Opgegeven na %(attempts)s pogingen: %(reason)s") % {
+            "attempts": message.attempts,
+            "reason": reason,
+        }
+        logger.warning("outbox: message %s failed: %s", message.pk, reason)
+    elif isinstance(error, smtplib.SMTPException):
+        logger.warning("outbox: message %s refused: %s", message.pk, reason)
+    else:
+        logger.exception("outbox: message %s failed unexpectedly", message.pk, exc_info=error)
+    _finish(message, OutboxStatus.FAILED, last_error=reason)
+    return SendOutcome(OutboxStatus.FAILED)
+
+
+# --- periodic -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SweepResult:
+    dispatched: int
+    returned_from_inflight: int
+
+
+def messages_sweep(*, batch: int = SWEEP_BATCH) -> SweepResult:
+    """Find rows the send task will not reach by itself and dispatch them again.
+
+    - inflight for longer than `INFLIGHT_TIMEOUT` (its worker died): back to
+      awaiting_retry, due now;
+    - queued since longer than `QUEUED_GRACE` (the broker or worker was away when the
+      row was written): dispatched again, and their `next_attempt_at` moved to now, so
+      each such row is dispatched at most once per grace period;
+    - awaiting_retry whose time has come: dispatched.
+
+    Safe to run twice and next to the workers: dispatching a row twice sends it once,
+    because `message_send` claims it atomically.
+    """
+    now = timezone.now()
+    returned = OutboxMessage.objects.filter(
+        status=OutboxStatus.INFLIGHT, claimed_at__lt=now - INFLIGHT_TIMEOUT
+    ).update(
+        status=OutboxStatus.AWAITING_RETRY,
+        next_attempt_at=now,
+        last_error=_("Verzenden afgebroken (werker gestopt); opnieuw geprobeerd."),
+    )
+    due = list(
+        OutboxMessage.objects.filter(
+            Q(status=OutboxStatus.QUEUED, next_attempt_at__lt=now - QUEUED_GRACE)
+            | Q(status=OutboxStatus.AWAITING_RETRY, next_attempt_at__lte=now)
+        )
+        .order_by("next_attempt_at", "pk")
+        .values_list("pk", "status")[:batch]
+    )
+    stale_queued = [pk for pk, status in due if status == OutboxStatus.QUEUED]
+    if stale_queued:
+        OutboxMessage.objects.filter(pk__in=stale_queued, status=OutboxStatus.QUEUED).update(
+            next_attempt_at=now
+        )
+    dispatched = 0
+    for pk, _status in due:
+        if not dispatch(pk):
+            break  # the broker is away; the next sweep tries again
+        dispatched += 1
+    if returned or dispatched:
+        logger.info("outbox sweep: %s dispatched, %s back from inflight", dispatched, returned)
+    return SweepResult(dispatched=dispatched, returned_from_inflight=returned)
+
+
+def messages_purge(*, now: datetime | None = None) -> int:
+    """Blank the bodies and calendar of mail sent more than `NOTIFICATIONS_KEEP_SENT_DAYS` ago.
+
+    They hold names and secret links that nobody needs once the mail went out; the row
+    itself (kind, recipient, subject, when) stays as a record that it was sent.
+    Returns how many rows were blanked; safe to run twice.
+    """
+    now = now or timezone.now()
+    return OutboxMessage.objects.filter(
+        status=OutboxStatus.SENT,
+        sent_at__lt=now - timedelta(days=keep_sent_days()),
+        purged_at__isnull=True,
+    ).update(body_text="", body_html="", ics="", ics_method="", purged_at=now)

@@ -1,0 +1,152 @@
+"""A real Celery worker takes send tasks from the `mail` queue on Redis and delivers over SMTP.
+
+The worker is a separate process, as in production, with the test database and an SMTP
+server (aiosmtpd) running in this test process. To keep other workers on the shared Redis
+from taking these tasks, producer and worker use a Redis database of their own; the queue
+is the real `mail` queue that `CELERY_TASK_ROUTES` sends `notifications.send_message` to.
+"""
+
+from __future__ import annotations
+
+import os
+import random
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+import pytest
+from django.conf import settings as django_settings
+from django.db import connection, transaction
+
+from config.celery import app as celery_app
+from notifications import tasks
+from notifications.models import OutboxMessage, OutboxStatus
+from tests.notifications.outbox_samples import enqueue_sample
+from tests.notifications.smtp_sink import SmtpSink, running_sink
+
+ROOT = Path(__file__).resolve().parents[2]
+MESSAGES = 20
+DEADLINE_SECONDS = 30
+
+pytestmark = [pytest.mark.postgres, pytest.mark.redis]
+
+
+def _with_path(url: str, path: str) -> str:
+    parts = urlsplit(url)
+    return urlunsplit((parts.scheme, parts.netloc, path, parts.query, parts.fragment))
+
+
+@pytest.fixture
+def broker_url() -> Iterator[str]:
+    url = _with_path(django_settings.REDIS_URL, f"/{random.randint(8, 15)}")
+    yield url
+    import redis
+
+    client = redis.Redis.from_url(url)
+    client.delete("mail", "_kombu.binding.mail", "unacked", "unacked_index")
+    client.close()
+
+
+@pytest.fixture
+def smtp() -> Iterator[SmtpSink]:
+    with running_sink() as sink:
+        yield sink
+
+
+@pytest.fixture
+def mail_worker(
+    transactional_db: None, broker_url: str, smtp: SmtpSink, tmp_path: Path
+) -> Iterator[subprocess.Popen[bytes]]:
+    log = tmp_path / "worker.log"
+    database_url = _with_path(os.environ["DATABASE_URL"], "/" + connection.settings_dict["NAME"])
+    env = {
+        **os.environ,
+        "CELERY_TASK_ALWAYS_EAGER": "false",
+        "DATABASE_URL": database_url,
+        "REDIS_URL": broker_url,
+        "EMAIL_HOST": "127.0.0.1",
+        "EMAIL_PORT": str(smtp.port),
+        "EMAIL_USE_TLS": "false",
+        "EMAIL_USE_SSL": "false",
+    }
+    command = [
+        sys.executable,
+        "-m",
+        "celery",
+        "-A",
+        "config",
+        "worker",
+        "--pool=solo",
+        "--queues=mail",
+        f"--hostname=mail-test-{os.getpid()}@%h",
+        "--without-gossip",
+        "--without-mingle",
+        "--without-heartbeat",
+        "--loglevel=INFO",
+    ]
+    with log.open("wb") as out:
+        process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=out, stderr=out)
+    try:
+        yield process
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+@pytest.fixture
+def dispatch_to_isolated_broker(broker_url: str, monkeypatch) -> Iterator[None]:
+    """Send the after-commit dispatches to the worker's Redis database."""
+    producer_connection = celery_app.connection_for_write(broker_url)
+    original = tasks.send_message.apply_async
+
+    def apply_async(*args, **kwargs):
+        kwargs.setdefault("connection", producer_connection)
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(tasks.send_message, "apply_async", apply_async)
+    yield
+    producer_connection.release()
+
+
+def test_a_real_worker_delivers_twenty_invitations_exactly_once(
+    settings,
+    mail_worker: subprocess.Popen[bytes],
+    smtp: SmtpSink,
+    dispatch_to_isolated_broker: None,
+    tmp_path: Path,
+) -> None:
+    settings.CELERY_TASK_ALWAYS_EAGER = False
+    assert connection.vendor == "postgresql"
+
+    for number in range(MESSAGES):
+        with transaction.atomic():
+            enqueue_sample(key=f"integration:{number}", with_calendar=True)
+
+    deadline = time.monotonic() + DEADLINE_SECONDS
+    while smtp.count() < MESSAGES and time.monotonic() < deadline:
+        assert mail_worker.poll() is None, (tmp_path / "worker.log").read_text(errors="replace")
+        time.sleep(0.1)
+    time.sleep(0.5)  # a duplicate would arrive now
+
+    log = (tmp_path / "worker.log").read_text(errors="replace")
+    ids = smtp.message_ids()
+    expected = set(OutboxMessage.objects.values_list("message_id", flat=True))
+    assert len(expected) == MESSAGES
+    assert set(ids) == expected, log
+    assert max(ids.values()) == 1, log
+    assert set(OutboxMessage.objects.values_list("status", flat=True)) == {OutboxStatus.SENT}
+    assert "notifications.send_message" in log
+    calendar_parts = [
+        part
+        for message in smtp.messages
+        for part in message.walk()
+        if part.get_content_type() == "text/calendar"
+    ]
+    assert len(calendar_parts) == MESSAGES

@@ -1,0 +1,106 @@
+"""Writing outbox rows: once per key, in the caller's transaction, sent after commit."""
+
+from __future__ import annotations
+
+import pytest
+from django.core import mail
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from notifications.models import OutboxMessage, OutboxStatus
+from tests.notifications.outbox_samples import SAMPLE_ICS, enqueue_sample
+
+pytestmark = pytest.mark.django_db
+
+
+def test_enqueueing_twice_with_the_same_key_writes_one_row() -> None:
+    first = enqueue_sample(key="enrolment_confirmed:7:ouder@example.org:1")
+    second = enqueue_sample(key="enrolment_confirmed:7:ouder@example.org:1", subject="Anders")
+
+    assert first is not None
+    assert second is None
+    assert OutboxMessage.objects.count() == 1
+    assert OutboxMessage.objects.get().subject == first.subject
+
+
+def test_a_new_revision_is_a_new_message() -> None:
+    enqueue_sample(key="session_moved:3:ouder@example.org:1")
+    enqueue_sample(key="session_moved:3:ouder@example.org:2")
+
+    assert OutboxMessage.objects.count() == 2
+
+
+def test_a_duplicate_key_leaves_the_callers_transaction_usable() -> None:
+    with transaction.atomic():
+        enqueue_sample(key="k:1")
+        assert enqueue_sample(key="k:1") is None
+        enqueue_sample(key="k:2")
+
+    assert set(OutboxMessage.objects.values_list("key", flat=True)) == {"k:1", "k:2"}
+
+
+def test_a_rolled_back_change_leaves_no_message_and_sends_nothing(
+    django_capture_on_commit_callbacks,
+) -> None:
+    with (
+        django_capture_on_commit_callbacks(execute=True) as callbacks,
+        pytest.raises(RuntimeError),
+        transaction.atomic(),
+    ):
+        enqueue_sample(key="k:rolled-back")
+        raise RuntimeError("the change failed")
+
+    assert callbacks == []
+    assert not OutboxMessage.objects.exists()
+    assert mail.outbox == []
+
+
+def test_the_message_is_sent_only_after_commit(django_capture_on_commit_callbacks) -> None:
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        message = enqueue_sample()
+    assert mail.outbox == []
+    assert len(callbacks) == 1
+
+    callbacks[0]()
+
+    message.refresh_from_db()
+    assert message.status == OutboxStatus.SENT
+    assert message.sent_at is not None
+    assert message.attempts == 1
+    assert [sent.subject for sent in mail.outbox] == [message.subject]
+
+
+def test_the_message_id_is_fixed_when_the_row_is_written(settings) -> None:
+    settings.SITE_URL = "https://groepen.zwolle.example"
+
+    message = enqueue_sample()
+
+    assert message.message_id.startswith("<outbox-")
+    assert message.message_id.endswith("@groepen.zwolle.example>")
+    message.refresh_from_db()
+    assert OutboxMessage.objects.get().message_id == message.message_id
+
+
+def test_a_calendar_without_a_method_is_refused() -> None:
+    with pytest.raises(ValidationError):
+        enqueue_sample(ics=SAMPLE_ICS, ics_method="")
+
+    assert not OutboxMessage.objects.exists()
+
+
+def test_a_dispatch_refused_by_the_broker_keeps_the_row_queued(
+    monkeypatch, django_capture_on_commit_callbacks
+) -> None:
+    from notifications import tasks
+
+    def broker_down(*args, **kwargs):
+        raise ConnectionRefusedError("redis is down")
+
+    monkeypatch.setattr(tasks.send_message, "apply_async", broker_down)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        message = enqueue_sample()
+
+    message.refresh_from_db()
+    assert message.status == OutboxStatus.QUEUED
+    assert mail.outbox == []
