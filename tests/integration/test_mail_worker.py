@@ -150,3 +150,77 @@ def test_a_real_worker_delivers_twenty_invitations_exactly_once(
         if part.get_content_type() == "text/calendar"
     ]
     assert len(calendar_parts) == MESSAGES
+
+
+def test_an_enrolment_confirmed_end_to_end_yields_exactly_one_valid_invitation(
+    settings,
+    mail_worker: subprocess.Popen[bytes],
+    smtp: SmtpSink,
+    dispatch_to_isolated_broker: None,
+    tmp_path: Path,
+) -> None:
+    import datetime as dt
+
+    import icalendar
+    import time_machine
+
+    from enrolment import events
+    from enrolment.models import ConsentText, EnrolmentStatus
+    from enrolment.services import email_confirm, submission_create
+    from tests import factories
+    from tests.enrolment.conftest import SOLE, child, make_published_group
+
+    settings.CELERY_TASK_ALWAYS_EAGER = False
+    text, _ = ConsentText.objects.get_or_create(
+        version="2026-1",
+        defaults={
+            "text_nl": "Toestemming.",
+            "text_en": "Consent.",
+            "active_from": dt.datetime(2026, 1, 1, tzinfo=dt.UTC),
+        },
+    )
+    programme = factories.ProgrammeFactory(
+        code="kies-worker", parent_meetings_before=0, parent_meetings_after=0, trainers_per_group=1
+    )
+    host = factories.SchoolFactory()
+    tokens: list[str] = []
+
+    def keep(event: object) -> None:
+        if isinstance(event, events.EnrolmentReceived):
+            tokens.append(event.confirm_token)
+
+    from config import domain_events
+
+    domain_events.subscribe(events.EnrolmentReceived, keep)
+    try:
+        with time_machine.travel(dt.datetime(2026, 10, 1, 10, 0, tzinfo=dt.UTC)):
+            group = make_published_group(programme, host)
+            result = submission_create(
+                children=[child(group, host)], enroller=SOLE, consent_text=text
+            )
+            email_confirm(token=tokens[0], consent_given=True)
+    finally:
+        domain_events.unsubscribe(events.EnrolmentReceived, keep)
+    enrolment = result.enrolments[0]
+    enrolment.refresh_from_db()
+    assert enrolment.status == EnrolmentStatus.CONFIRMED
+
+    deadline = time.monotonic() + DEADLINE_SECONDS
+    while smtp.count() < 2 and time.monotonic() < deadline:
+        assert mail_worker.poll() is None, (tmp_path / "worker.log").read_text(errors="replace")
+        time.sleep(0.1)
+    time.sleep(0.5)  # a duplicate would arrive now
+
+    to_parent = [m for m in smtp.messages if SOLE.email in m["To"]]
+    invitations = [
+        part
+        for message in to_parent
+        for part in message.walk()
+        if part.get_content_type() == "text/calendar"
+    ]
+    assert len(to_parent) == 2  # received + invitation, nothing twice
+    assert len(invitations) == 1
+    calendar = icalendar.Calendar.from_ical(invitations[0].get_payload(decode=True))
+    assert str(calendar["METHOD"]) == "REQUEST"
+    series = [c for c in calendar.walk("VEVENT")]
+    assert len(series) == 1 and "RRULE" in series[0]

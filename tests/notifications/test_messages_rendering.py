@@ -143,3 +143,36 @@ def test_the_html_part_escapes_the_text_and_links_labelled_urls() -> None:
     assert "<ul><li>één</li><li>twee</li></ul>" in html
     assert '<a href="https://x.example/a?b=1">Bevestig uw aanmelding</a>' in html
     assert "<Anna>" not in html
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+@pytest.mark.parametrize("kind", MESSAGE_KINDS)
+def test_each_kind_arrives_in_the_mailbox_as_rendered(
+    kind: str, language: str, everything: dict[str, Any], mailoutbox: list[Any]
+) -> None:
+    from django.db import transaction
+
+    from notifications.outbox import message_enqueue, message_send
+
+    rendered = render_message(kind, language=language, context=everything)
+    mailoutbox.clear()
+    with transaction.atomic():
+        row = message_enqueue(
+            key=f"delivered:{kind}:{language}",
+            kind=kind,
+            to="anna@example.org",
+            language=language,
+            subject=rendered.subject,
+            text=rendered.text,
+            html=rendered.html,
+            reply_to="bob@example.org",
+        )
+    assert row is not None
+    message_send(message_id=row.pk)
+    delivered = [m for m in mailoutbox if m.subject == rendered.subject]
+    assert len(delivered) == 1
+    mail = delivered[0]
+    assert mail.to == ["anna@example.org"] and mail.reply_to == ["bob@example.org"]
+    assert mail.body == rendered.text
+    assert [alt[1] for alt in mail.alternatives] == ["text/html"]
+    assert f'<html lang="{language}">' in mail.alternatives[0][0]
