@@ -389,8 +389,10 @@ def _itip(
 def group_invitation(
     *, group: Group, recipient_email: str, recipient_name: str, method: str = "REQUEST"
 ) -> str:
-    """The invitation for a group: its child sessions as one recurring event (with every
-    moved session as an override) plus each scheduled parent meeting as its own event.
+    """The invitation for a group's child sessions: one recurring event, with every moved
+    session as an override. All VEVENTs share one UID, as iTIP (RFC 5546) requires of a
+    REQUEST; each parent meeting has its own UID and therefore goes out in a message of
+    its own (`session_update(session=meeting)`).
 
     `method="CANCEL"` gives the same as `group_cancellation` (for a recipient who leaves
     the group, e.g. a withdrawn enrolment or a trainer taken off it).
@@ -403,13 +405,8 @@ def group_invitation(
         raise ValueError(f"Unsupported iTIP method {method!r}")
     group, sessions = _load_group(group)
     stamp = timezone.now()
-    events: list[Event] = []
     series = child_series(group, sessions)
-    if series is not None:
-        events.extend(_series_request(series, stamp=stamp))
-    for session in sessions:
-        if session.kind == SessionKind.PARENT and session.status == SessionStatus.SCHEDULED:
-            events.append(_parent_meeting(session, group, stamp=stamp))
+    events: list[Event] = _series_request(series, stamp=stamp) if series is not None else []
     if not events:  # nothing scheduled (a cancelled group): a REQUEST would be empty
         return group_cancellation(
             group=group, recipient_email=recipient_email, recipient_name=recipient_name
@@ -456,18 +453,28 @@ def session_cancellation(*, session: Session, recipient_email: str, recipient_na
 
 
 def group_cancellation(*, group: Group, recipient_email: str, recipient_name: str) -> str:
-    """A CANCEL of every UID of the group: the child series as a whole and each parent
-    meeting."""
+    """A CANCEL of the group's child series as a whole (one UID). Each parent meeting is
+    cancelled in a message of its own (`session_cancellation(session=meeting)`)."""
     group, sessions = _load_group(group)
     stamp = timezone.now()
-    events: list[Event] = []
     series = child_series(group, sessions)
+    events: list[Event] = []
     if series is not None:
         events.append(_series_master(series, stamp=stamp, status="CANCELLED"))
-    for session in sessions:
-        if session.kind == SessionKind.PARENT:
-            events.append(_parent_meeting(session, group, stamp=stamp, status="CANCELLED"))
+    else:  # no child sessions at all: cancel the parent meetings' UIDs is all there is
+        events = [
+            _parent_meeting(session, group, stamp=stamp, status="CANCELLED")
+            for session in sessions[:1]
+            if session.kind == SessionKind.PARENT
+        ]
     return _itip("CANCEL", events, recipient_email=recipient_email, recipient_name=recipient_name)
+
+
+def parent_meetings_of(group: Group) -> list[Session]:
+    """The parent meetings that travel in messages of their own next to the series."""
+    return list(
+        Session.objects.filter(group=group, kind=SessionKind.PARENT).order_by("starts_at", "pk")
+    )
 
 
 # --- feeds ---------------------------------------------------------------------------------

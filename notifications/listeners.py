@@ -26,7 +26,7 @@ Who hears what:
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from django.db.models import Sum
@@ -123,11 +123,13 @@ def _write_to_guardian(
     revision: Any = 0,
     ics: Callable[[Recipient], str] | None = None,
     ics_method: str = "",
+    meetings: Sequence[Session] = (),
     **extra: Any,
 ) -> Any:
     if guardian is None:
         return None
     return message_write(
+        meetings=meetings,
         kind=kind,
         event=event,
         object_id=enrolment.pk,
@@ -257,6 +259,7 @@ def on_seat_confirmed(event: enrolment_events.SeatConfirmed) -> None:
             guardian,
             ics=_invitation(group),
             ics_method=REQUEST,
+            meetings=calendar.parent_meetings_of(group),
             **schedule,
         )
 
@@ -320,6 +323,7 @@ def on_withdrawn(event: enrolment_events.Withdrawn) -> None:
                 group=group, recipient_email=r.email, recipient_name=r.name
             ),
             ics_method=CANCEL,
+            meetings=calendar.parent_meetings_of(group),
         )
 
 
@@ -412,11 +416,13 @@ def _write_schedule_change(
     group: Group,
     ics: Callable[[Recipient], str],
     ics_method: str,
+    meetings: Sequence[Session] = (),
     **extra: Any,
 ) -> None:
     reply_to = reply_to_for(group.host_school)
     for recipient, children in _audience(group):
         message_write(
+            meetings=meetings,
             kind=kind,
             event=event,
             object_id=object_id,
@@ -478,7 +484,9 @@ def on_session_added(event: scheduler_events.SessionAdded) -> None:
         object_id=session.pk,
         revision=event.revision,
         group=session.group,
-        ics=_invitation(session.group),
+        ics=lambda r: calendar.session_update(
+            session=session, recipient_email=r.email, recipient_name=r.name
+        ),
         ics_method=REQUEST,
         session=session,
     )
@@ -500,6 +508,7 @@ def on_group_cancelled(event: scheduler_events.GroupCancelled) -> None:
             group=group, recipient_email=r.email, recipient_name=r.name
         ),
         ics_method=CANCEL,
+        meetings=calendar.parent_meetings_of(group),
     )
     waiting = (
         Enrolment.objects.filter(
@@ -544,6 +553,7 @@ def on_trainer_assigned(event: scheduler_events.TrainerAssigned) -> None:
         reply_to=reply_to_for(group.host_school),
         ics=_invitation(group),
         ics_method=REQUEST,
+        meetings=calendar.parent_meetings_of(group),
     )
 
 
@@ -563,6 +573,7 @@ def on_trainer_removed(event: scheduler_events.TrainerRemoved) -> None:
             group=group, recipient_email=r.email, recipient_name=r.name
         ),
         ics_method=CANCEL,
+        meetings=calendar.parent_meetings_of(group),
     )
 
 

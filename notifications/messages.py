@@ -23,7 +23,7 @@ language; staff (trainers, coordinators) get Dutch.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from email.utils import parseaddr
 from typing import Any
@@ -35,6 +35,7 @@ from django.utils import translation
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
+from notifications import calendar
 from notifications.outbox import message_enqueue
 
 LANGUAGES = ("nl", "en")
@@ -66,6 +67,7 @@ MESSAGE_KINDS = (
     "trainer_agenda",
     "coordinator_digest",
     "consent_reminder",
+    "parent_meeting_calendar",
 )
 
 # Words that reveal a family situation and may never appear in a subject.
@@ -229,8 +231,13 @@ def message_write(
     reply_to: str = "",
     ics: Callable[[Recipient], str] | None = None,
     ics_method: str = "",
+    meetings: Sequence[Any] = (),
 ) -> Any:
     """Render message `kind` for `recipient` and write it to the outbox (current transaction).
+
+    `meetings` (parent meetings of the group) each get a companion message with their own
+    calendar file, REQUEST or CANCEL like the main one: iTIP allows several events in one
+    message only when they share a UID, and a parent meeting has a UID of its own.
 
     The outbox key is f"{event}:{object_id}:{recipient.key}:{revision}", so replaying the
     same event for the same revision writes nothing. A recipient without an e-mail address
@@ -244,7 +251,7 @@ def message_write(
         language=recipient.language,
         context={**context, "recipient": recipient, "reply_to": reply_to},
     )
-    return message_enqueue(
+    row = message_enqueue(
         key=f"{event}:{object_id}:{recipient.key}:{revision}",
         kind=kind,
         to=recipient.email,
@@ -256,3 +263,35 @@ def message_write(
         ics=ics(recipient) if ics else "",
         ics_method=ics_method if ics else "",
     )
+    for meeting in meetings:
+        # iTIP allows one UID per REQUEST/CANCEL, so each parent meeting travels alone.
+        cancelled = ics_method == "CANCEL" or meeting.status != "scheduled"
+        if meeting.status != "scheduled" and ics_method != "CANCEL":
+            continue
+        build = calendar.session_cancellation if cancelled else calendar.session_update
+        companion = render_message(
+            "parent_meeting_calendar",
+            language=recipient.language,
+            context={
+                **context,
+                "session": meeting,
+                "cancelled": cancelled,
+                "recipient": recipient,
+                "reply_to": reply_to,
+            },
+        )
+        message_enqueue(
+            key=f"{event}:{object_id}:{recipient.key}:{revision}:meeting-{meeting.pk}",
+            kind="parent_meeting_calendar",
+            to=recipient.email,
+            language=recipient.language,
+            subject=companion.subject,
+            text=companion.text,
+            html=companion.html,
+            reply_to=reply_to,
+            ics=build(
+                session=meeting, recipient_email=recipient.email, recipient_name=recipient.name
+            ),
+            ics_method="CANCEL" if cancelled else "REQUEST",
+        )
+    return row

@@ -12,7 +12,13 @@ from typing import Any
 
 import pytest
 
-from notifications.calendar import AMSTERDAM, group_invitation, series_uid, session_uid
+from notifications.calendar import (
+    AMSTERDAM,
+    group_invitation,
+    series_uid,
+    session_uid,
+    session_update,
+)
 from programmes.models import HolidayRegion
 from scheduler.models import Session, SessionKind
 from tests.notifications.calendar_support import (
@@ -97,16 +103,22 @@ def test_the_series_is_one_weekly_rrule_with_a_stable_uid(group: Any) -> None:
 
 
 def test_each_parent_meeting_is_its_own_event_with_its_own_uid(group: Any) -> None:
+    # iTIP allows several VEVENTs in one REQUEST only when they share a UID: the group's
+    # invitation holds the child series alone, each parent meeting travels in its own file.
     text = invite(group)
+    assert {e.uid.value for e in vobject_calendar(text).vevent_list} == {series_uid(group)}
     parents = list(Session.objects.filter(group=group, kind=SessionKind.PARENT))
     assert len(parents) == 2
     for session in parents:
         uid = session_uid(session)
         assert uid == f"session-{session.uid}@zwolle.example.org"
-        [block] = [b for b in vevent_blocks(text) if f"UID:{uid}" in b]
+        own = session_update(
+            session=session, recipient_email=RECIPIENT[0], recipient_name=RECIPIENT[1]
+        )
+        [block] = vevent_blocks(own)
+        assert f"UID:{uid}" in block and "METHOD:REQUEST" in own
         assert not prop_lines(block, "RRULE")
-        assert vobject_instances(text, uid) == [session.starts_at.astimezone(dt.UTC)]
-    assert len(vevent_blocks(text)) == 3
+        assert vobject_instances(own, uid) == [session.starts_at.astimezone(dt.UTC)]
 
 
 def test_the_recipient_is_the_only_attendee_and_sends_no_reply(group: Any) -> None:
@@ -145,9 +157,12 @@ def test_a_discreet_programme_never_names_itself_in_the_file(group: Any) -> None
     text = invite(group)
     assert "KIES" not in text and "Scheiding" not in text
     summaries = {e.summary.value for e in vobject_calendar(text).vevent_list}
-    assert summaries == {
-        "Groepsbijeenkomst De Esch",
-        "Groepsbijeenkomst De Esch – ouderbijeenkomst",
+    assert summaries == {"Groepsbijeenkomst De Esch"}
+    meeting = Session.objects.filter(group=group, kind=SessionKind.PARENT).first()
+    own = session_update(session=meeting, recipient_email=RECIPIENT[0], recipient_name=RECIPIENT[1])
+    assert "KIES" not in own
+    assert {e.summary.value for e in vobject_calendar(own).vevent_list} == {
+        "Groepsbijeenkomst De Esch – ouderbijeenkomst"
     }
 
 

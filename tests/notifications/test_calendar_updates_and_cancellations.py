@@ -205,8 +205,13 @@ def test_a_cancelled_group_cancels_every_uid_it_ever_sent(group: Any) -> None:
 
     assert "METHOD:CANCEL\r\n" in text
     events = vobject_calendar(text).vevent_list
-    assert {e.uid.value for e in events} == sent_uids
-    assert len(events) == len(sent_uids) == 3
+    # One UID per file (iTIP): the series; each parent meeting is cancelled on its own.
+    assert {e.uid.value for e in events} == sent_uids == {series_uid(group)}
+    assert len(events) == 1
+    for meeting in group.sessions.filter(kind="parent"):
+        own = session_cancellation(session=meeting, **TO)
+        assert "METHOD:CANCEL\r\n" in own
+        assert {e.uid.value for e in vobject_calendar(own).vevent_list} == {session_uid(meeting)}
     for event in events:
         assert event.status.value == "CANCELLED"
         assert not hasattr(event, "recurrence_id")

@@ -49,16 +49,21 @@ def test_a_confirmed_enrolment_makes_received_consent_request_and_two_invitation
     assert enrolment.status == "confirmed"
 
     written = OutboxMessage.objects.exclude(pk__in=before).order_by("pk")
+    # iTIP: one UID per invitation, so each parent meeting follows in a message of its own.
+    meetings = mail_group.sessions.filter(kind="parent").count()
+    assert meetings == 2
     assert [(r.kind, r.to_email) for r in written] == [
         ("enrolment_received", "anna@example.org"),
         ("consent_request", "bram@example.org"),
         ("invitation", "anna@example.org"),
+        *[("parent_meeting_calendar", "anna@example.org")] * meetings,
         ("invitation", "bram@example.org"),
+        *[("parent_meeting_calendar", "bram@example.org")] * meetings,
     ]
     assert {r.status for r in written} == {"sent"}
 
     delivered = sorted(mail.outbox, key=lambda m: (m.subject, m.to))
-    assert len(delivered) == 4
+    assert len(delivered) == 4 + 2 * meetings
     by_row = {(r.subject, r.to_email): r for r in written}
     for message in delivered:
         row = by_row[(message.subject, message.to[0])]
@@ -70,11 +75,16 @@ def test_a_confirmed_enrolment_makes_received_consent_request_and_two_invitation
         ]
     parsed = [email.message_from_bytes(m.message().as_bytes()) for m in mail.outbox]
     invitations = [p for p in parsed if any(part.get_filename() for part in p.walk())]
-    assert sorted(p["To"] for p in invitations) == ["anna@example.org", "bram@example.org"]
+    assert sorted(p["To"] for p in invitations) == sorted(
+        ["anna@example.org", "bram@example.org"] * (1 + meetings)
+    )
     for message in invitations:
         calendars = [p for p in message.walk() if p.get_content_type() == "text/calendar"]
         assert [c.get_param("method") for c in calendars] == ["REQUEST"]
         assert [p.get_filename() for p in message.walk() if p.get_filename()] == ["invite.ics"]
+        body = calendars[0].get_payload(decode=True).decode()
+        uids = {line for line in body.splitlines() if line.startswith("UID:")}
+        assert len(uids) == 1, body  # several VEVENTs only when they share one UID
     english = next(
         p for p in parsed if p["To"] == "bram@example.org" and "Invitation" in p["Subject"]
     )
