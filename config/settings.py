@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "scheduler",
     "enrolment",
     "notifications",
+    "reports",
 ]
 
 MIDDLEWARE = [
