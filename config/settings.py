@@ -298,3 +298,5 @@ ENROLMENT_OFFER_HOURS_SHORT = env_int("ENROLMENT_OFFER_HOURS_SHORT", 24)
 ENROLMENT_RETENTION_MONTHS = env_int("ENROLMENT_RETENTION_MONTHS", 12)
 # Links in e-mails to parents stay valid this long.
 ENROLMENT_LINK_DAYS = env_int("ENROLMENT_LINK_DAYS", 30)
+# A co-financing invoice counts as overdue this many days after it was sent.
+COFINANCING_PAYMENT_TERM_DAYS = env_int("COFINANCING_PAYMENT_TERM_DAYS", 30)

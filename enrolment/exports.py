@@ -68,7 +68,7 @@ def roster_table(roster: Roster) -> tuple[list[str], list[list[Any]]]:
     return [str(h) for h in header], rows
 
 
-def _csv_safe(value: Any) -> Any:
+def csv_safe(value: Any) -> Any:
     if isinstance(value, str) and value.startswith(FORMULA_STARTS):
         return "'" + value
     return value
@@ -80,7 +80,7 @@ def roster_csv(roster: Roster) -> bytes:
     writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
     writer.writerow(header)
     for values in rows:
-        writer.writerow([_csv_safe(v) for v in values])
+        writer.writerow([csv_safe(v) for v in values])
     return buffer.getvalue().encode("utf-8-sig")
 
 

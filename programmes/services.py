@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
+from decimal import Decimal
 from typing import Any, TypeVar
 
 from django.contrib.auth.models import AbstractBaseUser
@@ -19,10 +20,15 @@ from django.db.models import ProtectedError, RestrictedError
 from django.utils.translation import gettext as _
 
 from programmes.models import (
+    Audience,
+    CoFinancingAgreement,
+    Invoice,
+    InvoiceStatus,
     Programme,
     School,
     SchoolClosure,
     SchoolHoliday,
+    SchoolType,
     SchoolYear,
     Trainer,
     TrainerUnavailability,
@@ -207,3 +213,84 @@ def trainer_delete(*, trainer: Trainer) -> None:
 def school_year_delete(*, school_year: SchoolYear) -> None:
     """Remove a school year with its holidays; refuses while groups are planned in it."""
     _delete_unless_in_use(school_year)
+
+
+# --- co-financing agreements and invoices ------------------------------------------------
+
+
+def _validate_agreement(agreement: CoFinancingAgreement) -> None:
+    """Rules that need the programme and the school, beyond the row's own constraints."""
+    errors: dict[str, str] = {}
+    programme, school = agreement.programme, agreement.school
+    if not programme.co_financed:
+        errors["programme"] = _(
+            "%(programme)s wordt niet door scholen medegefinancierd; zet eerst "
+            "'cofinanciering door scholen' aan bij het programma."
+        ) % {"programme": programme.name}
+    elif programme.audience == Audience.VO and school.school_type != SchoolType.VO:
+        errors["school"] = _(
+            "%(programme)s is een programma voor het voortgezet onderwijs; alleen VO-scholen "
+            "kunnen er een afspraak over maken."
+        ) % {"programme": programme.name}
+    pct = agreement.school_share_percentage
+    if pct is not None and not (0 <= pct <= 100):
+        errors["school_share_percentage"] = _("Het aandeel van de school ligt tussen 0 en 100 %.")
+    if errors:
+        raise ValidationError(errors)
+
+
+@transaction.atomic
+def agreement_create(**fields: Any) -> CoFinancingAgreement:
+    """Record a co-financing agreement for (school, school year, programme).
+
+    Refuses: a programme that is not co-financed, a non-VO school for a VO programme,
+    a share outside 0-100 %, both or neither of percentage and fixed amount, negative
+    amounts, and a second agreement for the same school, year and programme.
+    """
+    agreement = CoFinancingAgreement(**fields)
+    _validate_agreement(agreement)
+    agreement.full_clean()
+    agreement.save()
+    return agreement
+
+
+@transaction.atomic
+def agreement_update(*, agreement: CoFinancingAgreement, **fields: Any) -> CoFinancingAgreement:
+    """Change an agreement; the same validation as on creation."""
+    for name, value in fields.items():
+        setattr(agreement, name, value)
+    _validate_agreement(agreement)
+    agreement.full_clean()
+    agreement.save()
+    return agreement
+
+
+@transaction.atomic
+def invoice_create(*, agreement: CoFinancingAgreement, reference: str, amount: Decimal) -> Invoice:
+    """Add a concept invoice to an agreement; the reference is unique across all invoices."""
+    return _save(
+        Invoice(agreement=agreement),
+        {"reference": reference, "amount": amount, "status": InvoiceStatus.CONCEPT},
+    )
+
+
+@transaction.atomic
+def invoice_mark_sent(*, invoice: Invoice, date_sent: dt.date) -> Invoice:
+    """Mark a concept invoice as sent on `date_sent`; the payment term starts then."""
+    invoice = Invoice.objects.select_for_update().get(pk=invoice.pk)
+    if invoice.status != InvoiceStatus.CONCEPT:
+        raise ValidationError(_("Alleen een conceptfactuur kan worden verstuurd."))
+    return _save(invoice, {"status": InvoiceStatus.SENT, "date_sent": date_sent})
+
+
+@transaction.atomic
+def invoice_mark_paid(*, invoice: Invoice, date_paid: dt.date) -> Invoice:
+    """Mark a sent (possibly overdue) invoice as paid on `date_paid`, not before it was sent."""
+    invoice = Invoice.objects.select_for_update().get(pk=invoice.pk)
+    if invoice.status != InvoiceStatus.SENT:
+        raise ValidationError(_("Alleen een verstuurde factuur kan als betaald worden gemarkeerd."))
+    if date_paid < invoice.date_sent:
+        raise ValidationError(
+            {"date_paid": _("De betaaldatum kan niet vóór de verzenddatum liggen.")}
+        )
+    return _save(invoice, {"status": InvoiceStatus.PAID, "date_paid": date_paid})

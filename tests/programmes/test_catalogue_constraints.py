@@ -21,9 +21,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from programmes.models import (
+    CoFinancingAgreement,
     EnrolmentMode,
     GuardianConsent,
     HolidayKind,
+    Invoice,
     Programme,
     School,
     SchoolClosure,
@@ -162,6 +164,49 @@ BAD_ROWS: dict[str, Callable[[], Any]] = {
         ends_at=dt.datetime(2027, 1, 4, 9, tzinfo=UTC),
     ),
 }
+
+
+# --- co-financing (issue 6) -------------------------------------------------------------
+
+
+def _agreement(**overrides: Any) -> CoFinancingAgreement:
+    fields = {
+        "school": factories.SchoolFactory(school_type="vo"),
+        "school_year": year(),
+        "programme": factories.ProgrammeFactory(co_financed=True),
+        "price": Decimal("800.00"),
+        "school_share_percentage": Decimal("50"),
+        **overrides,
+    }
+    return CoFinancingAgreement.objects.create(**fields)
+
+
+def _invoice(**overrides: Any) -> Invoice:
+    fields = {"reference": "F-1", "amount": Decimal("10.00"), **overrides}
+    return Invoice.objects.create(agreement=_agreement(), **fields)
+
+
+def _two_agreements_for_one_key() -> None:
+    first = _agreement()
+    _agreement(school=first.school, programme=first.programme)
+
+
+BAD_ROWS.update(
+    {
+        "cofinancing_agreement_unique": _two_agreements_for_one_key,
+        "cofinancing_percentage_range": lambda: _agreement(
+            school_share_percentage=Decimal("100.01")
+        ),
+        "cofinancing_amounts_not_negative": lambda: _agreement(price=Decimal("-0.01")),
+        "cofinancing_one_kind_of_share": lambda: _agreement(school_share_fixed=Decimal("1")),
+        "cofinancing_cost_basis_valid": lambda: _agreement(cost_basis="per_week"),
+        "invoice_amount_not_negative": lambda: _invoice(amount=Decimal("-1")),
+        "invoice_dates_match_status": lambda: _invoice(status="sent"),
+        "invoice_paid_after_sent": lambda: _invoice(
+            status="paid", date_sent=dt.date(2027, 1, 10), date_paid=dt.date(2027, 1, 9)
+        ),
+    }
+)
 
 
 def all_catalogue_constraints() -> set[str]:
