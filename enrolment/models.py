@@ -7,6 +7,7 @@ Everything a child's enrolment holds is erased a set time after the group ended
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import secrets
 import uuid
@@ -19,6 +20,12 @@ from django.utils.translation import gettext_lazy as _
 
 from programmes.models import Programme, School, SchoolYear
 from scheduler.models import Group, Session
+
+
+def age_on(date_of_birth: dt.date, day: dt.date) -> int:
+    """Whole years of age on `day` (a birthday on `day` counts)."""
+    before_birthday = (day.month, day.day) < (date_of_birth.month, date_of_birth.day)
+    return day.year - date_of_birth.year - before_birthday
 
 
 class Language(models.TextChoices):
@@ -120,9 +127,8 @@ class Child(models.Model):
     def full_name(self) -> str:
         return f"{self.first_name} {self.last_name}"
 
-    def age_on(self, day) -> int:
-        born = self.date_of_birth
-        return day.year - born.year - ((day.month, day.day) < (born.month, born.day))
+    def age_on(self, day: dt.date) -> int:
+        return age_on(self.date_of_birth, day)
 
 
 class EnrolmentStatus(models.TextChoices):

@@ -44,6 +44,7 @@ from enrolment.models import (
     Interest,
     LinkPurpose,
     Submission,
+    age_on,
 )
 from programmes.models import ChildConsent, EnrolmentMode, GuardianConsent, Programme, School
 from scheduler.models import Group, GroupStatus, SessionKind, SessionStatus
@@ -187,8 +188,7 @@ def eligibility_errors(child: ChildInput, *, today: dt.date | None = None) -> li
     if not group_open_for_enrolment(group, today):
         errors.append(_("Aanmelden voor deze groep is nu niet mogelijk."))
     first_day = first_child_session_date(group)
-    born = child.date_of_birth
-    age = first_day.year - born.year - ((first_day.month, first_day.day) < (born.month, born.day))
+    age = age_on(child.date_of_birth, first_day)
     if not programme.age_min <= age <= programme.age_max:
         errors.append(
             _(
@@ -356,11 +356,7 @@ def _submission_create(
     for child in children:
         programme = child.group.programme
         today = localtime(_now()).date()
-        age = (
-            today.year
-            - child.date_of_birth.year
-            - ((today.month, today.day) < (child.date_of_birth.month, child.date_of_birth.day))
-        )
+        age = age_on(child.date_of_birth, today)
         needs = consent_requirements(programme, all_guardians, age)
         if (
             programme.consent_guardians == GuardianConsent.ALL_WITH_AUTHORITY

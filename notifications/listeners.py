@@ -142,10 +142,13 @@ def _write_to_guardian(
     )
 
 
+def _calendar_for(make: Callable[..., str], **about: Any) -> Callable[[Recipient], str]:
+    """The recipient's own calendar file: iTIP wants them as the only attendee."""
+    return lambda r: make(recipient_email=r.email, recipient_name=r.name, **about)
+
+
 def _invitation(group: Group) -> Callable[[Recipient], str]:
-    return lambda r: calendar.group_invitation(
-        group=group, recipient_email=r.email, recipient_name=r.name, method=REQUEST
-    )
+    return _calendar_for(calendar.group_invitation, group=group)
 
 
 # --- enrolment -------------------------------------------------------------------------
@@ -319,9 +322,7 @@ def on_withdrawn(event: enrolment_events.Withdrawn) -> None:
             "withdrawn",
             enrolment,
             guardian,
-            ics=lambda r: calendar.group_cancellation(
-                group=group, recipient_email=r.email, recipient_name=r.name
-            ),
+            ics=_calendar_for(calendar.group_cancellation, group=group),
             ics_method=CANCEL,
             meetings=calendar.parent_meetings_of(group),
         )
@@ -445,9 +446,7 @@ def on_session_moved(event: scheduler_events.SessionMoved) -> None:
         object_id=session.pk,
         revision=event.revision,
         group=session.group,
-        ics=lambda r: calendar.session_update(
-            session=session, recipient_email=r.email, recipient_name=r.name
-        ),
+        ics=_calendar_for(calendar.session_update, session=session),
         ics_method=REQUEST,
         session=session,
         old_starts_at=event.old_starts_at,
@@ -465,9 +464,7 @@ def on_session_cancelled(event: scheduler_events.SessionCancelled) -> None:
         object_id=session.pk,
         revision=event.revision,
         group=session.group,
-        ics=lambda r: calendar.session_cancellation(
-            session=session, recipient_email=r.email, recipient_name=r.name
-        ),
+        ics=_calendar_for(calendar.session_cancellation, session=session),
         ics_method=CANCEL,
         session=session,
         replacement=replacement,
@@ -484,9 +481,7 @@ def on_session_added(event: scheduler_events.SessionAdded) -> None:
         object_id=session.pk,
         revision=event.revision,
         group=session.group,
-        ics=lambda r: calendar.session_update(
-            session=session, recipient_email=r.email, recipient_name=r.name
-        ),
+        ics=_calendar_for(calendar.session_update, session=session),
         ics_method=REQUEST,
         session=session,
     )
@@ -504,9 +499,7 @@ def on_group_cancelled(event: scheduler_events.GroupCancelled) -> None:
         object_id=group.pk,
         revision=0,
         group=group,
-        ics=lambda r: calendar.group_cancellation(
-            group=group, recipient_email=r.email, recipient_name=r.name
-        ),
+        ics=_calendar_for(calendar.group_cancellation, group=group),
         ics_method=CANCEL,
         meetings=calendar.parent_meetings_of(group),
     )
@@ -569,9 +562,7 @@ def on_trainer_removed(event: scheduler_events.TrainerRemoved) -> None:
         revision=group_revision(group),
         context={"group": group},
         reply_to=reply_to_for(group.host_school),
-        ics=lambda r: calendar.group_cancellation(
-            group=group, recipient_email=r.email, recipient_name=r.name
-        ),
+        ics=_calendar_for(calendar.group_cancellation, group=group),
         ics_method=CANCEL,
         meetings=calendar.parent_meetings_of(group),
     )
