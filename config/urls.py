@@ -19,5 +19,6 @@ urlpatterns = [
     path("gegevens/", include("enrolment.urls_privacy")),
     path("berichten/", include("notifications.urls")),
     path("agenda/", include("notifications.urls_feeds")),
+    path("rapportages/", include("reports.urls")),
     path("", include("programmes.urls")),
 ]
