@@ -847,3 +847,64 @@ class Invoice(models.Model):
     def display_status(self, today: dt.date | None = None) -> str:
         """The status to show: the stored one, or "overdue" for a late sent invoice."""
         return InvoiceStatus.OVERDUE if self.is_overdue(today) else self.status
+
+
+class CoFinancingAction(models.TextChoices):
+    CREATED = "created", _("afspraak gemaakt")
+    UPDATED = "updated", _("afspraak gewijzigd")
+    INVOICE_ADDED = "invoice_added", _("factuur toegevoegd")
+    INVOICE_SENT = "invoice_sent", _("factuur verstuurd")
+    INVOICE_PAID = "invoice_paid", _("factuur betaald")
+
+
+class CoFinancingChange(models.Model):
+    """One change to an agreement or its invoices: who, when, what (the audit trail).
+
+    Written only by the co-financing services, in the transaction of the change itself, so
+    the history never misses a change nor shows one that was rolled back. `changes` maps a
+    field name to `[old, new]`, both as text (amounts as "1234.50", dates as ISO), `old`
+    null on creation. Rows are never changed or deleted; the agreement and invoice are
+    protected while history points at them.
+    """
+
+    agreement = models.ForeignKey(
+        CoFinancingAgreement,
+        on_delete=models.PROTECT,
+        related_name="changes",
+        verbose_name=_("afspraak"),
+    )
+    invoice = models.ForeignKey(
+        Invoice,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="changes",
+        verbose_name=_("factuur"),
+    )
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("door"),
+    )
+    # The name at the time of the change: it stays readable after the account is removed.
+    actor_label = models.CharField(_("door (naam)"), max_length=150, blank=True)
+    at = models.DateTimeField(_("op"), default=timezone.now, db_index=True)
+    action = models.CharField(_("wijziging"), max_length=20, choices=CoFinancingAction.choices)
+    changes = models.JSONField(_("gewijzigde velden"), default=dict, blank=True)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        verbose_name = _("wijziging in de cofinanciering")
+        verbose_name_plural = _("wijzigingen in de cofinanciering")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(action__in=CoFinancingAction.values),
+                name="cofinancing_change_action_valid",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_action_display()} – {self.agreement_id} ({self.at:%Y-%m-%d %H:%M})"

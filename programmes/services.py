@@ -21,7 +21,9 @@ from django.utils.translation import gettext as _
 
 from programmes.models import (
     Audience,
+    CoFinancingAction,
     CoFinancingAgreement,
+    CoFinancingChange,
     Invoice,
     InvoiceStatus,
     Programme,
@@ -217,9 +219,77 @@ def school_year_delete(*, school_year: SchoolYear) -> None:
 
 # --- co-financing agreements and invoices ------------------------------------------------
 
+# What an agreement's history records, in the order the detail page lists it.
+AGREEMENT_TRACKED_FIELDS = [
+    "school",
+    "school_year",
+    "programme",
+    "cost_basis",
+    "price",
+    "school_share_percentage",
+    "school_share_fixed",
+    "school_share_cap",
+    "units_agreed",
+    "notes",
+]
 
-def _validate_agreement(agreement: CoFinancingAgreement) -> None:
-    """Rules that need the programme and the school, beyond the row's own constraints."""
+
+def _history_value(value: Any) -> str | int | None:
+    """A field value as the change log stores it: text that JSON keeps exactly.
+
+    Amounts stay Decimal-exact ("1234.50", never a float), dates ISO, related rows by name.
+    """
+    if value is None or isinstance(value, int):
+        return value
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, Programme):
+        return value.name_nl  # `str()` follows the language of the request; history does not
+    return str(value)
+
+
+def _agreement_values(agreement: CoFinancingAgreement) -> dict[str, str | int | None]:
+    values = {}
+    for name in AGREEMENT_TRACKED_FIELDS:
+        value = getattr(agreement, name)
+        field = agreement._meta.get_field(name)
+        if isinstance(value, Decimal) and isinstance(field, models.DecimalField):
+            # As the database stores it: 50 and 50.00 are the same share, not a change.
+            value = value.quantize(Decimal(1).scaleb(-field.decimal_places))
+        values[name] = _history_value(value)
+    return values
+
+
+def _actor_label(actor: AbstractBaseUser | None) -> str:
+    if actor is None or not actor.is_authenticated:
+        return ""
+    return actor.get_full_name() or actor.get_username()  # type: ignore[attr-defined]
+
+
+def _record_change(
+    *,
+    agreement: CoFinancingAgreement,
+    action: str,
+    changes: dict[str, list[Any]],
+    actor: AbstractBaseUser | None,
+    invoice: Invoice | None = None,
+) -> CoFinancingChange:
+    """Write one history row; called inside the service's own transaction."""
+    return CoFinancingChange.objects.create(
+        agreement=agreement,
+        invoice=invoice,
+        actor=actor if actor is not None and actor.is_authenticated else None,
+        actor_label=_actor_label(actor),
+        action=action,
+        changes=changes,
+    )
+
+
+def agreement_check(*, agreement: CoFinancingAgreement) -> None:
+    """Raise `ValidationError` for the rules that need the programme and the school, beyond
+    the row's own constraints. Changes nothing; the admin form asks it before saving."""
     errors: dict[str, str] = {}
     programme, school = agreement.programme, agreement.school
     if not programme.co_financed:
@@ -240,52 +310,124 @@ def _validate_agreement(agreement: CoFinancingAgreement) -> None:
 
 
 @transaction.atomic
-def agreement_create(**fields: Any) -> CoFinancingAgreement:
+def agreement_create(
+    *, actor: AbstractBaseUser | None = None, **fields: Any
+) -> CoFinancingAgreement:
     """Record a co-financing agreement for (school, school year, programme).
 
+    Writes a "created" history row with every agreed term, by `actor` (None: the system).
     Refuses: a programme that is not co-financed, a non-VO school for a VO programme,
     a share outside 0-100 %, both or neither of percentage and fixed amount, negative
     amounts, and a second agreement for the same school, year and programme.
     """
     agreement = CoFinancingAgreement(**fields)
-    _validate_agreement(agreement)
+    agreement_check(agreement=agreement)
     agreement.full_clean()
     agreement.save()
+    changes = {
+        name: [None, value]
+        for name, value in _agreement_values(agreement).items()
+        if value not in (None, "")
+    }
+    _record_change(
+        agreement=agreement, action=CoFinancingAction.CREATED, changes=changes, actor=actor
+    )
     return agreement
 
 
 @transaction.atomic
-def agreement_update(*, agreement: CoFinancingAgreement, **fields: Any) -> CoFinancingAgreement:
-    """Change an agreement; the same validation as on creation."""
+def agreement_update(
+    *, agreement: CoFinancingAgreement, actor: AbstractBaseUser | None = None, **fields: Any
+) -> CoFinancingAgreement:
+    """Change an agreement; the same validation as on creation.
+
+    The history row ("updated") holds `[old, new]` for each field that really changed,
+    old values read from the locked database row, so a form or admin that already set
+    the new values on `agreement` is still recorded right. Nothing changed: no row.
+    """
+    stored = (
+        CoFinancingAgreement.objects.select_for_update(of=("self",))
+        .select_related("school", "school_year", "programme")
+        .get(pk=agreement.pk)
+    )
+    before = _agreement_values(stored)
     for name, value in fields.items():
         setattr(agreement, name, value)
-    _validate_agreement(agreement)
+    agreement_check(agreement=agreement)
     agreement.full_clean()
     agreement.save()
+    after = _agreement_values(agreement)
+    changes = {name: [before[name], after[name]] for name in after if before[name] != after[name]}
+    if changes:
+        _record_change(
+            agreement=agreement, action=CoFinancingAction.UPDATED, changes=changes, actor=actor
+        )
     return agreement
 
 
 @transaction.atomic
-def invoice_create(*, agreement: CoFinancingAgreement, reference: str, amount: Decimal) -> Invoice:
-    """Add a concept invoice to an agreement; the reference is unique across all invoices."""
-    return _save(
+def invoice_create(
+    *,
+    agreement: CoFinancingAgreement,
+    reference: str,
+    amount: Decimal,
+    actor: AbstractBaseUser | None = None,
+) -> Invoice:
+    """Add a concept invoice to an agreement; the reference is unique across all invoices.
+
+    Writes an "invoice_added" history row on the agreement.
+    """
+    invoice = _save(
         Invoice(agreement=agreement),
         {"reference": reference, "amount": amount, "status": InvoiceStatus.CONCEPT},
     )
+    _record_change(
+        agreement=agreement,
+        invoice=invoice,
+        action=CoFinancingAction.INVOICE_ADDED,
+        changes={
+            "reference": [None, invoice.reference],
+            "amount": [None, _history_value(Decimal(invoice.amount).quantize(Decimal("0.01")))],
+            "status": [None, invoice.status],
+        },
+        actor=actor,
+    )
+    return invoice
 
 
 @transaction.atomic
-def invoice_mark_sent(*, invoice: Invoice, date_sent: dt.date) -> Invoice:
-    """Mark a concept invoice as sent on `date_sent`; the payment term starts then."""
+def invoice_mark_sent(
+    *, invoice: Invoice, date_sent: dt.date, actor: AbstractBaseUser | None = None
+) -> Invoice:
+    """Mark a concept invoice as sent on `date_sent`; the payment term starts then.
+
+    Writes an "invoice_sent" history row. Refuses an invoice that is not a concept.
+    """
     invoice = Invoice.objects.select_for_update().get(pk=invoice.pk)
     if invoice.status != InvoiceStatus.CONCEPT:
         raise ValidationError(_("Alleen een conceptfactuur kan worden verstuurd."))
-    return _save(invoice, {"status": InvoiceStatus.SENT, "date_sent": date_sent})
+    invoice = _save(invoice, {"status": InvoiceStatus.SENT, "date_sent": date_sent})
+    _record_change(
+        agreement=invoice.agreement,
+        invoice=invoice,
+        action=CoFinancingAction.INVOICE_SENT,
+        changes={
+            "status": [InvoiceStatus.CONCEPT.value, InvoiceStatus.SENT.value],
+            "date_sent": [None, _history_value(date_sent)],
+        },
+        actor=actor,
+    )
+    return invoice
 
 
 @transaction.atomic
-def invoice_mark_paid(*, invoice: Invoice, date_paid: dt.date) -> Invoice:
-    """Mark a sent (possibly overdue) invoice as paid on `date_paid`, not before it was sent."""
+def invoice_mark_paid(
+    *, invoice: Invoice, date_paid: dt.date, actor: AbstractBaseUser | None = None
+) -> Invoice:
+    """Mark a sent (possibly overdue) invoice as paid on `date_paid`, not before it was sent.
+
+    Writes an "invoice_paid" history row. Refuses a concept or an already paid invoice.
+    """
     invoice = Invoice.objects.select_for_update().get(pk=invoice.pk)
     if invoice.status != InvoiceStatus.SENT:
         raise ValidationError(_("Alleen een verstuurde factuur kan als betaald worden gemarkeerd."))
@@ -293,4 +435,15 @@ def invoice_mark_paid(*, invoice: Invoice, date_paid: dt.date) -> Invoice:
         raise ValidationError(
             {"date_paid": _("De betaaldatum kan niet vóór de verzenddatum liggen.")}
         )
-    return _save(invoice, {"status": InvoiceStatus.PAID, "date_paid": date_paid})
+    invoice = _save(invoice, {"status": InvoiceStatus.PAID, "date_paid": date_paid})
+    _record_change(
+        agreement=invoice.agreement,
+        invoice=invoice,
+        action=CoFinancingAction.INVOICE_PAID,
+        changes={
+            "status": [InvoiceStatus.SENT.value, InvoiceStatus.PAID.value],
+            "date_paid": [None, _history_value(date_paid)],
+        },
+        actor=actor,
+    )
+    return invoice
