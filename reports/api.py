@@ -1,5 +1,430 @@
-"""The reports API under /api/v1/: co-financing agreements, invoices, ledger and participation."""
+"""The reports API under /api/v1/: co-financing agreements, invoices, ledger and participation.
+
+The same habits as the other API modules (`programmes.api`, `scheduler.api`):
+
+- token authentication first, so an anonymous request gets a 401;
+- co-financing is read by the programme manager (everything) and by school coordinators
+  (their own schools' agreements and invoices, read only; another school's is a 404);
+  trainers and users without a role get a 403;
+- only the manager changes agreements and invoices, through `programmes.services`, which
+  validate and own the transaction; a refusal becomes a 400 with field messages
+  (`config.api.exception_handler`), a refused invoice transition included
+  (`non_field_errors`), and nothing changes;
+- the figures of an agreement are those of `reports.ledger`, computed for a whole page
+  of agreements in a fixed number of queries;
+- the participation report is for the manager only and, because it leaves the
+  operational page, shows per-school counts about children of 1 to 4 as "< 5"
+  (`reports.suppression`).
+"""
 
 from __future__ import annotations
 
-urlpatterns: list = []
+import datetime as dt
+from collections.abc import Sequence
+from typing import Any
+
+from django.conf import settings
+from django.db.models import QuerySet
+from django.urls import path
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django_filters import rest_framework as filters
+from django_filters.rest_framework import DjangoFilterBackend
+from drf_spectacular.utils import extend_schema, extend_schema_view
+from rest_framework import mixins, status, viewsets
+from rest_framework.authentication import SessionAuthentication, TokenAuthentication
+from rest_framework.decorators import action
+from rest_framework.exceptions import ValidationError
+from rest_framework.filters import OrderingFilter
+from rest_framework.permissions import BasePermission, IsAuthenticated
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.routers import SimpleRouter
+from rest_framework.serializers import Serializer
+from rest_framework.views import APIView
+
+from programmes import access, services
+from programmes.api import AccessRules
+from programmes.models import CoFinancingAgreement, Invoice, InvoiceStatus, SchoolYear
+from reports import ledger
+from reports.money import to_cents
+from reports.participation import participation
+from reports.serializers import (
+    AgreementSerializer,
+    InvoicePaidSerializer,
+    InvoiceSentSerializer,
+    InvoiceSerializer,
+    LedgerSerializer,
+    ParticipationQuerySerializer,
+    ParticipationSerializer,
+    SchoolYearQuerySerializer,
+)
+from reports.suppression import suppress
+
+
+class ReadsCoFinancing(BasePermission):
+    """The programme manager and school coordinators; trainers and anyone else get a 403."""
+
+    message = _("U heeft geen toegang tot de cofinanciering.")
+
+    def has_permission(self, request: Request, view: Any) -> bool:
+        return access.is_manager(request.user) or access.is_coordinator(request.user)
+
+
+class ReadsParticipation(BasePermission):
+    """The participation report: the programme manager only."""
+
+    message = _("Alleen de programmabeheerder kan de deelnamecijfers opvragen.")
+
+    def has_permission(self, request: Request, view: Any) -> bool:
+        return access.is_manager(request.user)
+
+
+def validated(serializer_class: type[Serializer], data: Any, request: Request) -> dict[str, Any]:
+    serializer = serializer_class(data=data, context={"request": request})
+    serializer.is_valid(raise_exception=True)
+    return dict(serializer.validated_data)
+
+
+def chosen_school_year(query: dict[str, Any]) -> SchoolYear:
+    """The school year asked for, or else the one of today (as the report pages do)."""
+    if query.get("school_year") is not None:
+        return query["school_year"]
+    today = timezone.localdate()
+    current = SchoolYear.objects.filter(start_date__lte=today, end_date__gte=today).first()
+    if current is None:
+        raise ValidationError(
+            {"school_year": [_("Er is geen schooljaar van vandaag; geef een schooljaar op.")]}
+        )
+    return current
+
+
+def attach_figures(agreements: Sequence[CoFinancingAgreement]) -> None:
+    """Give every agreement its ledger figures as `agreement.figures` (a `LedgerRow`).
+
+    The agreements must come from `agreements()` (invoice sums annotated). The delivered
+    units of all of them, whatever their school years, cost one query; `ledger_rows` does
+    the same for one school year, with the same helpers, so the figures agree.
+    (`reports.ledger` offers whole ledgers only; its helpers are used here rather than
+    copied, so the arithmetic stays in one place.)
+    """
+    if not agreements:
+        return
+    groups = ledger._delivered_groups().filter(
+        school_year_id__in={a.school_year_id for a in agreements},
+        host_school_id__in={a.school_id for a in agreements},
+        programme_id__in={a.programme_id for a in agreements},
+    )
+    totals = {
+        (row["host_school_id"], row["school_year_id"], row["programme_id"]): row
+        for row in ledger._group_totals(groups)
+    }
+    for agreement in agreements:
+        found = totals.get((agreement.school_id, agreement.school_year_id, agreement.programme_id))
+        units = (
+            ledger._units_of(
+                agreement.cost_basis,
+                found["n_groups"],
+                ledger._pupils(found, agreement.programme.enrolment_mode),
+            )
+            if found
+            else 0
+        )
+        agreement.figures = ledger.LedgerRow(
+            agreement=agreement,
+            units_agreed=agreement.units_agreed,
+            units_delivered=units,
+            school_share=ledger.school_share(agreement, units),
+            municipal_share=ledger.municipal_share(agreement, units),
+            invoiced=to_cents(agreement.invoiced),
+            paid=to_cents(agreement.paid_total),
+        )
+
+
+def agreements(user: Any) -> QuerySet[CoFinancingAgreement]:
+    """The agreements `user` may see, with what is needed for their figures."""
+    return (
+        ledger.agreements_visible_to(user)
+        .select_related("school", "school_year", "programme")
+        .annotate(
+            invoiced=ledger._invoice_sum([InvoiceStatus.SENT, InvoiceStatus.PAID]),
+            paid_total=ledger._invoice_sum([InvoiceStatus.PAID]),
+        )
+    )
+
+
+class CoFinancingViewSet(viewsets.GenericViewSet):
+    """Base: reads for the manager and coordinators (scoped), changes for the manager."""
+
+    authentication_classes = [TokenAuthentication, SessionAuthentication]
+    permission_classes = [IsAuthenticated, ReadsCoFinancing, AccessRules]
+    filter_backends = [DjangoFilterBackend, OrderingFilter]
+
+    def may_write(self, user: Any) -> bool:
+        return access.is_manager(user)
+
+    def may_change(self, user: Any, obj: Any) -> bool:
+        return access.is_manager(user)
+
+
+# --- agreements --------------------------------------------------------------------------
+
+
+class AgreementFilter(filters.FilterSet):
+    school_year = filters.NumberFilter(field_name="school_year_id", label=_("schooljaar (id)"))
+    school = filters.NumberFilter(field_name="school_id", label=_("school (id)"))
+    programme = filters.NumberFilter(field_name="programme_id", label=_("programma (id)"))
+
+    class Meta:
+        model = CoFinancingAgreement
+        fields = ["school_year", "school", "programme", "cost_basis"]
+
+
+@extend_schema_view(
+    list=extend_schema(
+        description="Cofinancieringsafspraken binnen uw bereik, met geleverde eenheden, "
+        "aandelen van school en gemeente, gefactureerd, betaald en openstaand."
+    ),
+    retrieve=extend_schema(description="Eén afspraak met haar cijfers."),
+    create=extend_schema(description="Leg een afspraak vast (alleen de programmabeheerder)."),
+    update=extend_schema(description="Wijzig een afspraak (alleen de programmabeheerder)."),
+    partial_update=extend_schema(
+        description="Wijzig velden van een afspraak (alleen de programmabeheerder)."
+    ),
+)
+class AgreementViewSet(
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    mixins.UpdateModelMixin,
+    CoFinancingViewSet,
+):
+    """Co-financing agreements: the figures come from `reports.ledger`."""
+
+    serializer_class = AgreementSerializer
+    filterset_class = AgreementFilter
+    ordering_fields = ["school__name", "programme__name_nl", "school_year__start_date"]
+    ordering = ["school_year__start_date", "school__name", "programme__name_nl", "id"]
+
+    def get_queryset(self) -> QuerySet[CoFinancingAgreement]:
+        return agreements(self.request.user)
+
+    def _answer(self, pk: int, status_code: int = status.HTTP_200_OK) -> Response:
+        agreement = self.get_queryset().get(pk=pk)
+        attach_figures([agreement])
+        return Response(self.get_serializer(agreement).data, status=status_code)
+
+    def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        queryset = self.filter_queryset(self.get_queryset())
+        page = self.paginate_queryset(queryset)
+        rows = list(queryset if page is None else page)
+        attach_figures(rows)
+        data = self.get_serializer(rows, many=True).data
+        return Response(data) if page is None else self.get_paginated_response(data)
+
+    def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        agreement = self.get_object()
+        attach_figures([agreement])
+        return Response(self.get_serializer(agreement).data)
+
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        data = validated(AgreementSerializer, request.data, request)
+        agreement = services.agreement_create(**data, actor=request.user)
+        return self._answer(agreement.pk, status.HTTP_201_CREATED)
+
+    def update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        agreement = self.get_object()
+        serializer = self.get_serializer(
+            agreement, data=request.data, partial=kwargs.get("partial", False)
+        )
+        serializer.is_valid(raise_exception=True)
+        services.agreement_update(
+            agreement=agreement, actor=request.user, **serializer.validated_data
+        )
+        return self._answer(agreement.pk)
+
+
+# --- invoices ----------------------------------------------------------------------------
+
+
+def overdue_cutoff() -> dt.date:
+    """A sent invoice is overdue when it was sent before this day (see `Invoice.is_overdue`)."""
+    return timezone.localdate() - dt.timedelta(days=settings.COFINANCING_PAYMENT_TERM_DAYS)
+
+
+class InvoiceFilter(filters.FilterSet):
+    agreement = filters.NumberFilter(field_name="agreement_id", label=_("afspraak (id)"))
+    school = filters.NumberFilter(field_name="agreement__school_id", label=_("school (id)"))
+    school_year = filters.NumberFilter(
+        field_name="agreement__school_year_id", label=_("schooljaar (id)")
+    )
+    status = filters.ChoiceFilter(
+        choices=InvoiceStatus.choices,
+        method="filter_status",
+        label=_("status zoals getoond; sent is verstuurd en nog binnen de betaaltermijn"),
+    )
+
+    class Meta:
+        model = Invoice
+        fields = ["agreement", "school", "school_year", "status"]
+
+    def filter_status(self, queryset: QuerySet[Invoice], name: str, value: str) -> QuerySet:
+        # "overdue" is never stored: it is a sent invoice past the payment term, and such
+        # an invoice no longer shows as "sent".
+        if value == InvoiceStatus.OVERDUE:
+            return queryset.filter(status=InvoiceStatus.SENT, date_sent__lt=overdue_cutoff())
+        if value == InvoiceStatus.SENT:
+            return queryset.filter(status=InvoiceStatus.SENT, date_sent__gte=overdue_cutoff())
+        return queryset.filter(status=value)
+
+
+@extend_schema_view(
+    list=extend_schema(description="Facturen binnen uw bereik."),
+    retrieve=extend_schema(description="Eén factuur."),
+    create=extend_schema(
+        description="Maak een conceptfactuur bij een afspraak (alleen de programmabeheerder)."
+    ),
+)
+class InvoiceViewSet(
+    mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, CoFinancingViewSet
+):
+    """Invoices: concept, then sent, then paid; "overdue" follows from the payment term."""
+
+    serializer_class = InvoiceSerializer
+    filterset_class = InvoiceFilter
+    ordering_fields = ["created_at", "date_sent", "date_paid", "amount", "reference"]
+    ordering = ["created_at", "id"]
+
+    def get_queryset(self) -> QuerySet[Invoice]:
+        return Invoice.objects.filter(
+            agreement__in=ledger.agreements_visible_to(self.request.user)
+        ).select_related("agreement__school", "agreement__school_year", "agreement__programme")
+
+    def _answer(self, pk: int, status_code: int = status.HTTP_200_OK) -> Response:
+        invoice = self.get_queryset().get(pk=pk)
+        return Response(InvoiceSerializer(invoice).data, status=status_code)
+
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        data = validated(InvoiceSerializer, request.data, request)
+        invoice = services.invoice_create(**data, actor=request.user)
+        return self._answer(invoice.pk, status.HTTP_201_CREATED)
+
+    @extend_schema(
+        request=InvoiceSentSerializer,
+        responses={200: InvoiceSerializer},
+        description="Markeer een conceptfactuur als verstuurd; de betaaltermijn begint dan. "
+        "Een factuur die geen concept is: 400 met de reden in non_field_errors.",
+    )
+    @action(detail=True, methods=["post"], url_path="mark-sent")
+    def mark_sent(self, request: Request, pk: str | None = None) -> Response:
+        invoice = self.get_object()
+        data = validated(InvoiceSentSerializer, request.data, request)
+        services.invoice_mark_sent(
+            invoice=invoice,
+            date_sent=data.get("date_sent") or timezone.localdate(),
+            actor=request.user,
+        )
+        return self._answer(invoice.pk)
+
+    @extend_schema(
+        request=InvoicePaidSerializer,
+        responses={200: InvoiceSerializer},
+        description="Markeer een verstuurde (of te late) factuur als betaald, niet vóór de "
+        "verzenddatum. Een factuur die niet verstuurd is: 400 met de reden in "
+        "non_field_errors.",
+    )
+    @action(detail=True, methods=["post"], url_path="mark-paid")
+    def mark_paid(self, request: Request, pk: str | None = None) -> Response:
+        invoice = self.get_object()
+        data = validated(InvoicePaidSerializer, request.data, request)
+        services.invoice_mark_paid(
+            invoice=invoice,
+            date_paid=data.get("date_paid") or timezone.localdate(),
+            actor=request.user,
+        )
+        return self._answer(invoice.pk)
+
+
+# --- reports -----------------------------------------------------------------------------
+
+
+class ReportView(APIView):
+    authentication_classes = [TokenAuthentication, SessionAuthentication]
+
+
+class LedgerView(ReportView):
+    """The co-financing ledger of one school year."""
+
+    permission_classes = [IsAuthenticated, ReadsCoFinancing]
+
+    @extend_schema(
+        operation_id="reports_cofinancing_retrieve",
+        parameters=[SchoolYearQuerySerializer],
+        responses={200: LedgerSerializer},
+        description="Het cofinancieringsoverzicht van een schooljaar (weggelaten: dat van "
+        "vandaag): per afspraak "
+        "afgesproken en geleverde eenheden, aandelen, gefactureerd, betaald en openstaand, "
+        "met totalen. Een coördinator ziet alleen de afspraken van de eigen school.",
+    )
+    def get(self, request: Request) -> Response:
+        school_year = chosen_school_year(
+            validated(SchoolYearQuerySerializer, request.query_params, request)
+        )
+        found = ledger.ledger_rows(school_year, request.user)
+        for row in found.rows:
+            row.agreement.figures = row
+        body = {
+            "school_year": school_year,
+            "rows": [row.agreement for row in found.rows],
+            "totals": found.totals,
+        }
+        return Response(LedgerSerializer(body, context={"request": request}).data)
+
+
+class ParticipationView(ReportView):
+    """The participation numbers for the council, small numbers suppressed."""
+
+    permission_classes = [IsAuthenticated, ReadsParticipation]
+
+    @extend_schema(
+        operation_id="reports_participation_retrieve",
+        parameters=[ParticipationQuerySerializer],
+        responses={200: ParticipationSerializer},
+        description="Deelnamecijfers van een schooljaar (weggelaten: dat van vandaag), voor "
+        "één programma of alle. "
+        'Per school worden belangstelling en geplaatste leerlingen van 1 tot en met 4 als "< 5" '
+        "getoond: zulke kleine aantallen kunnen naar een kind wijzen. 0 blijft 0; het aantal "
+        "aangeboden groepen wordt nooit verborgen. Alleen voor de programmabeheerder.",
+    )
+    def get(self, request: Request) -> Response:
+        query = validated(ParticipationQuerySerializer, request.query_params, request)
+        report = participation(
+            school_year=chosen_school_year(query), programme=query.get("programme")
+        )
+        # The API leaves the operational page: whoever reads it, small counts are hidden.
+        hide = {"viewer_is_manager_operational": False}
+        body = {
+            **{name: getattr(report, name) for name in ParticipationSerializer().fields},
+            "schools": [
+                {
+                    "school_id": school.school_id,
+                    "school_name": school.school_name,
+                    "interest": suppress(school.interest, **hide),
+                    "groups_offered": school.groups_offered,
+                    "pupils_enrolled": suppress(school.pupils_enrolled, **hide),
+                }
+                for school in report.schools
+            ],
+        }
+        return Response(ParticipationSerializer(body).data)
+
+
+router = SimpleRouter()
+router.register("cofinancing/agreements", AgreementViewSet, basename="cofinancing-agreement")
+router.register("cofinancing/invoices", InvoiceViewSet, basename="cofinancing-invoice")
+
+urlpatterns = [
+    path("reports/cofinancing/", LedgerView.as_view(), name="api-report-cofinancing"),
+    path("reports/participation/", ParticipationView.as_view(), name="api-report-participation"),
+    *router.urls,
+]
