@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from django.utils.translation import gettext as _
 
-from reports.participation import ParticipationReport
+from reports.participation import ParticipationReport, SchoolProgrammeParticipation
 
 THRESHOLD = 5
 SUPPRESSED = "< 5"
@@ -50,4 +50,35 @@ def school_display_rows(
             ),
         ]
         for school in report.schools
+    ]
+
+
+def school_programme_headers() -> list[str]:
+    """Column titles of `school_programme_display_rows`."""
+    return [
+        str(_("School")),
+        str(_("Programma")),
+        str(_("Belangstelling")),
+        str(_("Groepen aangeboden")),
+        str(_("Leerlingen geplaatst")),
+    ]
+
+
+def school_programme_display_rows(
+    lines: list[SchoolProgrammeParticipation], *, viewer_is_manager_operational: bool
+) -> list[list[str | int]]:
+    """One display row per school and programme (from
+    `participation.participation_by_school_and_programme`): school, programme, interest,
+    groups offered and pupils enrolled, the counts about children suppressed."""
+    return [
+        [
+            line.school_name,
+            line.programme_name,
+            suppress(line.interest, viewer_is_manager_operational=viewer_is_manager_operational),
+            line.groups_offered,
+            suppress(
+                line.pupils_enrolled, viewer_is_manager_operational=viewer_is_manager_operational
+            ),
+        ]
+        for line in lines
     ]
