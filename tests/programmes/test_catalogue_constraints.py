@@ -22,6 +22,7 @@ from hypothesis import strategies as st
 
 from programmes.models import (
     CoFinancingAgreement,
+    CoFinancingChange,
     EnrolmentMode,
     GuardianConsent,
     HolidayKind,
@@ -204,6 +205,9 @@ BAD_ROWS.update(
         "invoice_dates_match_status": lambda: _invoice(status="sent"),
         "invoice_paid_after_sent": lambda: _invoice(
             status="paid", date_sent=dt.date(2027, 1, 10), date_paid=dt.date(2027, 1, 9)
+        ),
+        "cofinancing_change_action_valid": lambda: CoFinancingChange.objects.create(
+            agreement=_agreement(), action="deleted"
         ),
     }
 )
