@@ -1,6 +1,6 @@
 # syntax=docker/dockerfile:1
 # Production image: gunicorn serving config.wsgi; the same image runs the Celery
-# worker and beat (see docker-compose.yml).
+# worker and beat (see compose.yaml).
 
 # --- build: Python dependencies, front-end assets, translations, static files ---
 FROM python:3.11-slim AS build
@@ -36,7 +36,8 @@ ENV PYTHONUNBUFFERED=1 \
     PATH=/venv/bin:$PATH \
     DJANGO_SETTINGS_MODULE=config.settings \
     VAR_DIR=/app/var \
-    STATIC_MANIFEST=true
+    STATIC_MANIFEST=true \
+    LOG_FORMAT=json
 
 RUN useradd --system --uid 10001 --user-group --create-home --home-dir /home/app app
 
@@ -50,8 +51,10 @@ USER app
 EXPOSE 8000
 
 # Workers: WEB_CONCURRENCY (gunicorn reads it), default 1; compose sets 3.
+# No gunicorn access log: it would print full URLs, with the secret tokens of feed and
+# consent links and query strings. Django logs each request as one redacted JSON line
+# (config/request_log.py).
 CMD ["gunicorn", "config.wsgi:application", \
      "--bind", "0.0.0.0:8000", \
      "--worker-tmp-dir", "/dev/shm", \
-     "--timeout", "60", \
-     "--access-logfile", "-"]
+     "--timeout", "60"]

@@ -57,6 +57,16 @@ run: setup
 test: setup
 	$(BIN)/pytest $(PYTEST_ARGS)
 
+# A large invented municipality (Vechtstede: 75 schools, ~300 groups, ~2,500 enrolments) on
+# the same database as `make run` (var/db.sqlite3, or DATABASE_URL when set), next to the
+# Zwolle demo and its log-ins. Runs once; a second run says so and adds nothing.
+demo-data: export DEBUG = true
+demo-data: setup
+	$(MANAGE) migrate --noinput -v 0
+	$(MANAGE) seed_demo
+	$(MANAGE) seed_large_municipality
+	@$(MANAGE) demo_logins
+
 lint: $(BIN)/.installed
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .

@@ -6,11 +6,12 @@ import logging
 from typing import Any
 
 from django.conf import settings
-from django.core.exceptions import NON_FIELD_ERRORS
+from django.core.exceptions import NON_FIELD_ERRORS, SuspiciousOperation
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError
 from django.http import HttpRequest, JsonResponse
 from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
 from rest_framework import status
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
@@ -26,6 +27,7 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
 
     - A service's Django `ValidationError` becomes a 400 with field messages; messages
       not tied to a field appear under `non_field_errors` (Django calls them `__all__`).
+    - A `SuspiciousOperation` (e.g. a body over DATA_UPLOAD_MAX_MEMORY_SIZE) becomes a 400.
     - An `IntegrityError` (two requests racing past the same check) becomes a 409.
     - Anything else unexpected becomes a logged JSON 500, except with DEBUG on, where
       Django shows its traceback page.
@@ -38,6 +40,14 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
     response = drf_exception_handler(exc, context)
     if response is not None:
         return response
+    if isinstance(exc, SuspiciousOperation):
+        # As outside DRF: a body over DATA_UPLOAD_MAX_MEMORY_SIZE, too many fields and the like
+        # are the client's error (400), logged as Django logs them, not a server failure.
+        logging.getLogger(f"django.security.{type(exc).__name__}").warning("%s", exc)
+        return Response(
+            {"detail": _("Het verzoek is te groot of ongeldig.")},
+            status=status.HTTP_400_BAD_REQUEST,
+        )
     if isinstance(exc, IntegrityError):
         return Response(
             {"detail": _("Dit botst met een gelijktijdige wijziging; probeer het opnieuw.")},
@@ -58,6 +68,9 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
     )
 
 
+# Exempt, or an unsafe request without a CSRF cookie gets the HTML CSRF failure page
+# instead of this JSON 404; answering 404 changes nothing.
+@csrf_exempt
 def not_found(request: HttpRequest, *args: Any, **kwargs: Any) -> JsonResponse:
     """A JSON 404 for API addresses that match no endpoint."""
     return JsonResponse({"detail": _("Niet gevonden.")}, status=404)

@@ -5,8 +5,10 @@ from __future__ import annotations
 from django.urls import include, path, re_path
 
 from config.api import not_found
+from config.ping import PingView
 
 urlpatterns = [
+    path("ping/", PingView.as_view(), name="api-ping"),
     path("", include("programmes.api")),
     path("", include("scheduler.api")),
     path("", include("enrolment.api")),

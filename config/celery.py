@@ -4,8 +4,12 @@ import os
 
 from celery import Celery
 
+from config import task_log
+
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 
 app = Celery("groepsplanner")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
+# One JSON line per task run, and Django's LOGGING in the worker and beat.
+task_log.connect()

@@ -7,10 +7,13 @@ variables; `.env.example` documents every one.
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 import dj_database_url
 from celery.schedules import crontab
+from csp.constants import NONE, SELF
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 from config.env import env_bool, env_int, env_list, env_str
@@ -34,9 +37,9 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "rest_framework",
-    "rest_framework.authtoken",
     "django_filters",
     "drf_spectacular",
+    "axes",
     "programmes",
     "scheduler",
     "enrolment",
@@ -45,6 +48,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: its line and duration cover every other middleware (config/request_log.py).
+    "config.request_log.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -54,6 +59,9 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
+    # Last, as django-axes requires: it turns a locked-out log-in into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -157,6 +165,11 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# django-axes comes first: it refuses a locked-out log-in before any password is checked.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "home"
@@ -221,14 +234,52 @@ SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", False)
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
-# An uploaded holiday calendar is small; anything larger is refused.
+# Request bodies other than file uploads (forms, JSON) above 2.5 MB are refused with 400.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+# An uploaded holiday calendar (.ics) is small; a larger file is refused with a form error.
 ICS_UPLOAD_MAX_BYTES = env_int("ICS_UPLOAD_MAX_BYTES", 512 * 1024)
+
+# Content Security Policy (django-csp): scripts, styles and images come from our own
+# origin only, so an injected <script>, on*= handler or style="" attribute does not run.
+# Templates therefore hold no inline code; the one exception, the API docs page, widens
+# the policy for itself only (config/security.py).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
+
+# Log-in throttling (django-axes): after AXES_FAILURE_LIMIT wrong passwords for one username
+# from one address, that pair is locked for AXES_COOLOFF_TIME (another user or another
+# address can still log in); a good log-in clears the count. Covers the log-in page, the
+# admin log-in and the API token endpoint, which all authenticate with the request.
+AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = dt.timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 15))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "registration/lockout.html"
+# Renders AXES_LOCKOUT_TEMPLATE with the clock time at which the lock ends.
+AXES_LOCKOUT_CALLABLE = "config.security.lockout_response"
+# The address is REMOTE_ADDR only, as for the API throttles: X-Forwarded-For is the
+# client's to choose (the proxy must pass the real address).
+AXES_IPWARE_META_PRECEDENCE_ORDER = ("REMOTE_ADDR",)
+# Failed attempts are kept (they are the lock); successful log-ins are not logged with
+# their address, which would be personal data kept for no purpose.
+AXES_DISABLE_ACCESS_LOG = True
+# No start-up banner in every management command's output.
+AXES_VERBOSE = False
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         # Token first, so an anonymous request gets 401 with WWW-Authenticate, not 403.
-        "rest_framework.authentication.TokenAuthentication",
+        "programmes.api_auth.ApiTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
@@ -239,7 +290,8 @@ REST_FRAMEWORK = {
         "rest_framework.filters.SearchFilter",
         "rest_framework.filters.OrderingFilter",
     ],
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    # drf-spectacular's, plus the error answers every endpoint can give (config/schema.py).
+    "DEFAULT_SCHEMA_CLASS": "config.schema.AutoSchema",
     "EXCEPTION_HANDLER": "config.api.exception_handler",
     # Public enrolment endpoints, per client (enrolment.api.PublicRateThrottle).
     "DEFAULT_THROTTLE_RATES": {
@@ -251,6 +303,9 @@ REST_FRAMEWORK = {
     # send to escape the limit (the proxy must pass the real address, see enrolment/throttle.py).
     "NUM_PROXIES": 0,
 }
+# Swagger UI (/api/docs/) comes from a CDN: a pinned release, never "@latest", since its code
+# runs on our origin (that page's Content Security Policy allows this path only).
+SWAGGER_UI_DIST = "https://cdn.jsdelivr.net/npm/swagger-ui-dist@5.17.14"
 SPECTACULAR_SETTINGS = {
     "TITLE": "Groepsplanner API",
     "DESCRIPTION": "Programmes, schools, trainers and school calendars for school-group "
@@ -260,6 +315,8 @@ SPECTACULAR_SETTINGS = {
     "COMPONENT_SPLIT_REQUEST": True,
     # Tags and operation ids from the resource (`schools_list`), not from `/api/v1/`.
     "SCHEMA_PATH_PREFIX": r"/api/v[0-9]+",
+    "SWAGGER_UI_DIST": SWAGGER_UI_DIST,
+    "SWAGGER_UI_FAVICON_HREF": f"{SWAGGER_UI_DIST}/favicon-32x32.png",
     # One name per choice set that several fields share (schema warnings fail CI).
     "ENUM_NAME_OVERRIDES": {
         "HolidayRegionEnum": "programmes.models.HolidayRegion",
@@ -276,13 +333,42 @@ SPECTACULAR_SETTINGS = {
     },
 }
 
+# Logs go to stderr: one JSON object per line in production (LOG_FORMAT=json, the default
+# with DEBUG off), readable lines with DEBUG on. One line per request and per task run
+# (config/request_log.py, config/task_log.py); no names, e-mail addresses or link tokens.
+LOG_FORMAT = env_str("LOG_FORMAT", "plain" if DEBUG else "json").strip().lower()
+if LOG_FORMAT not in ("json", "plain"):
+    raise ImproperlyConfigured(f"LOG_FORMAT must be json or plain, got {LOG_FORMAT!r}")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+        "json": {"()": "config.request_log.json_formatter"},
+    },
+    "filters": {
+        "request_id": {"()": "config.request_log.RequestIdFilter"},
+        "redact": {"()": "config.request_log.RedactFilter"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": LOG_FORMAT,
+            "filters": ["request_id", "redact"],
+        }
+    },
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {
+        # Drop Django's own console and mail handlers: its lines go through the handler
+        # above (redacted, JSON), once.
+        "django": {"handlers": [], "propagate": True},
+        # runserver's own access line would repeat ours unredacted; its errors still show.
+        "django.server": {"handlers": [], "propagate": True, "level": "WARNING"},
+        "django.db.backends": {"level": "WARNING"},
+        # Celery's own "Task ... succeeded: <return value>" line; config/task_log.py
+        # writes one without the return value. Failures still come with their traceback.
+        "celery.app.trace": {"level": "WARNING"},
+    },
 }
 
 # Domain settings.
@@ -298,5 +384,7 @@ ENROLMENT_OFFER_HOURS_SHORT = env_int("ENROLMENT_OFFER_HOURS_SHORT", 24)
 ENROLMENT_RETENTION_MONTHS = env_int("ENROLMENT_RETENTION_MONTHS", 12)
 # Links in e-mails to parents stay valid this long.
 ENROLMENT_LINK_DAYS = env_int("ENROLMENT_LINK_DAYS", 30)
+# An API token (POST /api/v1/auth/token/) stops working this many days after it was made.
+API_TOKEN_TTL_DAYS = env_int("API_TOKEN_TTL_DAYS", 30)
 # A co-financing invoice counts as overdue this many days after it was sent.
 COFINANCING_PAYMENT_TERM_DAYS = env_int("COFINANCING_PAYMENT_TERM_DAYS", 30)

@@ -209,8 +209,10 @@ def eligibility_errors(child: ChildInput, *, today: dt.date | None = None) -> li
             _("%(programme)s is voor groep/klas %(min)s tot en met %(max)s.")
             % {"programme": programme.name, "min": programme.grade_min, "max": programme.grade_max}
         )
-    admitted = {s.pk for s in group.admitted_schools.all()} | {group.host_school_id}
-    if child.school.pk not in admitted:
+    # The host school's pupils are always admitted; only others need the list (a query).
+    if child.school.pk != group.host_school_id and child.school.pk not in {
+        s.pk for s in group.admitted_schools.all()
+    }:
         errors.append(
             _("Deze groep is niet open voor leerlingen van %(school)s.")
             % {"school": child.school.name}
@@ -381,13 +383,13 @@ def _submission_create(
     if errors:
         raise ValidationError(errors)
 
-    now = _now()
-    submission = Submission.objects.create(
-        idempotency_key=idempotency_key or None, consent_text=consent_text, created_at=now
-    )
+    # Every row is built and checked before anything is written or locked: field rules
+    # (lengths, e-mail, choices) in Python. The row constraints (one enroller, choices, the
+    # grade range, which eligibility already narrowed to the programme's) hold by
+    # construction and the database enforces them, so full_clean skips the query per
+    # constraint and per foreign key it would otherwise make while seats are locked.
     guardians = [
-        Guardian.objects.create(
-            submission=submission,
+        Guardian(
             is_enroller=index == 0,
             name=g.name.strip(),
             email=g.email.strip(),
@@ -399,16 +401,9 @@ def _submission_create(
         for index, g in enumerate(all_guardians)
     ]
     for guardian in guardians:
-        guardian.full_clean()
-    enrolments: list[Enrolment] = []
-    # Lock the groups in a fixed order so two families with siblings never deadlock.
-    order = sorted(range(len(children)), key=lambda i: children[i].group.pk)
-    placed: dict[int, Enrolment] = {}
-    for index in order:
-        data = children[index]
-        group = _lock_group(data.group.pk)
-        child = Child(
-            submission=submission,
+        guardian.full_clean(exclude=["submission"], validate_constraints=False)
+    pupils = [
+        Child(
             first_name=data.first_name.strip(),
             last_name=data.last_name.strip(),
             date_of_birth=data.date_of_birth,
@@ -416,8 +411,26 @@ def _submission_create(
             grade=data.grade,
             class_name=data.class_name.strip(),
         )
-        child.full_clean()
-        child.save()
+        for data in children
+    ]
+    for pupil in pupils:
+        pupil.full_clean(exclude=["submission", "school"], validate_constraints=False)
+
+    now = _now()
+    submission = Submission.objects.create(
+        idempotency_key=idempotency_key or None, consent_text=consent_text, created_at=now
+    )
+    for row in [*guardians, *pupils]:
+        row.submission = submission
+    Guardian.objects.bulk_create(guardians)
+    Child.objects.bulk_create(pupils)
+    enrolments: list[Enrolment] = []
+    # Lock the groups in a fixed order so two families with siblings never deadlock.
+    order = sorted(range(len(children)), key=lambda i: children[i].group.pk)
+    placed: dict[int, Enrolment] = {}
+    for index in order:
+        data, child = children[index], pupils[index]
+        group = _lock_group(data.group.pk)
         has_seat = seats_taken(group) < group.capacity
         enrolment = Enrolment.objects.create(
             submission=submission,

@@ -12,23 +12,25 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.contrib.auth import authenticate
 from django.db.models import Model, QuerySet
 from django.urls import path
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema, extend_schema_view
-from rest_framework import viewsets
-from rest_framework.authentication import SessionAuthentication, TokenAuthentication
-from rest_framework.authtoken.serializers import AuthTokenSerializer
-from rest_framework.authtoken.views import ObtainAuthToken
-from rest_framework.exceptions import PermissionDenied
+from rest_framework import status, viewsets
+from rest_framework.authentication import BaseAuthentication, SessionAuthentication
+from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.permissions import SAFE_METHODS, BasePermission, IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.routers import DefaultRouter
 from rest_framework.serializers import BaseSerializer
+from rest_framework.settings import api_settings
 from rest_framework.throttling import AnonRateThrottle
+from rest_framework.views import APIView
 
-from programmes import access, services
+from programmes import access, api_tokens, services
+from programmes.api_auth import ApiTokenAuthentication
 from programmes.filters import (
     ProgrammeFilter,
     SchoolClosureFilter,
@@ -48,6 +50,7 @@ from programmes.models import (
     TrainerUnavailability,
 )
 from programmes.serializers import (
+    AuthTokenSerializer,
     ProgrammeSerializer,
     SchoolClosureSerializer,
     SchoolHolidaySerializer,
@@ -83,7 +86,7 @@ class CatalogueViewSet(viewsets.ModelViewSet):
     `WWW-Authenticate` header rather than a bare 403.
     """
 
-    authentication_classes = [TokenAuthentication, SessionAuthentication]
+    authentication_classes = [ApiTokenAuthentication, SessionAuthentication]
     permission_classes = [IsAuthenticated, AccessRules]
 
     def may_write(self, user: Any) -> bool:
@@ -315,22 +318,74 @@ class TokenRateThrottle(AnonRateThrottle):
     rate = "20/min"
 
 
-class ObtainTokenView(ObtainAuthToken):
-    """Exchange a username and password for an API token (header `Authorization: Token …`)."""
+class ObtainTokenView(APIView):
+    """POST: exchange a username and password for a new API token (header
+    `Authorization: Token …`), shown once. DELETE: revoke the token the request carries."""
 
-    # Credentials are in the body; a browser session must not turn this into a CSRF target.
-    authentication_classes: list = []
     throttle_classes = [TokenRateThrottle]
+
+    def get_authenticators(self) -> list[BaseAuthentication]:
+        # POST: the credentials are in the body, and a browser session must not turn this
+        # into a CSRF target; and a client still sending an expired token must get a new
+        # one. DELETE: only the token itself says which token to revoke.
+        if self._method() == "POST":
+            return []
+        return [ApiTokenAuthentication()]
+
+    def get_permissions(self) -> list[BasePermission]:
+        if self._method() == "POST":
+            return []
+        return [IsAuthenticated()]
+
+    def _method(self) -> str | None:
+        # The schema generator asks for the authenticators before it has set a request.
+        return getattr(getattr(self, "request", None), "method", None)
 
     @extend_schema(
         operation_id="auth_token_create",
+        description="Wissel een gebruikersnaam en wachtwoord in voor een nieuw API-token, mee "
+        "te sturen als `Authorization: Token <token>`. Het token staat alleen in dit antwoord "
+        "(bewaard wordt alleen een hash) en werkt tot `expires_at` of tot het is ingetrokken.",
         request=AuthTokenSerializer,
         responses={200: TokenSerializer},
         auth=[],
         tags=["auth"],
     )
     def post(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        return super().post(request, *args, **kwargs)
+        serializer = AuthTokenSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        # With the request, so django-axes counts a wrong password and refuses a locked pair.
+        user = authenticate(request=request, username=data["username"], password=data["password"])
+        if user is None:
+            raise ValidationError(
+                {
+                    api_settings.NON_FIELD_ERRORS_KEY: [
+                        _("Inloggen met deze gebruikersnaam en dit wachtwoord lukt niet.")
+                    ]
+                }
+            )
+        issued = api_tokens.api_token_create(user=user, name=data.get("name", ""))
+        return Response(
+            TokenSerializer(
+                {
+                    "token": issued.raw,
+                    "prefix": issued.token.prefix,
+                    "expires_at": issued.token.expires_at,
+                }
+            ).data
+        )
+
+    @extend_schema(
+        operation_id="auth_token_destroy",
+        request=None,
+        responses={204: None},
+        tags=["auth"],
+        description="Trek het token in waarmee dit verzoek is gedaan; daarna geeft het 401.",
+    )
+    def delete(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        api_tokens.api_token_revoke(token=request.auth)
+        return Response(status=status.HTTP_204_NO_CONTENT)
 
 
 router = DefaultRouter()

@@ -199,7 +199,37 @@ class SchoolClosureSerializer(serializers.ModelSerializer):
         validators: list = []
 
 
-class TokenSerializer(serializers.Serializer):
-    """What `POST /api/v1/auth/token/` answers."""
+class AuthTokenSerializer(serializers.Serializer):
+    """What `POST /api/v1/auth/token/` takes: the user's log-in, and a name for the token."""
 
-    token = serializers.CharField(read_only=True)
+    username = serializers.CharField(label=_("gebruikersnaam"), write_only=True)
+    password = serializers.CharField(
+        label=_("wachtwoord"),
+        style={"input_type": "password"},
+        trim_whitespace=False,
+        write_only=True,
+    )
+    name = serializers.CharField(
+        label=_("naam"),
+        max_length=100,
+        required=False,
+        allow_blank=True,
+        write_only=True,
+        help_text=_("Optioneel: waarvoor dit token is, zodat u het later herkent."),
+    )
+
+
+class TokenSerializer(serializers.Serializer):
+    """What `POST /api/v1/auth/token/` answers: the new token, shown only this once."""
+
+    token = serializers.CharField(
+        read_only=True,
+        help_text=_(
+            "Stuur mee als `Authorization: Token <token>`. Het wordt niet bewaard "
+            "en is later niet meer op te vragen."
+        ),
+    )
+    prefix = serializers.CharField(
+        read_only=True, help_text=_("Het begin van het token, om het te herkennen.")
+    )
+    expires_at = serializers.DateTimeField(read_only=True)

@@ -13,14 +13,16 @@ The same habits as the other API modules (`programmes.api`, `scheduler.api`):
 - the figures of an agreement are those of `reports.ledger`, computed for a whole page
   of agreements in a fixed number of queries;
 - the participation report is for the manager only and, because it leaves the
-  operational page, shows per-school counts about children of 1 to 4 as "< 5"
-  (`reports.suppression`).
+  operational page, shows what the council page shows, suppressed by the same function
+  (`reports.suppression.participation_as_shown`): counts of children of 1 to 4 as "< 5",
+  and as "*" a second count that would give one back by subtraction.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
+from dataclasses import asdict
 from typing import Any
 
 from django.conf import settings
@@ -32,7 +34,7 @@ from django_filters import rest_framework as filters
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
-from rest_framework.authentication import SessionAuthentication, TokenAuthentication
+from rest_framework.authentication import SessionAuthentication
 from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
 from rest_framework.filters import OrderingFilter
@@ -45,10 +47,9 @@ from rest_framework.views import APIView
 
 from programmes import access, services
 from programmes.api import AccessRules
+from programmes.api_auth import ApiTokenAuthentication
 from programmes.models import CoFinancingAgreement, Invoice, InvoiceStatus, SchoolYear
 from reports import ledger
-from reports.money import to_cents
-from reports.participation import participation
 from reports.serializers import (
     AgreementSerializer,
     InvoicePaidSerializer,
@@ -59,7 +60,7 @@ from reports.serializers import (
     ParticipationSerializer,
     SchoolYearQuerySerializer,
 )
-from reports.suppression import suppress
+from reports.suppression import participation_as_shown
 
 
 class ReadsCoFinancing(BasePermission):
@@ -102,61 +103,25 @@ def chosen_school_year(query: dict[str, Any]) -> SchoolYear:
 def attach_figures(agreements: Sequence[CoFinancingAgreement]) -> None:
     """Give every agreement its ledger figures as `agreement.figures` (a `LedgerRow`).
 
-    The agreements must come from `agreements()` (invoice sums annotated). The delivered
-    units of all of them, whatever their school years, cost one query; `ledger_rows` does
-    the same for one school year, with the same helpers, so the figures agree.
-    (`reports.ledger` offers whole ledgers only; its helpers are used here rather than
-    copied, so the arithmetic stays in one place.)
+    The agreements must come from `agreements()`. `ledger.figures_for` computes them for
+    all of them, whatever their school years, in one query, with the arithmetic of the
+    ledger pages.
     """
-    if not agreements:
-        return
-    groups = ledger._delivered_groups().filter(
-        school_year_id__in={a.school_year_id for a in agreements},
-        host_school_id__in={a.school_id for a in agreements},
-        programme_id__in={a.programme_id for a in agreements},
-    )
-    totals = {
-        (row["host_school_id"], row["school_year_id"], row["programme_id"]): row
-        for row in ledger._group_totals(groups)
-    }
-    for agreement in agreements:
-        found = totals.get((agreement.school_id, agreement.school_year_id, agreement.programme_id))
-        units = (
-            ledger._units_of(
-                agreement.cost_basis,
-                found["n_groups"],
-                ledger._pupils(found, agreement.programme.enrolment_mode),
-            )
-            if found
-            else 0
-        )
-        agreement.figures = ledger.LedgerRow(
-            agreement=agreement,
-            units_agreed=agreement.units_agreed,
-            units_delivered=units,
-            school_share=ledger.school_share(agreement, units),
-            municipal_share=ledger.municipal_share(agreement, units),
-            invoiced=to_cents(agreement.invoiced),
-            paid=to_cents(agreement.paid_total),
-        )
+    for agreement, row in zip(agreements, ledger.figures_for(agreements), strict=True):
+        agreement.figures = row
 
 
 def agreements(user: Any) -> QuerySet[CoFinancingAgreement]:
     """The agreements `user` may see, with what is needed for their figures."""
-    return (
-        ledger.agreements_visible_to(user)
-        .select_related("school", "school_year", "programme")
-        .annotate(
-            invoiced=ledger._invoice_sum([InvoiceStatus.SENT, InvoiceStatus.PAID]),
-            paid_total=ledger._invoice_sum([InvoiceStatus.PAID]),
-        )
+    return ledger.with_invoice_sums(
+        ledger.agreements_visible_to(user).select_related("school", "school_year", "programme")
     )
 
 
 class CoFinancingViewSet(viewsets.GenericViewSet):
     """Base: reads for the manager and coordinators (scoped), changes for the manager."""
 
-    authentication_classes = [TokenAuthentication, SessionAuthentication]
+    authentication_classes = [ApiTokenAuthentication, SessionAuthentication]
     permission_classes = [IsAuthenticated, ReadsCoFinancing, AccessRules]
     filter_backends = [DjangoFilterBackend, OrderingFilter]
 
@@ -349,7 +314,7 @@ class InvoiceViewSet(
 
 
 class ReportView(APIView):
-    authentication_classes = [TokenAuthentication, SessionAuthentication]
+    authentication_classes = [ApiTokenAuthentication, SessionAuthentication]
 
 
 class LedgerView(ReportView):
@@ -391,30 +356,65 @@ class ParticipationView(ReportView):
         parameters=[ParticipationQuerySerializer],
         responses={200: ParticipationSerializer},
         description="Deelnamecijfers van een schooljaar (weggelaten: dat van vandaag), voor "
-        "één programma of alle. "
-        'Per school worden belangstelling en geplaatste leerlingen van 1 tot en met 4 als "< 5" '
-        "getoond: zulke kleine aantallen kunnen naar een kind wijzen. 0 blijft 0; het aantal "
-        "aangeboden groepen wordt nooit verborgen. Alleen voor de programmabeheerder.",
+        "één programma of alle, zoals de raadsversie ze toont: per programma groepen en "
+        "plaatsen, en per school en programma belangstelling, aangeboden groepen en "
+        "geplaatste leerlingen, met totalen. "
+        'Aantallen van kinderen van 1 tot en met 4 staan als "< 5": zulke kleine aantallen '
+        'kunnen naar een kind wijzen. Als "*" staat een tweede aantal dat anders een "< 5" '
+        "zou verraden (totaal min de rest); zo ook de bezettingsgraad bij verborgen bezette "
+        "plaatsen. 0 blijft 0; groepen en aangeboden plaatsen worden nooit verborgen. "
+        "Alleen voor de programmabeheerder.",
     )
     def get(self, request: Request) -> Response:
         query = validated(ParticipationQuerySerializer, request.query_params, request)
-        report = participation(
-            school_year=chosen_school_year(query), programme=query.get("programme")
+        # The API leaves the operational page: whoever reads it, small counts are hidden,
+        # exactly as on the council page and in the downloads.
+        shown = participation_as_shown(
+            school_year=chosen_school_year(query),
+            programme=query.get("programme"),
+            viewer_is_manager_operational=False,
         )
-        # The API leaves the operational page: whoever reads it, small counts are hidden.
-        hide = {"viewer_is_manager_operational": False}
+        report = shown.report
         body = {
-            **{name: getattr(report, name) for name in ParticipationSerializer().fields},
-            "schools": [
+            **{
+                name: getattr(report, name)
+                for name in (
+                    "school_year",
+                    "programme",
+                    "groups_planned",
+                    "groups_running",
+                    "groups_completed",
+                    "groups_cancelled",
+                    "seats_offered",
+                    "pupils_in_classes",
+                    "median_days_to_consent",
+                    "attendance_present",
+                    "attendance_recorded",
+                    "attendance_rate",
+                )
+            },
+            "seats_filled": shown.seats_filled,
+            "fill_rate": shown.fill_rate,
+            "enrolments_by_status": shown.enrolments_by_status,
+            "waitlist_length": shown.waitlist_length,
+            "programmes": [
                 {
-                    "school_id": school.school_id,
-                    "school_name": school.school_name,
-                    "interest": suppress(school.interest, **hide),
-                    "groups_offered": school.groups_offered,
-                    "pupils_enrolled": suppress(school.pupils_enrolled, **hide),
+                    **asdict(line),
+                    "seats_filled": shown.programme_seats_filled(line),
+                    "fill_rate": shown.programme_fill_rate(line),
                 }
-                for school in report.schools
+                for line in shown.programmes
             ],
+            "rows": [asdict(line) for line in shown.lines],
+            "programme_totals": [
+                {
+                    "programme_id": found.programme_id,
+                    "programme_name": found.programme_name,
+                    **asdict(found.totals),
+                }
+                for found in shown.counts.programme_totals
+            ],
+            "totals": asdict(shown.counts.totals),
         }
         return Response(ParticipationSerializer(body).data)
 

@@ -18,7 +18,7 @@ is rounded to cents, half up.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -179,32 +179,38 @@ def agreements_visible_to(user: Any) -> Any:
     return CoFinancingAgreement.objects.filter(school__in=access.schools_visible_to(user))
 
 
-def ledger_rows(school_year: SchoolYear, user: Any) -> Ledger:
-    """The ledger of `school_year` as `user` may see it, in two queries whatever its size.
-
-    "Invoiced" counts sent and paid invoices (concepts are not invoiced yet);
-    "outstanding" is invoiced minus paid.
-    """
-    agreements = list(
-        agreements_visible_to(user)
-        .filter(school_year=school_year)
-        .select_related("school", "programme", "school_year")
-        .annotate(
-            invoiced=_invoice_sum([InvoiceStatus.SENT, InvoiceStatus.PAID]),
-            paid_total=_invoice_sum([InvoiceStatus.PAID]),
-        )
+def with_invoice_sums(agreements: Any) -> Any:
+    """`agreements` (a queryset) with what `figures_for` needs besides the groups: `invoiced`
+    (sent and paid invoices; concepts are not invoiced yet) and `paid_total`, as subqueries,
+    so the invoices cost no query of their own."""
+    return agreements.annotate(
+        invoiced=_invoice_sum([InvoiceStatus.SENT, InvoiceStatus.PAID]),
+        paid_total=_invoice_sum([InvoiceStatus.PAID]),
     )
+
+
+def figures_for(agreements: Sequence[CoFinancingAgreement]) -> list[LedgerRow]:
+    """The ledger row of every agreement, in the order given, in one query however many
+    agreements and school years there are (none for no agreements).
+
+    The agreements must come from `with_invoice_sums` with their programme selected
+    (`select_related("programme")`), as `ledger_rows` and the API fetch them. Delivered
+    units follow the module docstring; "outstanding" is invoiced minus paid.
+    """
     if not agreements:
-        return Ledger(rows=[])
+        return []
     groups = _delivered_groups().filter(
-        school_year=school_year,
+        school_year_id__in={a.school_year_id for a in agreements},
         host_school_id__in={a.school_id for a in agreements},
         programme_id__in={a.programme_id for a in agreements},
     )
-    totals = {(row["host_school_id"], row["programme_id"]): row for row in _group_totals(groups)}
+    totals = {
+        (row["host_school_id"], row["school_year_id"], row["programme_id"]): row
+        for row in _group_totals(groups)
+    }
     rows = []
     for agreement in agreements:
-        found = totals.get((agreement.school_id, agreement.programme_id))
+        found = totals.get((agreement.school_id, agreement.school_year_id, agreement.programme_id))
         units = (
             _units_of(
                 agreement.cost_basis,
@@ -225,4 +231,18 @@ def ledger_rows(school_year: SchoolYear, user: Any) -> Ledger:
                 paid=to_cents(agreement.paid_total),
             )
         )
-    return Ledger(rows=rows)
+    return rows
+
+
+def ledger_rows(school_year: SchoolYear, user: Any) -> Ledger:
+    """The ledger of `school_year` as `user` may see it, in two queries whatever its size.
+
+    "Invoiced" counts sent and paid invoices (concepts are not invoiced yet);
+    "outstanding" is invoiced minus paid.
+    """
+    agreements = list(
+        with_invoice_sums(
+            agreements_visible_to(user).filter(school_year=school_year)
+        ).select_related("school", "programme", "school_year")
+    )
+    return Ledger(rows=figures_for(agreements))

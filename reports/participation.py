@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 import statistics
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Count, Q, QuerySet, Sum
@@ -38,18 +38,6 @@ CLASS_MODE = Q(programme__enrolment_mode=EnrolmentMode.CLASS)
 
 
 @dataclass(frozen=True)
-class SchoolParticipation:
-    """One school's line: interest registered by parents, groups it hosts (not cancelled)
-    and its pupils holding a filled seat (confirmed or completed)."""
-
-    school_id: int
-    school_name: str
-    interest: int
-    groups_offered: int
-    pupils_enrolled: int
-
-
-@dataclass(frozen=True)
 class ParticipationReport:
     school_year: SchoolYear
     programme: Programme | None
@@ -64,7 +52,6 @@ class ParticipationReport:
     median_days_to_consent: float | None
     attendance_present: int
     attendance_recorded: int
-    schools: list[SchoolParticipation] = field(default_factory=list)
     pupils_in_classes: int = 0
 
     @property
@@ -121,9 +108,9 @@ def participation(
     Groups planned are draft, published and enrolment-closed groups. Seats offered is the
     capacity of the individual-enrolment groups that are not cancelled; seats filled are
     their confirmed and completed enrolments; pupils in classes is the class size of the
-    class-mode groups that are not cancelled. The waitlist is who is waitlisted now.
-    Interest is counted when it was registered within the school year's dates. Runs a fixed
-    number of queries.
+    class-mode groups that are not cancelled. The waitlist is who is waitlisted now. Per
+    school (and parents' interest) the figures are per programme, in
+    `participation_by_school_and_programme`. Runs a fixed number of queries.
     """
     groups, enrolments, seats_filled = _scope(school_year, programme)
     totals = groups.aggregate(**_GROUP_TOTALS)
@@ -159,7 +146,6 @@ def participation(
         median_days_to_consent=median,
         attendance_present=attendance["present"],
         attendance_recorded=attendance["recorded"],
-        schools=_per_school(school_year, programme, groups, seats_filled),
         pupils_in_classes=totals["class_pupils"] or 0,
     )
 
@@ -180,36 +166,6 @@ def _school_sources(
         ("interest", interest, "school", "programme"),
         ("offered", groups.exclude(status=GroupStatus.CANCELLED), "host_school", "programme"),
         ("enrolled", filled, "child__school", "group__programme"),
-    )
-
-
-def _per_school(
-    school_year: SchoolYear,
-    programme: Programme | None,
-    groups: QuerySet[Group],
-    filled: QuerySet[Enrolment],
-) -> list[SchoolParticipation]:
-    names: dict[int, str] = {}
-    counts: dict[str, dict[int, int]] = {"interest": {}, "offered": {}, "enrolled": {}}
-    for key, queryset, school, _programme in _school_sources(
-        school_year, programme, groups, filled
-    ):
-        rows = queryset.values(f"{school}_id", f"{school}__name").annotate(n=Count("pk"))
-        for row in rows.order_by():
-            names[row[f"{school}_id"]] = row[f"{school}__name"]
-            counts[key][row[f"{school}_id"]] = row["n"]
-    return sorted(
-        (
-            SchoolParticipation(
-                school_id=school_id,
-                school_name=name,
-                interest=counts["interest"].get(school_id, 0),
-                groups_offered=counts["offered"].get(school_id, 0),
-                pupils_enrolled=counts["enrolled"].get(school_id, 0),
-            )
-            for school_id, name in names.items()
-        ),
-        key=lambda school: (school.school_name, school.school_id),
     )
 
 

@@ -29,7 +29,7 @@ from programmes.models import (
 )
 from programmes.serializers import ScopedPrimaryKeyRelatedField
 from reports.ledger import agreements_visible_to
-from reports.suppression import SUPPRESSED
+from reports.suppression import HIDDEN, SUPPRESSED
 
 
 def money(**kwargs: Any) -> serializers.DecimalField:
@@ -216,25 +216,47 @@ class ParticipationQuerySerializer(SchoolYearQuerySerializer):
     )
 
 
-@extend_schema_field(
-    {
-        "oneOf": [
-            {"type": "integer", "minimum": 0},
-            {"type": "string", "enum": [SUPPRESSED]},
-        ],
-        "description": 'Het aantal, of "< 5" voor 1 tot en met 4 (kleine aantallen '
-        "kunnen naar een kind wijzen).",
-    }
-)
-class SuppressedCountField(serializers.Field):
-    """A count that is either a number or the string "< 5" (see `reports.suppression`)."""
+class ShownAsGivenField(serializers.Field):
+    """A read-only value that `reports.suppression` already made what may be shown."""
 
     def __init__(self, **kwargs: Any) -> None:
         kwargs["read_only"] = True
         super().__init__(**kwargs)
 
-    def to_representation(self, value: int | str) -> int | str:
+    def to_representation(self, value: Any) -> Any:
         return value
+
+
+@extend_schema_field(
+    {
+        "oneOf": [
+            {"type": "integer", "minimum": 0},
+            {"type": "string", "enum": [SUPPRESSED, HIDDEN]},
+        ],
+        "description": 'Het aantal; of "< 5" voor 1 tot en met 4 (kleine aantallen kunnen '
+        'naar een kind wijzen); of "*": verborgen omdat er anders een "< 5" uit terug te '
+        "rekenen is.",
+    }
+)
+class SuppressedCountField(ShownAsGivenField):
+    """A count that is a number, "< 5" or "*" (see `reports.suppression`)."""
+
+
+@extend_schema_field(
+    {
+        "oneOf": [
+            {"type": "number", "minimum": 0},
+            {"type": "string", "enum": [HIDDEN]},
+        ],
+        "nullable": True,
+        "description": "Bezette plaatsen gedeeld door aangeboden plaatsen (0 tot 1); null "
+        'zonder aangeboden plaatsen; "*" als de bezette plaatsen verborgen zijn (anders '
+        "zijn ze eruit terug te rekenen).",
+    }
+)
+class SuppressedRateField(ShownAsGivenField):
+    """A fill rate: a number, null without seats offered, or "*" when the filled seats
+    are hidden."""
 
 
 class ReportProgrammeSerializer(serializers.ModelSerializer):
@@ -246,17 +268,51 @@ class ReportProgrammeSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class SchoolParticipationSerializer(serializers.Serializer):
+class SchoolProgrammeRowSerializer(serializers.Serializer):
+    """One school's line for one programme, as the council page shows it."""
+
     school_id = serializers.IntegerField(read_only=True)
     school_name = serializers.CharField(read_only=True)
+    programme_id = serializers.IntegerField(read_only=True)
+    programme_name = serializers.CharField(read_only=True)
     interest = SuppressedCountField()
     groups_offered = serializers.IntegerField(read_only=True)
     pupils_enrolled = SuppressedCountField()
 
 
+class RowTotalsSerializer(serializers.Serializer):
+    interest = SuppressedCountField()
+    groups_offered = serializers.IntegerField(read_only=True)
+    pupils_enrolled = SuppressedCountField()
+
+
+class ProgrammeRowTotalsSerializer(RowTotalsSerializer):
+    """The totals of one programme's rows."""
+
+    programme_id = serializers.IntegerField(read_only=True)
+    programme_name = serializers.CharField(read_only=True)
+
+
+class ProgrammeFiguresSerializer(serializers.Serializer):
+    """One programme's groups and seats; a class-mode programme has pupils in classes
+    instead of seats."""
+
+    programme_id = serializers.IntegerField(read_only=True)
+    programme_name = serializers.CharField(read_only=True)
+    class_mode = serializers.BooleanField(read_only=True)
+    groups_planned = serializers.IntegerField(read_only=True)
+    groups_running = serializers.IntegerField(read_only=True)
+    groups_completed = serializers.IntegerField(read_only=True)
+    groups_cancelled = serializers.IntegerField(read_only=True)
+    seats_offered = serializers.IntegerField(read_only=True)
+    seats_filled = SuppressedCountField()
+    fill_rate = SuppressedRateField()
+    pupils_in_classes = serializers.IntegerField(read_only=True)
+
+
 class ParticipationSerializer(serializers.Serializer):
-    """The participation numbers of a school year; per school, small counts about
-    children are shown as "< 5"."""
+    """The participation numbers of a school year as the council page shows them: counts
+    of children hidden by `reports.suppression`."""
 
     school_year = ReportSchoolYearSerializer(read_only=True)
     programme = ReportProgrammeSerializer(read_only=True, allow_null=True)
@@ -265,12 +321,25 @@ class ParticipationSerializer(serializers.Serializer):
     groups_completed = serializers.IntegerField(read_only=True)
     groups_cancelled = serializers.IntegerField(read_only=True)
     seats_offered = serializers.IntegerField(read_only=True)
-    seats_filled = serializers.IntegerField(read_only=True)
-    fill_rate = serializers.FloatField(read_only=True, allow_null=True)
-    enrolments_by_status = serializers.DictField(child=serializers.IntegerField(), read_only=True)
-    waitlist_length = serializers.IntegerField(read_only=True)
+    seats_filled = SuppressedCountField()
+    fill_rate = SuppressedRateField()
+    pupils_in_classes = serializers.IntegerField(read_only=True)
+    enrolments_by_status = serializers.DictField(child=SuppressedCountField(), read_only=True)
+    waitlist_length = SuppressedCountField()
     median_days_to_consent = serializers.FloatField(read_only=True, allow_null=True)
     attendance_present = serializers.IntegerField(read_only=True)
     attendance_recorded = serializers.IntegerField(read_only=True)
     attendance_rate = serializers.FloatField(read_only=True, allow_null=True)
-    schools = SchoolParticipationSerializer(many=True, read_only=True)
+    programmes = ProgrammeFiguresSerializer(many=True, read_only=True)
+    rows = SchoolProgrammeRowSerializer(
+        many=True,
+        read_only=True,
+        help_text=_(
+            "Per school en programma: belangstelling, aangeboden groepen en geplaatste "
+            "leerlingen; op schoolnaam, dan programmanaam."
+        ),
+    )
+    programme_totals = ProgrammeRowTotalsSerializer(
+        many=True, read_only=True, help_text=_("De totalen van de rijen per programma.")
+    )
+    totals = RowTotalsSerializer(read_only=True, help_text=_("De totalen van alle rijen."))

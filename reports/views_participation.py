@@ -3,8 +3,9 @@ version and the CSV/XLSX downloads.
 
 Only the programme manager may open them (others 403, anonymous users the log-in page).
 The operational page shows every count. The council page and the downloads leave the
-operational context, so every count per school per programme from 1 to 4 shows as "< 5"
-(`reports.suppression`). None of them shows a child's name: the numbers come from
+operational context, so they show what `reports.suppression` allows, as the API does:
+counts of children from 1 to 4 as "< 5", and as "*" a second count that would otherwise
+give a hidden one back by subtraction. None of them shows a child's name: the numbers come from
 `reports.participation`, which counts in the database and returns no child at all.
 """
 
@@ -32,15 +33,15 @@ from programmes.forms import UtrechtFormMixin
 from programmes.models import Programme, SchoolYear
 from programmes.views import NavSectionMixin, RoleRequiredMixin
 from reports import charts, exports
-from reports.participation import (
-    ParticipationReport,
-    ProgrammeParticipation,
-    SchoolProgrammeParticipation,
-    participation,
-    participation_by_programme,
-    participation_by_school_and_programme,
+from reports.participation import ParticipationReport, ProgrammeParticipation
+from reports.suppression import (
+    Shown,
+    ShownParticipation,
+    display_rows,
+    is_hidden,
+    participation_as_shown,
+    school_programme_headers,
 )
-from reports.suppression import school_programme_display_rows, school_programme_headers
 
 # --- what the page is about --------------------------------------------------------------
 
@@ -72,30 +73,51 @@ def current_school_year() -> SchoolYear | None:
     )
 
 
-def percentage(rate: float | None) -> float | None:
-    """A share as a percentage with one decimal, rounded half up (3/32 is 9.4, not 9.3)."""
-    if rate is None:
-        return None
+def percentage(rate: float | str | None) -> float | str | None:
+    """A share as a percentage with one decimal, rounded half up (3/32 is 9.4, not 9.3);
+    a hidden share (`reports.suppression.HIDDEN`) stays hidden."""
+    if rate is None or isinstance(rate, str):
+        return rate
     return float(Decimal(repr(rate * 100)).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP))
 
 
-def percent(rate: float | None) -> str:
-    """A share as people read it in the current language ("9,4%"); a dash when there is none."""
+def percent(rate: float | str | None) -> str:
+    """A share as people read it in the current language ("9,4%"); a dash when there is none;
+    "*" when it is hidden."""
     value = percentage(rate)
-    return "–" if value is None else f"{number_format(value, 1)}%"
+    if value is None:
+        return "–"
+    return value if isinstance(value, str) else f"{number_format(value, 1)}%"
 
 
 @dataclass(frozen=True)
 class ParticipationFigures:
-    """Everything the pages and downloads show for one selection. `school_rows` are the
-    per-school-per-programme display rows, suppressed unless `suppressed` is False."""
+    """Everything the pages and downloads show for one selection: the report as
+    `reports.suppression` lets this output show it (`shown`; every count when not
+    `suppressed`), and when it was produced."""
 
-    report: ParticipationReport
-    programmes: list[ProgrammeParticipation]
-    school_lines: list[SchoolProgrammeParticipation]
-    school_rows: list[list[str | int]]
-    suppressed: bool
+    shown: ShownParticipation
     produced_at: dt.datetime
+
+    @property
+    def report(self) -> ParticipationReport:
+        return self.shown.report
+
+    @property
+    def programmes(self) -> list[ProgrammeParticipation]:
+        return self.shown.programmes
+
+    @property
+    def suppressed(self) -> bool:
+        return self.shown.suppressed
+
+    @property
+    def school_rows(self) -> list[list[Shown]]:
+        return display_rows(self.shown.lines)
+
+    @property
+    def has_second_hidden(self) -> bool:
+        return self.shown.has_second_hidden
 
     @property
     def groups_total(self) -> int:
@@ -109,9 +131,9 @@ class ParticipationFigures:
     def groups_by_state(self) -> list[tuple[str, int]]:
         return groups_by_state(self.report)
 
-    def enrolments_by_state(self) -> list[tuple[str, int]]:
+    def enrolments_by_state(self) -> list[tuple[str, Shown]]:
         return [
-            (str(label), self.report.enrolments_by_status.get(value, 0))
+            (str(label), self.shown.enrolments_by_status.get(value, 0))
             for value, label in EnrolmentStatus.choices
         ]
 
@@ -121,18 +143,21 @@ class ParticipationFigures:
 
     def key_figures(self) -> list[tuple[str, str]]:
         """(what, value as read) for the table of key figures."""
-        r = self.report
+        r, shown = self.report, self.shown
         rows = [
             (_("Groepen"), groups_text(self.groups_total)),
             (_("Plaatsen aangeboden"), str(r.seats_offered)),
-            (_("Plaatsen bezet"), str(r.seats_filled)),
-            (_("Bezettingsgraad"), fill_text(r.fill_rate, r.seats_filled, r.seats_offered)),
+            (_("Plaatsen bezet"), str(shown.seats_filled)),
+            (
+                _("Bezettingsgraad"),
+                fill_text(shown.fill_rate, shown.seats_filled, r.seats_offered),
+            ),
         ]
         if r.pupils_in_classes:
             rows.append((_("Leerlingen in geboekte klassen"), str(r.pupils_in_classes)))
         median = r.median_days_to_consent
         rows += [
-            (_("Wachtlijst"), children_text(r.waitlist_length)),
+            (_("Wachtlijst"), children_text(shown.waitlist_length)),
             (
                 _("Mediaan dagen van aanmelding tot volledige toestemming"),
                 _("nog geen volledige toestemming")
@@ -163,11 +188,11 @@ class ParticipationFigures:
                 "cancelled": line.groups_cancelled,
                 "class_mode": line.class_mode,
                 "seats_offered": line.seats_offered,
-                "seats_filled": line.seats_filled,
+                "seats_filled": self.shown.programme_seats_filled(line),
                 "fill": (
                     _("klassikaal: %(pupils)s leerlingen") % {"pupils": line.pupils_in_classes}
                     if line.class_mode
-                    else percent(line.fill_rate)
+                    else percent(self.shown.programme_fill_rate(line))
                 ),
             }
             for line in self.programmes
@@ -188,15 +213,12 @@ def participation_figures(
     *, school_year: SchoolYear, programme: Programme | None, suppressed: bool
 ) -> ParticipationFigures:
     """The figures of the report for one selection; a fixed number of queries."""
-    lines = participation_by_school_and_programme(school_year=school_year, programme=programme)
     return ParticipationFigures(
-        report=participation(school_year=school_year, programme=programme),
-        programmes=participation_by_programme(school_year=school_year, programme=programme),
-        school_lines=lines,
-        school_rows=school_programme_display_rows(
-            lines, viewer_is_manager_operational=not suppressed
+        shown=participation_as_shown(
+            school_year=school_year,
+            programme=programme,
+            viewer_is_manager_operational=not suppressed,
         ),
-        suppressed=suppressed,
         produced_at=timezone.localtime(),
     )
 
@@ -221,15 +243,21 @@ def groups_chart(figures: ParticipationFigures, *, chart_id: str = "chart-groups
 
 
 def fill_chart(figures: ParticipationFigures, *, chart_id: str = "chart-fill") -> str:
+    """The fill rate per individual-enrolment programme; "" when no rate may be shown."""
     year = figures.report.school_year.label
+    # A programme whose fill rate is hidden gets no bar: its length would give it away.
+    shown = figures.shown
     bars = [
         charts.Bar(
             label=line.programme_name,
-            value=line.fill_rate or 0,
-            value_text=fill_text(line.fill_rate, line.seats_filled, line.seats_offered),
+            value=rate or 0,
+            value_text=fill_text(rate, shown.programme_seats_filled(line), line.seats_offered),
         )
         for line in figures.individual_programmes
+        if not is_hidden(rate := shown.programme_fill_rate(line))
     ]
+    if not bars:
+        return ""
     return charts.bar_chart(
         chart_id=chart_id,
         title=_("Bezetting per programma, schooljaar %(year)s") % {"year": year},
@@ -244,11 +272,13 @@ def groups_text(count: int) -> str:
     return ngettext("%(count)s groep", "%(count)s groepen", count) % {"count": count}
 
 
-def children_text(count: int) -> str:
+def children_text(count: Shown) -> str:
+    if is_hidden(count):
+        return _("%(count)s kinderen") % {"count": count}
     return ngettext("%(count)s kind", "%(count)s kinderen", count) % {"count": count}
 
 
-def fill_text(rate: float | None, filled: int, offered: int) -> str:
+def fill_text(rate: float | str | None, filled: Shown, offered: int) -> str:
     if not offered:
         return _("geen plaatsen aangeboden")
     return _("%(rate)s (%(filled)s van %(offered)s plaatsen)") % {
@@ -279,15 +309,16 @@ def export_rows(figures: ParticipationFigures) -> list[list[Any]]:
     def add(programme: str, school: str, what: str, value: Any) -> None:
         rows.append([year, programme, school, what, value])
 
+    shown = figures.shown
     for label, count in groups_by_state(report):
         add(scope, "", _("Groepen: %(state)s") % {"state": label}, count)
     add(scope, "", _("Plaatsen aangeboden"), report.seats_offered)
-    add(scope, "", _("Plaatsen bezet"), report.seats_filled)
-    add(scope, "", _("Bezettingsgraad in procenten"), percentage(report.fill_rate))
+    add(scope, "", _("Plaatsen bezet"), shown.seats_filled)
+    add(scope, "", _("Bezettingsgraad in procenten"), percentage(shown.fill_rate))
     add(scope, "", _("Leerlingen in geboekte klassen"), report.pupils_in_classes)
     for label, count in figures.enrolments_by_state():
         add(scope, "", _("Inschrijvingen: %(state)s") % {"state": label}, count)
-    add(scope, "", _("Wachtlijst"), report.waitlist_length)
+    add(scope, "", _("Wachtlijst"), shown.waitlist_length)
     add(scope, "", _("Mediaan dagen tot volledige toestemming"), report.median_days_to_consent)
     add(scope, "", _("Aanwezigheid in procenten"), percentage(report.attendance_rate))
 
@@ -299,8 +330,13 @@ def export_rows(figures: ParticipationFigures) -> list[list[Any]]:
             add(name, "", _("Leerlingen in geboekte klassen"), line.pupils_in_classes)
         else:
             add(name, "", _("Plaatsen aangeboden"), line.seats_offered)
-            add(name, "", _("Plaatsen bezet"), line.seats_filled)
-            add(name, "", _("Bezettingsgraad in procenten"), percentage(line.fill_rate))
+            add(name, "", _("Plaatsen bezet"), shown.programme_seats_filled(line))
+            add(
+                name,
+                "",
+                _("Bezettingsgraad in procenten"),
+                percentage(shown.programme_fill_rate(line)),
+            )
 
     what = school_programme_headers()[2:]
     for school, programme, *counts in figures.school_rows:
@@ -389,7 +425,7 @@ class ParticipationPageView(ParticipationMixin, NavSectionMixin, TemplateView):
         if figures is not None and figures.has_groups:
             context["groups_chart"] = groups_chart(figures)
             if figures.individual_programmes:
-                context["fill_chart"] = fill_chart(figures)
+                context["fill_chart"] = fill_chart(figures)  # "" when every rate is hidden
         return context
 
 
@@ -401,8 +437,8 @@ class ParticipationReportView(ParticipationPageView):
 
 
 class ParticipationCouncilView(ParticipationPageView):
-    """The printable version for the council: counts per school per programme from 1 to 4
-    show as "< 5"."""
+    """The printable version for the council: counts of children from 1 to 4 show as "< 5",
+    and a second count that would give one back as "*" (`reports.suppression`)."""
 
     template_name = "reports/participation_council.html"
     suppressed = True

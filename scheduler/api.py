@@ -27,7 +27,7 @@ from django.utils.translation import gettext as _
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
-from rest_framework.authentication import SessionAuthentication, TokenAuthentication
+from rest_framework.authentication import SessionAuthentication
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.filters import OrderingFilter
@@ -38,6 +38,7 @@ from rest_framework.routers import SimpleRouter
 from rest_framework.serializers import Serializer
 
 from programmes.api import AccessRules
+from programmes.api_auth import ApiTokenAuthentication
 from programmes.models import Trainer
 from scheduler import access, selectors, services
 from scheduler.conflicts import Conflict
@@ -110,7 +111,7 @@ class SchedulerViewSet(viewsets.GenericViewSet):
     Token authentication comes first, so an anonymous request gets a 401.
     """
 
-    authentication_classes = [TokenAuthentication, SessionAuthentication]
+    authentication_classes = [ApiTokenAuthentication, SessionAuthentication]
     permission_classes = [IsAuthenticated, AccessRules]
 
     def may_write(self, user: Any) -> bool:

@@ -7,9 +7,10 @@ from typing import Any
 import pytest
 from django.core.cache import cache
 from django.test import Client
-from rest_framework.authtoken.models import Token
 
 from programmes.api import TokenRateThrottle
+from programmes.api_tokens import api_token_create, hash_api_token
+from programmes.models import ApiToken
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -31,7 +32,11 @@ def test_a_username_and_password_give_a_token(client: Client, bob: Any) -> None:
         content_type="application/json",
     )
     assert response.status_code == 200
-    assert response.json() == {"token": Token.objects.get(user=bob).key}
+    body = response.json()
+    assert set(body) == {"token", "prefix", "expires_at"}
+    stored = ApiToken.objects.get(user=bob)
+    assert stored.key_hash == hash_api_token(body["token"])
+    assert body["prefix"] == body["token"][:8] == stored.prefix
 
 
 def test_the_token_opens_the_api_in_the_users_own_scope(
@@ -49,18 +54,20 @@ def test_the_token_opens_the_api_in_the_users_own_scope(
     )
 
 
-def test_asking_twice_gives_the_same_token(client: Client, bob: Any) -> None:
+def test_asking_twice_gives_two_different_tokens_that_both_work(client: Client, bob: Any) -> None:
     credentials = {"username": "bob", "password": factories.PASSWORD}
     first = client.post(TOKEN_URL, credentials).json()["token"]
     second = client.post(TOKEN_URL, credentials).json()["token"]
-    assert first == second
+    assert first != second
+    for key in (first, second):
+        assert client.get("/api/v1/schools/", HTTP_AUTHORIZATION=f"Token {key}").status_code == 200
 
 
 def test_a_wrong_password_gives_a_400_and_no_token(client: Client, bob: Any) -> None:
     response = client.post(TOKEN_URL, {"username": "bob", "password": "wrong"})
     assert response.status_code == 400
     assert "non_field_errors" in response.json()
-    assert not Token.objects.exists()
+    assert not ApiToken.objects.exists()
 
 
 def test_a_wrong_or_missing_token_is_a_401(client: Client) -> None:
@@ -71,7 +78,7 @@ def test_a_wrong_or_missing_token_is_a_401(client: Client) -> None:
 
 
 def test_a_token_user_may_write_without_a_csrf_token(bob: Any, school_a: Any) -> None:
-    key = Token.objects.create(user=bob).key
+    key = api_token_create(user=bob).raw
     strict = Client(enforce_csrf_checks=True)
     response = strict.post(
         "/api/v1/school-closures/",

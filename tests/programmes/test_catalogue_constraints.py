@@ -21,6 +21,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from programmes.models import (
+    ApiToken,
     CoFinancingAgreement,
     CoFinancingChange,
     EnrolmentMode,
@@ -205,6 +206,13 @@ BAD_ROWS.update(
         "invoice_dates_match_status": lambda: _invoice(status="sent"),
         "invoice_paid_after_sent": lambda: _invoice(
             status="paid", date_sent=dt.date(2027, 1, 10), date_paid=dt.date(2027, 1, 9)
+        ),
+        "api_token_expires_after_creation": lambda: ApiToken.objects.create(
+            user=factories.UserFactory(),
+            key_hash="0" * 64,
+            prefix="00000000",
+            created_at=dt.datetime(2027, 1, 4, 9, tzinfo=UTC),
+            expires_at=dt.datetime(2027, 1, 4, 9, tzinfo=UTC),
         ),
         "cofinancing_change_action_valid": lambda: CoFinancingChange.objects.create(
             agreement=_agreement(), action="deleted"

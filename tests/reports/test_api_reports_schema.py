@@ -1,5 +1,5 @@
 """The OpenAPI schema documents the reports API: its routes, money as decimal strings,
-invoice actions and the suppressed counts as integer-or-"< 5"."""
+invoice actions and the suppressed counts as an integer, "< 5" or "*"."""
 
 from __future__ import annotations
 
@@ -105,13 +105,26 @@ def test_the_reports_document_their_query_and_their_answer(schema: dict[str, Any
     }
 
 
-def test_suppressed_counts_are_documented_as_an_integer_or_less_than_five(
+def test_suppressed_counts_are_documented_as_an_integer_or_less_than_five_or_hidden(
     schema: dict[str, Any],
 ) -> None:
-    school = component(schema, "SchoolParticipation")["properties"]
+    count = [{"type": "integer", "minimum": 0}, {"type": "string", "enum": ["< 5", "*"]}]
+    row = component(schema, "SchoolProgrammeRow")["properties"]
     for name in ("interest", "pupils_enrolled"):
-        assert school[name]["oneOf"] == [
-            {"type": "integer", "minimum": 0},
-            {"type": "string", "enum": ["< 5"]},
-        ], name
-    assert school["groups_offered"]["type"] == "integer"
+        assert row[name]["oneOf"] == count, name
+    assert row["groups_offered"]["type"] == "integer"
+    assert {"school_id", "school_name", "programme_id", "programme_name"} <= set(row)
+    totals = component(schema, "RowTotals")["properties"]
+    assert totals["pupils_enrolled"]["oneOf"] == count
+    report = component(schema, "Participation")["properties"]
+    for name in ("seats_filled", "waitlist_length"):
+        assert report[name]["oneOf"] == count, name
+    assert report["enrolments_by_status"]["additionalProperties"]["oneOf"] == count
+    assert report["fill_rate"]["oneOf"] == [
+        {"type": "number", "minimum": 0},
+        {"type": "string", "enum": ["*"]},
+    ]
+    assert report["fill_rate"]["nullable"] is True
+    assert report["seats_offered"]["type"] == "integer"  # seats point to no child
+    assert {"rows", "programme_totals", "totals", "programmes"} <= set(report)
+    assert "schools" not in report  # per school across programmes: gone

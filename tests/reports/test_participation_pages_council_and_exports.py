@@ -1,6 +1,7 @@
 """The council page and the CSV/XLSX downloads leave the operational context: every count
-per school per programme from 1 to 4 shows as "< 5" there (0 stays 0, 5 and more show),
-while the totals match the manager's page. The downloads are opened again with the csv
+of children from 1 to 4 shows as "< 5" there (0 stays 0, 5 and more show), totals too, and
+a second count hides as "*" where a total would give a single hidden one back; groups and
+seats offered match the manager's page. The downloads are opened again with the csv
 module and openpyxl and compared with the pages; no child is named anywhere."""
 
 # ruff: noqa: F811 (the imported fixtures are used as arguments)
@@ -29,6 +30,7 @@ from tests.reports.test_participation_numbers import scenario  # noqa: F401 (fix
 from tests.reports.test_participation_pages import (
     CHILD_AND_PARENT_NAMES,
     key_figures,
+    read_page,
     school_table,
     tables_of,
     url_for,
@@ -70,25 +72,55 @@ def test_the_council_page_hides_counts_of_one_to_four_per_school_per_programme(
 def test_the_council_page_shows_a_count_of_five_or_more(
     as_alice: Client, scenario: dict[str, Any]
 ) -> None:
+    horizon, linde, _ = scenario["schools"]
+    for _ in range(3):
+        interest_register(school=horizon, programme=scenario["kies"])
+    interest_register(school=linde, programme=scenario["kies"])
+    rows = school_table(as_alice.get(url_for("participation-council", scenario)))
+    assert [row[2] for row in rows] == ["5", "< 5", "< 5"]  # De Linde and De Wilg: 1 each
+
+
+def test_a_single_hidden_count_hides_a_second_one_and_the_page_says_why(
+    as_alice: Client, scenario: dict[str, Any]
+) -> None:
     horizon = scenario["schools"][0]
     for _ in range(3):
         interest_register(school=horizon, programme=scenario["kies"])
-    rows = school_table(as_alice.get(url_for("participation-council", scenario)))
-    assert rows[0] == ["Basisschool De Horizon", "KIES", "5", "2", "< 5"]
+    response = as_alice.get(url_for("participation-council", scenario))
+    # Interest: De Horizon 5, De Linde 0, De Wilg 1. With De Horizon's 5 in view, the 1
+    # of De Wilg would follow from a total of 6; so the 5 is hidden too, as "*".
+    assert [row[2] for row in school_table(response)] == ["*", "0", "< 5"]
+    content = response.content.decode()
+    assert "Om terugrekenen te voorkomen is ook een tweede waarde verborgen" in content
+    operational = as_alice.get(url_for("participation-report", scenario))
+    assert [row[2] for row in school_table(operational)] == ["5", "0", "1"]
+    assert "terugrekenen" not in operational.content.decode()
 
 
-def test_the_council_page_has_the_totals_of_the_managers_page(
+def test_the_council_page_hides_the_totals_of_children_below_five_as_well(
     as_alice: Client, scenario: dict[str, Any]
 ) -> None:
     council = tables_of(as_alice.get(url_for("participation-council", scenario)))
     operational = tables_of(as_alice.get(url_for("participation-report", scenario)))
-    for caption in (
-        "Kerncijfers",
-        "Groepen per status",
-        "Bezetting per programma",
-        "Inschrijvingen per status",
-    ):
-        assert council[caption] == operational[caption], caption
+    assert council["Groepen per status"] == operational["Groepen per status"]
+    figures = dict(council["Kerncijfers"])
+    assert figures["Plaatsen aangeboden"] == "32"
+    assert figures["Plaatsen bezet"] == "< 5"  # 3 on the operational page
+    # 9,4% of 32 would give the 3 back.
+    assert figures["Bezettingsgraad"] == "* (< 5 van 32 plaatsen)"
+    assert figures["Wachtlijst"] == "< 5 kinderen"
+    assert council["Bezetting per programma"][1:] == [["KIES", "4", "32", "< 5", "*"]]
+    statuses = dict(council["Inschrijvingen per status"][1:])
+    assert (statuses["Bevestigd"], statuses["Wacht op toestemming"]) == ("< 5", "< 5")
+    assert (statuses["Op de wachtlijst"], statuses["Afgemeld"]) == ("< 5", "0")
+    assert dict(operational["Kerncijfers"])["Bezettingsgraad"] == "9,4% (3 van 32 plaatsen)"
+
+
+def test_the_council_page_draws_no_bar_for_a_hidden_fill_rate(
+    as_alice: Client, scenario: dict[str, Any]
+) -> None:
+    council = read_page(as_alice.get(url_for("participation-council", scenario)).content.decode())
+    assert [svg["title"] for svg in council.svgs] == ["Groepen per status, schooljaar 2026-2027"]
 
 
 def test_the_council_page_is_printable_with_its_date_and_says_what_it_hides(
@@ -127,12 +159,14 @@ def test_the_csv_holds_the_page_figures_with_small_counts_hidden(
     page = key_figures(as_alice.get(url_for("participation-report", scenario)))
     assert values[("KIES", "", "Opgesteld op")] == "2026-10-01"
     assert values[("KIES", "", "Plaatsen aangeboden")] == page["Plaatsen aangeboden"] == "32"
-    assert values[("KIES", "", "Plaatsen bezet")] == page["Plaatsen bezet"] == "3"
-    assert values[("KIES", "", "Bezettingsgraad in procenten")] == "9.4"
+    assert page["Plaatsen bezet"] == "3"  # the operational page shows it; the download not
+    assert values[("KIES", "", "Plaatsen bezet")] == "< 5"
+    assert values[("KIES", "", "Bezettingsgraad in procenten")] == "*"
     assert page["Bezettingsgraad"].startswith("9,4%")
     assert values[("KIES", "", "Groepen: gepland")] == "2"
-    assert values[("KIES", "", "Inschrijvingen: wacht op toestemming")] == "4"
-    assert values[("KIES", "", "Wachtlijst")] == "1"
+    assert values[("KIES", "", "Inschrijvingen: wacht op toestemming")] == "< 5"
+    assert values[("KIES", "", "Inschrijvingen: afgemeld")] == "0"
+    assert values[("KIES", "", "Wachtlijst")] == "< 5"
     assert values[("KIES", "", "Aanwezigheid in procenten")] == ""  # nothing recorded yet
     council = school_table(as_alice.get(url_for("participation-council", scenario)))
     for school, programme, interest, offered, enrolled in council:
@@ -154,7 +188,8 @@ def test_the_xlsx_holds_numbers_and_the_same_hidden_counts(
     values = by_key(rows)
     assert values[("KIES", "", "Opgesteld op")] == dt.datetime(2026, 10, 1)
     assert values[("KIES", "", "Plaatsen aangeboden")] == 32
-    assert values[("KIES", "", "Bezettingsgraad in procenten")] == 9.4
+    assert values[("KIES", "", "Plaatsen bezet")] == "< 5"
+    assert values[("KIES", "", "Bezettingsgraad in procenten")] == "*"
     assert values[("KIES", "", "Groepen: geannuleerd")] == 1
     assert values[("KIES", "", "Aanwezigheid in procenten")] is None
     suppressed = {

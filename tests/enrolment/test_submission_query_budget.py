@@ -1,0 +1,92 @@
+"""Submitting the enrolment form stays cheap at the opening of a round: every row is checked
+before anything is written, guardians are written in one statement, and while the group row
+is locked only the seats are counted (bench/load.py measures the rest)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from enrolment.models import Authority, Child, Enrolment, Guardian, Submission
+from enrolment.services import GuardianInput, submission_create
+from tests.enrolment.conftest import SOLE, child
+
+pytestmark = pytest.mark.django_db
+
+
+def _queries_of_submitting(
+    group: Any, host: Any, consent_text: Any, *, first: str, others: list[GuardianInput]
+) -> list[str]:
+    with CaptureQueriesContext(connection) as queries:
+        submission_create(
+            children=[child(group, host, first=first)],
+            enroller=SOLE,
+            other_guardians=others,
+            consent_text=consent_text,
+        )
+    return [query["sql"] for query in queries.captured_queries]
+
+
+def test_more_parents_on_the_form_cost_no_extra_query(
+    group: Any, host: Any, consent_text: Any
+) -> None:
+    alone = _queries_of_submitting(group, host, consent_text, first="Sam", others=[])
+    with_two_more = _queries_of_submitting(
+        group,
+        host,
+        consent_text,
+        first="Noor",
+        others=[
+            GuardianInput(name="Stiefouder", email="stief@example.org", authority=Authority.NONE),
+            GuardianInput(name="Opa", email="opa@example.org", authority=Authority.NONE),
+        ],
+    )
+    assert len(with_two_more) == len(alone)
+    assert Guardian.objects.count() == 4
+
+
+def test_only_the_seats_are_counted_while_the_group_is_locked(
+    group: Any, host: Any, consent_text: Any
+) -> None:
+    sqls = _queries_of_submitting(group, host, consent_text, first="Sam", others=[])
+    insert = next(i for i, sql in enumerate(sqls) if sql.startswith('INSERT INTO "enrolment_enr'))
+    # PostgreSQL: SELECT ... FOR UPDATE; SQLite: a no-op UPDATE, then the SELECT.
+    locked = max(
+        i for i, sql in enumerate(sqls[:insert]) if sql.startswith('SELECT "scheduler_group"')
+    )
+    if connection.vendor == "postgresql":
+        assert "FOR UPDATE" in sqls[locked]
+    between = sqls[locked + 1 : insert]
+    assert len(between) == 1
+    assert between[0].startswith("SELECT COUNT(*)")
+    assert '"enrolment_enrolment"' in between[0]
+
+
+def test_a_bad_email_given_straight_to_the_service_is_refused_and_nothing_is_written(
+    group: Any, host: Any, consent_text: Any
+) -> None:
+    with pytest.raises(ValidationError) as refused:
+        submission_create(
+            children=[child(group, host)],
+            enroller=GuardianInput(name="Carla", email="geen-adres", authority=Authority.SOLE),
+            consent_text=consent_text,
+        )
+    assert "email" in refused.value.message_dict
+    assert Submission.objects.count() == Guardian.objects.count() == 0
+
+
+def test_a_too_long_first_name_given_straight_to_the_service_is_refused(
+    group: Any, host: Any, consent_text: Any
+) -> None:
+    with pytest.raises(ValidationError) as refused:
+        submission_create(
+            children=[child(group, host, first="S" * 81)],
+            enroller=SOLE,
+            consent_text=consent_text,
+        )
+    assert "first_name" in refused.value.message_dict
+    assert Submission.objects.count() == Child.objects.count() == Enrolment.objects.count() == 0

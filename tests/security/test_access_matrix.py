@@ -1,0 +1,357 @@
+"""Who may open what: every URL of the project, for every persona, in one table.
+
+The table has one row per URL name with the status each persona gets:
+
+- anonymous: no session (pages send to the log-in page, the API answers 401);
+- eve: logged in, no role;
+- dave: trainer of the two groups at school A;
+- bob: coordinator of school A (and of a VO school with a co-financing agreement);
+- carol: coordinator of school B, so every object below is another school's to her;
+- alice: programme manager.
+
+The objects behind the URL kwargs (tests/security/world.py) all belong to school A and to
+dave's groups. Each request runs in a savepoint that is rolled back, so a POST by one persona
+never changes what the next one sees.
+
+A URL pattern without a row fails `test_every_url_has_a_row`, naming it: a new URL needs a
+decision about who may use it. Left out, on purpose:
+- `admin/`: Django's admin decides access itself (is_staff plus model permissions) and is
+  tested in tests/programmes/test_admin.py; its many generated URLs would drown the table;
+- `i18n/`: Django's language switch, which shows and changes no data;
+- static files: served by WhiteNoise before URL routing, outside the URL patterns.
+
+Keys: the URL name; under /api/v1/ prefixed with "api:", because DRF router names
+(`group-list`) are not namespaced and some equal page names (`planning-request-withdraw`).
+Columns: the HTTP method (POST for a URL that only accepts POST; the body is empty, so a
+permitted persona gets the form or a 400 back), the object whose id fills the URL's first
+kwarg (other kwargs: the session, the enrolment and the parent's link of the world; a
+leading "?" fills a query parameter instead), then the expected status per persona.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from typing import Any, NamedTuple
+from urllib.parse import urlencode
+
+import pytest
+import time_machine
+from django.core.cache import cache
+from django.db import transaction
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from tests.security.world import TODAY, build_world
+
+pytestmark = pytest.mark.django_db
+
+PERSONAS = ("anonymous", "eve", "dave", "bob", "carol", "alice")
+EXCLUDED_PREFIXES = ("admin/", "i18n/")
+# Kwargs after the first one are always filled with these objects of the world.
+OTHER_KWARGS = {"session_id": "session", "public_id": "enrolment", "token": "link"}
+
+
+class Row(NamedTuple):
+    key: str
+    method: str
+    target: str
+    expected: tuple[int, ...]
+
+
+def R(key: str, method: str, target: str, *expected: int) -> Row:
+    assert len(expected) == len(PERSONAS), key
+    return Row(key, method, target, expected)
+
+
+# fmt: off
+TABLE = [
+    # URL name                           method  object              anon eve  dave bob  carol alice
+    # Health and the API (api: = under /api/v1/); anonymous API callers get 401.
+    R("healthz",                          "GET",  "",                 200, 200, 200, 200, 200, 200),
+    R("api:api-ping",                     "GET",  "",                 200, 200, 200, 200, 200, 200),
+    R("api:api-token",                    "POST", "",                 400, 400, 400, 400, 400, 400),
+    R("api:programme-list",               "GET",  "",                 401, 200, 200, 200, 200, 200),
+    R("api:programme-detail",             "GET",  "programme",        401, 200, 200, 200, 200, 200),
+    R("api:school-list",                  "GET",  "",                 401, 200, 200, 200, 200, 200),
+    R("api:school-detail",                "GET",  "school",           401, 404, 404, 200, 404, 200),
+    R("api:trainer-list",                 "GET",  "",                 401, 200, 200, 200, 200, 200),
+    R("api:trainer-detail",               "GET",  "trainer",          401, 404, 200, 404, 404, 200),
+    R("api:trainer-unavailability-list",  "GET",  "",                 401, 200, 200, 200, 200, 200),
+    R("api:trainer-unavailability-detail","GET",  "absence",          401, 404, 200, 404, 404, 200),
+    R("api:school-year-list",             "GET",  "",                 401, 200, 200, 200, 200, 200),
+    R("api:school-year-detail",           "GET",  "year",             401, 404, 200, 200, 200, 200),
+    R("api:school-holiday-list",          "GET",  "",                 401, 200, 200, 200, 200, 200),
+    R("api:school-holiday-detail",        "GET",  "holiday",          401, 404, 200, 200, 200, 200),
+    R("api:school-closure-list",          "GET",  "",                 401, 200, 200, 200, 200, 200),
+    R("api:school-closure-detail",        "GET",  "closure",          401, 404, 404, 200, 404, 200),
+    R("api:api-root",                     "GET",  "",                 401, 200, 200, 200, 200, 200),
+    R("api:group-list",                   "GET",  "",                 401, 200, 200, 200, 200, 200),
+    R("api:group-preview",                "POST", "",                 401, 403, 403, 400, 400, 400),
+    R("api:group-detail",                 "GET",  "group",            401, 404, 200, 200, 404, 200),
+    R("api:group-cancel",                 "POST", "group",            401, 403, 403, 200, 404, 200),
+    R("api:group-replace-trainer",        "POST", "group",            401, 403, 403, 400, 404, 400),
+    R("api:group-transition",             "POST", "group",            401, 403, 403, 400, 404, 400),
+    R("api:session-list",                 "GET",  "",                 401, 200, 200, 200, 200, 200),
+    R("api:session-detail",               "GET",  "session",          401, 404, 200, 200, 404, 200),
+    R("api:session-cancel",               "POST", "session",          401, 403, 403, 200, 404, 200),
+    R("api:session-conflicts",            "POST", "session",          401, 403, 403, 400, 404, 400),
+    R("api:session-move",                 "POST", "session",          401, 403, 403, 400, 404, 400),
+    R("api:planning-request-list",        "GET",  "",                 401, 200, 200, 200, 200, 200),
+    R("api:planning-request-detail",      "GET",  "request",          401, 404, 404, 200, 404, 200),
+    R("api:planning-request-withdraw",    "POST", "request",          401, 403, 403, 200, 404, 200),
+    R("api:planner-run-list",             "GET",  "",                 401, 200, 200, 200, 200, 200),
+    R("api:planner-run-detail",           "GET",  "run",              401, 404, 404, 404, 404, 200),
+    R("api:planner-run-accept",           "POST", "run",              401, 403, 403, 403, 403, 400),
+    # The public enrolment API: no account, so the same for everyone.
+    R("api:api-public-schools",           "GET",  "",                 200, 200, 200, 200, 200, 200),
+    R("api:api-public-school-groups",     "GET",  "school",           200, 200, 200, 200, 200, 200),
+    R("api:api-public-programmes",        "GET",  "",                 200, 200, 200, 200, 200, 200),
+    R("api:api-public-consent-text",      "GET",  "",                 200, 200, 200, 200, 200, 200),
+    R("api:api-public-enrolments",        "POST", "",                 400, 400, 400, 400, 400, 400),
+    R("api:api-public-interest",          "POST", "",                 400, 400, 400, 400, 400, 400),
+    R("api:api-link-confirm",             "POST", "",                 400, 400, 400, 400, 400, 400),
+    R("api:api-link-consent",             "POST", "",                 400, 400, 400, 400, 400, 400),
+    R("api:api-link-offer",               "POST", "",                 400, 400, 400, 400, 400, 400),
+    R("api:api-link-status",              "POST", "",                 400, 400, 400, 400, 400, 400),
+    R("api:api-link-withdraw",            "POST", "",                 400, 400, 400, 400, 400, 400),
+    R("api:api-waitlist",                 "GET",  "group",            401, 403, 200, 200, 404, 200),
+    R("api:api-roster",                   "GET",  "group",            401, 403, 200, 200, 404, 200),
+    R("api:api-attendance",               "GET",  "session",          401, 403, 200, 200, 404, 200),
+    R("api:api-class-booking",            "GET",  "class_group",      401, 403, 200, 200, 404, 200),
+    R("api:enrolment-list",               "GET",  "",                 401, 200, 200, 200, 200, 200),
+    R("api:enrolment-detail",             "GET",  "enrolment",        401, 404, 200, 200, 404, 200),
+    R("api:enrolment-child-consent",      "POST", "enrolment",        401, 403, 400, 400, 404, 400),
+    R("api:enrolment-intake",             "POST", "enrolment",        401, 403, 400, 400, 404, 400),
+    R("api:enrolment-withdraw",           "POST", "enrolment",        401, 403, 403, 200, 404, 200),
+    # Reports and co-financing (API).
+    R("api:api-report-cofinancing",       "GET",  "?school_year=year",401, 403, 403, 200, 200, 200),
+    R("api:api-report-participation",     "GET",  "?school_year=year",401, 403, 403, 403, 403, 200),
+    R("api:cofinancing-agreement-list",   "GET",  "",                 401, 403, 403, 200, 200, 200),
+    R("api:cofinancing-agreement-detail", "GET",  "agreement",        401, 403, 403, 200, 404, 200),
+    R("api:cofinancing-invoice-list",     "GET",  "",                 401, 403, 403, 200, 200, 200),
+    R("api:cofinancing-invoice-detail",   "GET",  "invoice",          401, 403, 403, 200, 404, 200),
+    R("api:cofinancing-invoice-mark-paid","POST", "invoice",          401, 403, 403, 403, 403, 400),
+    R("api:cofinancing-invoice-mark-sent","POST", "invoice",          401, 403, 403, 403, 403, 200),
+    # The API's own 404, the schema and the docs.
+    R("api:api-not-found",                "GET",  "",                 404, 404, 404, 404, 404, 404),
+    R("api-schema",                       "GET",  "",                 200, 200, 200, 200, 200, 200),
+    R("api-docs",                         "GET",  "",                 200, 200, 200, 200, 200, 200),
+    # Pages: planning (anonymous visitors are sent to the log-in page: 302).
+    R("planning-home",                    "GET",  "",                 302, 403, 403, 200, 200, 200),
+    R("planning-request-create",          "GET",  "",                 302, 403, 403, 200, 200, 200),
+    R("planning-request-withdraw",        "GET",  "request",          302, 403, 403, 200, 404, 200),
+    R("planning-planner-start",           "POST", "",                 302, 403, 403, 403, 403, 302),
+    R("planning-planner-accept",          "POST", "run",              302, 403, 403, 403, 403, 302),
+    R("planning-group-list",              "GET",  "",                 302, 403, 200, 200, 200, 200),
+    R("planning-group-create",            "GET",  "",                 302, 403, 403, 200, 200, 200),
+    R("planning-group-detail",            "GET",  "group",            302, 403, 200, 200, 404, 200),
+    R("planning-group-status",            "POST", "group",            302, 403, 403, 302, 404, 302),
+    R("planning-group-cancel",            "GET",  "group",            302, 403, 403, 200, 404, 200),
+    R("planning-trainer-replace",         "GET",  "group",            302, 403, 403, 200, 404, 200),
+    R("planning-session-move",            "GET",  "session",          302, 403, 403, 200, 404, 200),
+    R("planning-session-cancel",          "GET",  "session",          302, 403, 403, 200, 404, 200),
+    R("planning-calendar",                "GET",  "",                 302, 403, 200, 200, 200, 200),
+    R("planning-programme-colours",       "GET",  "",                 200, 200, 200, 200, 200, 200),
+    R("planning-my-schedule",             "GET",  "",                 302, 403, 200, 403, 403, 403),
+    # Pages: public enrolment and the parent's links (no account).
+    R("enrol-start",                      "GET",  "",                 200, 200, 200, 200, 200, 200),
+    R("enrol-school",                     "GET",  "school",           200, 200, 200, 200, 200, 200),
+    R("enrol-interest",                   "GET",  "school",           200, 200, 200, 200, 200, 200),
+    R("enrol-interest-thanks",            "GET",  "school",           200, 200, 200, 200, 200, 200),
+    R("enrol-form",                       "GET",  "group",            200, 200, 200, 200, 200, 200),
+    R("enrol-received",                   "GET",  "",                 404, 404, 404, 404, 404, 404),
+    R("enrol-link",                       "GET",  "link",             200, 200, 200, 200, 200, 200),
+    R("enrol-link-withdraw",              "GET",  "link",             200, 200, 200, 200, 200, 200),
+    # Pages: enrolments, rosters, privacy, mail and calendar feeds.
+    R("staff-overview",                   "GET",  "",                 302, 403, 200, 200, 200, 200),
+    R("staff-roster",                     "GET",  "group",            302, 403, 200, 200, 404, 200),
+    R("staff-roster-csv",                 "GET",  "group",            302, 403, 200, 200, 404, 200),
+    R("staff-roster-xlsx",                "GET",  "group",            302, 403, 200, 200, 404, 200),
+    R("staff-roster-print",               "GET",  "group",            302, 403, 200, 200, 404, 200),
+    R("staff-attendance",                 "GET",  "group",            302, 403, 200, 403, 404, 200),
+    R("staff-classes",                    "GET",  "",                 302, 403, 403, 200, 200, 200),
+    R("staff-class-booking",              "GET",  "class_group",      302, 403, 403, 200, 404, 200),
+    R("staff-audit-log",                  "GET",  "",                 302, 403, 403, 403, 403, 200),
+    R("staff-intake",                     "GET",  "enrolment",        302, 403, 200, 200, 404, 200),
+    R("staff-withdraw",                   "GET",  "enrolment",        302, 403, 403, 200, 404, 200),
+    R("privacy-retention-overview",       "GET",  "",                 302, 403, 403, 403, 403, 200),
+    R("privacy-retention-group",          "GET",  "group",            302, 403, 403, 403, 403, 200),
+    R("privacy-my-data",                  "GET",  "link",             200, 200, 200, 200, 200, 200),
+    R("privacy-my-data-download",         "POST", "link",             200, 200, 200, 200, 200, 200),
+    R("privacy-my-data-erase",            "GET",  "link",             200, 200, 200, 200, 200, 200),
+    R("notifications:outbox-failed",      "GET",  "",                 302, 403, 403, 403, 403, 200),
+    R("notifications:outbox-resend",      "POST", "message",          302, 403, 403, 403, 403, 302),
+    R("calendar-feeds:feed",              "GET",  "feed",             200, 200, 200, 200, 200, 200),
+    R("calendar-feeds:subscriptions",     "GET",  "",                 302, 403, 200, 200, 200, 200),
+    R("calendar-feeds:regenerate",        "POST", "",                 302, 403, 404, 404, 404, 404),
+    R("calendar-feeds:revoke",            "POST", "",                 302, 403, 404, 404, 404, 404),
+    # Pages: reports and co-financing.
+    R("cofinancing-overview",             "GET",  "",                 302, 403, 403, 200, 200, 200),
+    R("cofinancing-overview-csv",         "GET",  "",                 302, 403, 403, 200, 200, 200),
+    R("cofinancing-overview-xlsx",        "GET",  "",                 302, 403, 403, 200, 200, 200),
+    R("cofinancing-invoices-csv",         "GET",  "",                 302, 403, 403, 200, 200, 200),
+    R("cofinancing-invoices-xlsx",        "GET",  "",                 302, 403, 403, 200, 200, 200),
+    R("cofinancing-agreement-create",     "GET",  "",                 302, 403, 403, 403, 403, 200),
+    R("cofinancing-agreement-detail",     "GET",  "agreement",        302, 403, 403, 200, 404, 200),
+    R("cofinancing-agreement-update",     "GET",  "agreement",        302, 403, 403, 403, 403, 200),
+    R("cofinancing-invoice-create",       "GET",  "agreement",        302, 403, 403, 403, 403, 200),
+    R("cofinancing-invoice-sent",         "GET",  "invoice",          302, 403, 403, 403, 403, 200),
+    R("cofinancing-invoice-paid",         "GET",  "invoice",          302, 403, 403, 403, 403, 200),
+    R("participation-report",             "GET",  "",                 302, 403, 403, 403, 403, 200),
+    R("participation-council",            "GET",  "",                 302, 403, 403, 403, 403, 200),
+    R("participation-export-csv",         "GET",  "",                 302, 403, 403, 403, 403, 200),
+    R("participation-export-xlsx",        "GET",  "",                 302, 403, 403, 403, 403, 200),
+    # Pages: the catalogue, log-in and management.
+    R("home",                             "GET",  "",                 200, 200, 200, 200, 200, 200),
+    R("programme-public-detail",          "GET",  "code",             200, 200, 200, 200, 200, 200),
+    R("login",                            "GET",  "",                 200, 302, 302, 302, 302, 302),
+    R("logout",                           "POST", "",                 302, 302, 302, 302, 302, 302),
+    R("manage-home",                      "GET",  "",                 302, 403, 200, 200, 200, 200),
+    R("manage-programme-list",            "GET",  "",                 302, 403, 403, 403, 403, 200),
+    R("manage-programme-create",          "GET",  "",                 302, 403, 403, 403, 403, 200),
+    R("manage-programme-detail",          "GET",  "programme",        302, 403, 403, 403, 403, 200),
+    R("manage-programme-update",          "GET",  "programme",        302, 403, 403, 403, 403, 200),
+    R("manage-school-list",               "GET",  "",                 302, 403, 403, 200, 200, 200),
+    R("manage-school-create",             "GET",  "",                 302, 403, 403, 403, 403, 200),
+    R("manage-school-detail",             "GET",  "school",           302, 403, 404, 200, 404, 200),
+    R("manage-school-update",             "GET",  "school",           302, 403, 403, 403, 403, 200),
+    R("manage-closure-create",            "GET",  "school",           302, 403, 404, 200, 404, 200),
+    R("manage-closure-update",            "GET",  "closure",          302, 403, 404, 200, 404, 200),
+    R("manage-closure-delete",            "GET",  "closure",          302, 403, 404, 200, 404, 200),
+    R("manage-trainer-list",              "GET",  "",                 302, 403, 403, 403, 403, 200),
+    R("manage-own-trainer",               "GET",  "",                 302, 403, 302, 403, 403, 403),
+    R("manage-trainer-detail",            "GET",  "trainer",          302, 403, 200, 404, 404, 200),
+    R("manage-unavailability-create",     "GET",  "trainer",          302, 403, 200, 404, 404, 200),
+    R("manage-unavailability-delete",     "GET",  "absence",          302, 403, 200, 404, 404, 200),
+    R("manage-school-year-list",          "GET",  "",                 302, 403, 200, 200, 200, 200),
+    R("manage-school-year-create",        "GET",  "",                 302, 403, 403, 403, 403, 200),
+    R("manage-school-year-detail",        "GET",  "year",             302, 403, 200, 200, 200, 200),
+    R("manage-holiday-create",            "GET",  "year",             302, 403, 403, 403, 403, 200),
+    R("manage-holiday-update",            "GET",  "holiday",          302, 403, 403, 403, 403, 200),
+    R("manage-holiday-delete",            "GET",  "holiday",          302, 403, 403, 403, 403, 200),
+]
+# fmt: on
+
+ROWS = {row.key: row for row in TABLE}
+
+
+# --- the URL patterns ------------------------------------------------------------------------
+
+
+class Route(NamedTuple):
+    key: str
+    pattern: str
+
+
+def routes(
+    patterns: list[Any] | None = None, prefix: str = "", namespace: str = ""
+) -> Iterator[Route]:
+    """Every URL pattern below the root, as (table key, full pattern), excluded ones left out."""
+    for entry in get_resolver().url_patterns if patterns is None else patterns:
+        pattern = prefix + str(entry.pattern)
+        if pattern.startswith(EXCLUDED_PREFIXES):
+            continue
+        if isinstance(entry, URLResolver):
+            inner = namespace + (f"{entry.namespace}:" if entry.namespace else "")
+            yield from routes(entry.url_patterns, pattern, inner)
+        elif isinstance(entry, URLPattern):
+            name = namespace + (entry.name or f"<unnamed {pattern}>")
+            yield Route(("api:" if pattern.startswith("api/v1/") else "") + name, pattern)
+
+
+_REGEX_KWARG = re.compile(r"\(\?P<(\w+)>[^)]*\)")
+_PATH_KWARG = re.compile(r"<(?:\w+:)?(\w+)>")
+
+
+def url_for(route: Route, row: Row, world: dict[str, Any]) -> str:
+    """The route's path with its kwargs filled from the world (regex routes included)."""
+    names = _REGEX_KWARG.findall(route.pattern) or _PATH_KWARG.findall(route.pattern)
+    values = {
+        name: world[row.target if position == 0 else OTHER_KWARGS[name]]
+        for position, name in enumerate(names)
+    }
+    path = _REGEX_KWARG.sub(lambda m: str(values[m.group(1)]), route.pattern)
+    path = _PATH_KWARG.sub(lambda m: str(values[m.group(1)]), path)
+    path = "/" + path.replace("^", "").replace("$", "").replace(".*", "bestaat-niet")
+    if row.target.startswith("?"):
+        parameter, source = row.target[1:].split("=")
+        path += "?" + urlencode({parameter: world[source]})
+    return path
+
+
+def all_routes() -> dict[str, Route]:
+    return {route.key: route for route in routes()}
+
+
+# --- the tests -------------------------------------------------------------------------------
+
+
+def test_every_url_has_a_row_and_every_row_a_url() -> None:
+    found = all_routes()
+    missing = sorted(set(found) - set(ROWS))
+    stale = sorted(set(ROWS) - set(found))
+    assert not missing, (
+        "URL patterns without a row in the access matrix (tests/security/test_access_matrix.py"
+        "): " + ", ".join(f"{key} (/{found[key].pattern})" for key in missing)
+    )
+    assert not stale, "Rows for URLs that no longer exist: " + ", ".join(stale)
+    assert len(TABLE) == len(ROWS), "a URL name appears twice in the table"
+
+
+@pytest.fixture
+def clients(alice: Any, bob: Any, carol: Any, dave: Any, eve: Any) -> dict[str, Client]:
+    logged_in = {"eve": eve, "dave": dave.user, "bob": bob, "carol": carol, "alice": alice}
+    made = {"anonymous": Client()}
+    for persona, user in logged_in.items():
+        made[persona] = Client()
+        made[persona].force_login(user)
+    return made
+
+
+def fetch(client: Client, row: Row, path: str) -> Any:
+    """One request, its changes rolled back; throttles start afresh so they never answer.
+
+    The client's cookies are put back afterwards too, so a log-out does not log it out.
+    """
+    cache.clear()
+    cookies = {name: morsel.value for name, morsel in client.cookies.items()}
+    with transaction.atomic():
+        if row.method == "GET":
+            response = client.get(path)
+        elif row.key.startswith("api:"):
+            response = client.post(path, {}, content_type="application/json")
+        else:
+            response = client.post(path, {})
+        transaction.set_rollback(True)
+    client.cookies.clear()
+    for name, value in cookies.items():
+        client.cookies[name] = value
+    return response
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_each_persona_gets_what_the_table_says(
+    persona: str, clients: dict[str, Client], school_a: Any, school_b: Any, bob: Any, dave: Any
+) -> None:
+    column = PERSONAS.index(persona)
+    found = all_routes()
+    wrong = []
+    with time_machine.travel(TODAY, tick=False):
+        world = build_world(school_a=school_a, bob=bob, dave=dave)
+        for row in TABLE:
+            if row.key not in found:
+                continue  # reported by test_every_url_has_a_row_and_every_row_a_url
+            path = url_for(found[row.key], row, world)
+            response = fetch(clients[persona], row, path)
+            expected = row.expected[column]
+            if response.status_code != expected:
+                wrong.append(
+                    f"{row.key} ({row.method} {path}): {response.status_code}, expected {expected}"
+                )
+            elif persona == "anonymous" and expected == 302 and row.key != "logout":
+                # Sent to the log-in page, not somewhere else.
+                location = response["Location"]
+                if location.split("?")[0] != reverse("login"):
+                    wrong.append(f"{row.key}: redirected to {location}, not to the log-in page")
+    assert not wrong, f"{persona}: " + "\n".join(wrong)
