@@ -358,3 +358,12 @@ def test_coordinators_and_trainers_cannot_change_the_catalogue(
         assert client.get(reverse("manage-trainer-list")).status_code == 403
     programme.refresh_from_db()
     assert programme.code != "kies-7-12"
+
+
+def test_the_school_year_page_links_the_manager_to_the_holiday_import(as_alice: Client) -> None:
+    year = factories.SchoolYearFactory()
+
+    text = as_alice.get(reverse("manage-school-year-detail", args=[year.pk])).text
+
+    assert reverse("admin:programmes_schoolholiday_import_ics") in text
+    assert "Vakanties importeren uit een .ics-bestand" in text
