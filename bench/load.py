@@ -854,6 +854,7 @@ def verify(world: World, submitted: list[Submitted], parents: int) -> list[str]:
     from django.db.models import Count
 
     from enrolment.models import SEAT_HOLDING, Enrolment, EnrolmentStatus, Submission
+    from enrolment.services import idempotency_key_hash
     from notifications.models import OutboxMessage
     from scheduler.models import Group
 
@@ -880,12 +881,15 @@ def verify(world: World, submitted: list[Submitted], parents: int) -> list[str]:
             and max(r["created_at"] for r in holding) > min(r["created_at"] for r in queued)
         ):
             problems.append(f"group {pk}: a waitlisted child arrived before a seated one")
-    keys = [s.key for s in submitted]
-    per_key = dict(
-        Submission.objects.filter(idempotency_key__in=keys)
+    # Only a key's SHA-256 is stored (enrolment.services.idempotency_key_hash).
+    by_hash = {idempotency_key_hash(s.key): s.key for s in submitted}
+    keys = list(by_hash.values())
+    per_key = {
+        by_hash[digest]: n
+        for digest, n in Submission.objects.filter(idempotency_key_hash__in=list(by_hash))
         .annotate(n=Count("enrolments"))
-        .values_list("idempotency_key", "n")
-    )
+        .values_list("idempotency_key_hash", "n")
+    }
     missing = [k for k in keys if k not in per_key]
     not_once = [k for k, n in per_key.items() if n != 1]
     if len(submitted) != parents:

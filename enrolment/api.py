@@ -5,10 +5,12 @@ Public endpoints (`public/...`) need no account. They are throttled per client
 `enrolment-links`, rates in `REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]`), accept JSON
 only, and take a link's secret token in the body, never in the address (addresses
 end up in logs). Their answers never contain a token. `POST public/enrolments/`
-honours an `Idempotency-Key` header: the same key answers the first submission again
-(200 instead of 201) and makes nothing new. The answer is built from the submission as it
-stands (no copy of the first answer is stored), so a replay right after the first request
-equals it; a replay after consent was given shows the newer status.
+honours an `Idempotency-Key` header: the same key with the same body answers the first
+submission again (200 instead of 201) and makes nothing new; the same key with another
+body is a 422 that says nothing about the first (see `services.submission_replay`). The
+answer is built from the submission as it stands (no copy of the first answer is stored),
+so a replay right after the first request equals it; a replay after consent was given
+shows the newer status.
 
 Staff endpoints follow the habits of the other API modules: reads go through
 `enrolment.access` (an enrolment or group outside the user's scope is a 404),
@@ -436,16 +438,24 @@ class PublicEnrolmentView(PublicView):
                 "Idempotency-Key",
                 OpenApiTypes.STR,
                 OpenApiParameter.HEADER,
-                description="Een zelfgekozen sleutel (bijv. een UUID). Wordt hetzelfde verzoek "
-                "opnieuw gestuurd met dezelfde sleutel, dan volgt het eerste antwoord (200) en "
-                "wordt er niets nieuws aangemaakt.",
+                description="Een zelfgekozen, geheime sleutel (bijv. een UUID). Wordt "
+                "hetzelfde verzoek opnieuw gestuurd met dezelfde sleutel, dan volgt het eerste "
+                "antwoord (200) en wordt er niets nieuws aangemaakt. Dezelfde sleutel met een "
+                "andere inhoud geeft 422.",
             )
         ],
         responses={
             201: PublicSubmissionSerializer,
             200: OpenApiResponse(
                 PublicSubmissionSerializer,
-                description="Herhaald verzoek (zelfde Idempotency-Key): het eerste antwoord.",
+                description="Herhaald verzoek (zelfde Idempotency-Key, zelfde inhoud): het "
+                "eerste antwoord.",
+            ),
+            422: OpenApiResponse(
+                OpenApiTypes.OBJECT,
+                description="Deze Idempotency-Key is al gebruikt voor een aanmelding met een "
+                "andere inhoud. Er is niets gewijzigd en het antwoord zegt niets over die "
+                "aanmelding.",
             ),
         },
         description="Meld één of meer kinderen (broers en zussen) aan. Elk kind krijgt een "
@@ -454,36 +464,53 @@ class PublicEnrolmentView(PublicView):
     )
     def post(self, request: Request) -> Response:
         key = _idempotency_key(request)
-        if key:
-            earlier = Submission.objects.filter(idempotency_key=key).first()
-            if earlier is not None:
-                return Response(_submission_answer(earlier, list(earlier.enrolments.all())))
+        # Validated before any replay: a key replays only to the same validated input
+        # (services.submission_replay), so the input must be known first.
         data = validated(PublicEnrolmentFormSerializer, request.data)
-        # Only the version in force is accepted, so one query for it settles both questions.
+        children = [services.ChildInput(**child) for child in data["children"]]
+        enroller = services.GuardianInput(**data["enroller"])
+        others = [services.GuardianInput(**g) for g in data.get("other_guardians") or []]
         try:
-            consent_text: ConsentText | None = services.consent_text_current()
-        except DjangoValidationError:  # no text in force yet
-            consent_text = None
-        if consent_text is None or consent_text.version != data["consent_text_version"]:
-            raise ValidationError(
-                {
-                    "consent_text_version": [
-                        _(
-                            "De toestemmingstekst is gewijzigd. Lees de nieuwe tekst en "
-                            "verstuur het formulier opnieuw."
-                        )
-                    ]
-                }
+            if key:
+                earlier = services.submission_replay(
+                    idempotency_key=key,
+                    fingerprint=services.submission_fingerprint(
+                        children=children,
+                        enroller=enroller,
+                        other_guardians=others,
+                        consent_text_version=data["consent_text_version"],
+                    ),
+                )
+                if earlier is not None:
+                    return Response(_submission_answer(earlier.submission, earlier.enrolments))
+            # Only the version in force is accepted, so one query for it settles both.
+            try:
+                consent_text: ConsentText | None = services.consent_text_current()
+            except DjangoValidationError:  # no text in force yet
+                consent_text = None
+            if consent_text is None or consent_text.version != data["consent_text_version"]:
+                raise ValidationError(
+                    {
+                        "consent_text_version": [
+                            _(
+                                "De toestemmingstekst is gewijzigd. Lees de nieuwe tekst en "
+                                "verstuur het formulier opnieuw."
+                            )
+                        ]
+                    }
+                )
+            result = services.submission_create(
+                children=children,
+                enroller=enroller,
+                other_guardians=others,
+                consent_text=consent_text,
+                idempotency_key=key,
             )
-        result = services.submission_create(
-            children=[services.ChildInput(**child) for child in data["children"]],
-            enroller=services.GuardianInput(**data["enroller"]),
-            other_guardians=[
-                services.GuardianInput(**g) for g in data.get("other_guardians") or []
-            ],
-            consent_text=consent_text,
-            idempotency_key=key,
-        )
+        except services.IdempotencyKeyReused as reused:
+            return Response(
+                {"Idempotency-Key": list(reused.messages)},
+                status=status.HTTP_422_UNPROCESSABLE_ENTITY,
+            )
         return Response(
             _submission_answer(result.submission, result.enrolments),
             status=status.HTTP_200_OK if result.replayed else status.HTTP_201_CREATED,
@@ -832,18 +859,6 @@ def _roster_group(user: Any, group_id: int) -> Group:
     return group
 
 
-def _group_data(group: Group) -> dict[str, Any]:
-    return {
-        "id": group.pk,
-        "programme": group.programme.name,
-        "host_school": group.host_school.name,
-        "round_label": group.round_label,
-        "first_date": group.first_date,
-        "capacity": group.capacity,
-        "status": group.status,
-    }
-
-
 def _roster_row_data(row: selectors.RosterRow) -> dict[str, Any]:
     """A roster row as the roster page shows it (`enrolment.selectors.RosterRow`)."""
     row.child.age = row.age  # for RosterChildSerializer
@@ -912,7 +927,7 @@ class RosterView(StaffView, APIView):
             actor=request.user, action=AuditAction.ROSTER_VIEWED, target=f"group {group.pk}"
         )
         data = {
-            "group": _group_data(group),
+            "group": group,
             "seats_taken": roster.seats_taken,
             "participants": [_roster_row_data(row) for row in roster.participants],
             "waitlist": [_roster_row_data(row) for row in roster.waitlist],

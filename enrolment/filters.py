@@ -9,18 +9,17 @@ from __future__ import annotations
 import django_filters as filters
 from django.utils.translation import gettext_lazy as _
 
+from config.filters import IdFilter
 from enrolment.models import Enrolment, EnrolmentStatus
 
 
 class EnrolmentFilter(filters.FilterSet):
-    group = filters.NumberFilter(field_name="group_id", label=_("groep (id)"))
+    group = IdFilter(field_name="group_id", label=_("groep (id)"))
     status = filters.MultipleChoiceFilter(
         choices=EnrolmentStatus.choices, label=_("status (meer dan één mag)")
     )
-    school = filters.NumberFilter(
-        field_name="child__school_id", label=_("school van het kind (id)")
-    )
-    programme = filters.NumberFilter(field_name="programme_id", label=_("programma (id)"))
+    school = IdFilter(field_name="child__school_id", label=_("school van het kind (id)"))
+    programme = IdFilter(field_name="programme_id", label=_("programma (id)"))
 
     class Meta:
         model = Enrolment

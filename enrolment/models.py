@@ -47,10 +47,20 @@ class Relation(models.TextChoices):
 
 
 class Submission(models.Model):
-    """One sending of the enrolment form: one or more children (siblings), guardians once."""
+    """One sending of the enrolment form: one or more children (siblings), guardians once.
+
+    An Idempotency-Key is a client's secret, so only its SHA-256 is kept
+    (`idempotency_key_hash`), next to a fingerprint of the request that used it
+    (`request_fingerprint`, see `services.submission_fingerprint`): a key replays its
+    submission only to a request with the same body. Rows from before the fingerprint
+    existed have an empty one; their key is refused for any reuse (`services.submission_replay`).
+    """
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    idempotency_key = models.CharField(max_length=80, unique=True, null=True, blank=True)
+    idempotency_key_hash = models.CharField(
+        max_length=64, unique=True, null=True, blank=True, editable=False
+    )
+    request_fingerprint = models.CharField(max_length=64, blank=True, default="", editable=False)
     consent_text = models.ForeignKey(
         "ConsentText", on_delete=models.PROTECT, related_name="submissions"
     )

@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import hmac
+import json
 import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -21,6 +22,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
 from django.db.models import F, Q
 from django.utils import timezone
+from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.timezone import localtime
 from django.utils.translation import gettext as _
 
@@ -277,6 +279,96 @@ def waitlist_position(enrolment: Enrolment) -> int:
     )
 
 
+class IdempotencyKeyReused(ValidationError):
+    """An Idempotency-Key that already made a submission, sent with another request body.
+
+    Carries one fixed message and nothing about the submission the key made."""
+
+
+def idempotency_key_hash(key: str) -> str:
+    """What is stored of an Idempotency-Key: its SHA-256. The key is the client's secret."""
+    return hashlib.sha256(key.encode()).hexdigest()
+
+
+def submission_fingerprint(
+    *,
+    children: Sequence[ChildInput],
+    enroller: GuardianInput,
+    other_guardians: Sequence[GuardianInput] = (),
+    consent_text_version: str,
+) -> str:
+    """A fingerprint of one request: HMAC-SHA256 of its validated input as canonical JSON.
+
+    Same input, same fingerprint, whatever the field order or date spelling the client
+    used. Keyed (SECRET_KEY) rather than a bare SHA-256 because the input is personal
+    data: whoever reads the table cannot test guesses of a child's name and birth date
+    against it. A rotated SECRET_KEY only turns a retry that spans the rotation into a
+    refusal.
+    """
+
+    def guardian(g: GuardianInput) -> dict[str, str]:
+        return {
+            "name": g.name,
+            "email": g.email,
+            "authority": g.authority,
+            "language": g.language,
+            "phone": g.phone,
+            "relation": g.relation,
+        }
+
+    canonical = json.dumps(
+        {
+            "children": [
+                {
+                    "first_name": c.first_name,
+                    "last_name": c.last_name,
+                    "date_of_birth": c.date_of_birth.isoformat(),
+                    "school": c.school.pk,
+                    "grade": c.grade,
+                    "group": c.group.pk,
+                    "class_name": c.class_name,
+                }
+                for c in children
+            ],
+            "enroller": guardian(enroller),
+            "other_guardians": [guardian(g) for g in other_guardians],
+            "consent_text_version": consent_text_version,
+        },
+        sort_keys=True,
+        separators=(",", ":"),
+        ensure_ascii=False,
+    )
+    return salted_hmac(
+        "enrolment.submission_fingerprint", canonical, algorithm="sha256"
+    ).hexdigest()
+
+
+def submission_replay(*, idempotency_key: str, fingerprint: str) -> SubmissionResult | None:
+    """The submission `idempotency_key` made, if the request was the same one again.
+
+    None: the key is unused. Raises IdempotencyKeyReused, revealing nothing of the
+    earlier submission, when the key was used with another body (fingerprint), or
+    before fingerprints were kept (no fingerprint: whether it is the same request is
+    unknown, so it is not replayed). Binding the key to the body is what makes a
+    leaked or guessed key worthless: a replay tells the sender only what they sent.
+    That is also why keys need no scoping per client (an address or API token): a
+    parent's retry may come from another network, and the body already binds it.
+    """
+    existing = Submission.objects.filter(
+        idempotency_key_hash=idempotency_key_hash(idempotency_key)
+    ).first()
+    if existing is None:
+        return None
+    if not existing.request_fingerprint or not constant_time_compare(
+        existing.request_fingerprint, fingerprint
+    ):
+        raise IdempotencyKeyReused(
+            _("Deze Idempotency-Key is al gebruikt voor een andere aanmelding."),
+            code="idempotency_key_reused",
+        )
+    return SubmissionResult(existing, list(existing.enrolments.all()), replayed=True)
+
+
 def submission_create(
     *,
     children: Sequence[ChildInput],
@@ -291,13 +383,22 @@ def submission_create(
     Refuses, changing nothing: an ineligible child (age on the first session date, grade,
     school, window), a child already actively enrolled in the programme this school year,
     and missing guardians whose consent the programme needs. A repeated `idempotency_key`
-    returns the first submission instead of making a second. Emits EnrolmentReceived and,
-    per child, SeatHeld or Waitlisted.
+    with the same input returns the first submission instead of making a second; with
+    other input it raises IdempotencyKeyReused (see `submission_replay`). Concurrent
+    requests with one key make one submission: the unique key hash decides the race.
+    Emits EnrolmentReceived and, per child, SeatHeld or Waitlisted.
     """
+    fingerprint = None
     if idempotency_key:
-        existing = Submission.objects.filter(idempotency_key=idempotency_key).first()
-        if existing is not None:
-            return SubmissionResult(existing, list(existing.enrolments.all()), replayed=True)
+        fingerprint = submission_fingerprint(
+            children=children,
+            enroller=enroller,
+            other_guardians=other_guardians,
+            consent_text_version=consent_text.version,
+        )
+        earlier = submission_replay(idempotency_key=idempotency_key, fingerprint=fingerprint)
+        if earlier is not None:
+            return earlier
     try:
         with transaction.atomic():
             return _submission_create(
@@ -306,13 +407,15 @@ def submission_create(
                 other_guardians=other_guardians,
                 consent_text=consent_text,
                 idempotency_key=idempotency_key,
+                fingerprint=fingerprint,
             )
     except IntegrityError:
-        # A concurrent twin with the same key won the race: answer with its result.
-        if idempotency_key:
-            existing = Submission.objects.filter(idempotency_key=idempotency_key).first()
-            if existing is not None:
-                return SubmissionResult(existing, list(existing.enrolments.all()), replayed=True)
+        # A concurrent twin with the same key won the race (the unique hash made this
+        # insert wait for its commit): the same request gets its result, another is refused.
+        if idempotency_key and fingerprint:
+            earlier = submission_replay(idempotency_key=idempotency_key, fingerprint=fingerprint)
+            if earlier is not None:
+                return earlier
         raise ValidationError(
             _("Dit kind is dit schooljaar al aangemeld voor dit programma.")
         ) from None
@@ -325,6 +428,7 @@ def _submission_create(
     other_guardians: Sequence[GuardianInput],
     consent_text: ConsentText,
     idempotency_key: str | None,
+    fingerprint: str | None,
 ) -> SubmissionResult:
     if not children:
         raise ValidationError(_("Vul minstens één kind in."))
@@ -418,7 +522,10 @@ def _submission_create(
 
     now = _now()
     submission = Submission.objects.create(
-        idempotency_key=idempotency_key or None, consent_text=consent_text, created_at=now
+        idempotency_key_hash=idempotency_key_hash(idempotency_key) if idempotency_key else None,
+        request_fingerprint=fingerprint or "",
+        consent_text=consent_text,
+        created_at=now,
     )
     for row in [*guardians, *pupils]:
         row.submission = submission

@@ -36,7 +36,12 @@ from django.utils.timezone import localtime
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from enrolment.forms_public import EnrolmentFormSet, InterestForm, SchoolSearchForm
+from enrolment.forms_public import (
+    EnrolmentFormSet,
+    InterestForm,
+    SchoolSearchForm,
+    new_idempotency_key,
+)
 from enrolment.models import (
     ACTIVE,
     SEAT_HOLDING,
@@ -50,6 +55,7 @@ from enrolment.models import (
     Submission,
 )
 from enrolment.services import (
+    IdempotencyKeyReused,
     consent_answer,
     consent_state,
     consent_text_current,
@@ -69,6 +75,8 @@ from scheduler.models import Group, GroupStatus, SessionKind, SessionStatus
 
 MAX_SCHOOLS_SHOWN = 30
 SESSION_KEY = "enrolment_received"
+# A per-browser secret the form's idempotency keys are bound to (see `_session_bound_key`).
+FORM_NONCE_KEY = "enrolment_form_nonce"
 # Status codes of the friendly page for a link that cannot be used.
 LINK_ERROR_STATUS = {"expired_link": 410, "revoked_link": 410}
 
@@ -196,6 +204,22 @@ def _admitted_school_ids(group: Group) -> set[int]:
     return {s.pk for s in group.admitted_schools.all()} | {group.host_school_id}
 
 
+def _session_bound_key(request: HttpRequest, form_key: str | None) -> str | None:
+    """The idempotency key for the service: the form's key, bound to this browser's session.
+
+    The form carries its key in a hidden field, so anyone who learns it (a shared
+    computer's history, a proxy log) could send it. Bound to a secret kept in the session
+    that rendered the form, it replays (and so puts into the session what the
+    confirmation page shows) only for that same browser; from any other browser it is a
+    new, unrelated key. The nonce is made when the form is rendered, so a double click's
+    two posts find it already there.
+    """
+    nonce = request.session.get(FORM_NONCE_KEY)
+    if not nonce:
+        nonce = request.session[FORM_NONCE_KEY] = new_idempotency_key()
+    return f"web:{nonce}:{form_key}" if form_key else None
+
+
 @throttle_posts
 @require_http_methods(["GET", "HEAD", "POST"])
 def enrol(request: HttpRequest, group_id: int) -> HttpResponse:
@@ -238,15 +262,21 @@ def enrol(request: HttpRequest, group_id: int) -> HttpResponse:
         .distinct()
         .order_by("name")
     )
-    formset = EnrolmentFormSet(
-        request.POST if request.method == "POST" else None,
-        programme=group.programme,
-        schools=schools,
-        groups=groups,
-        initial_school=school,
-        initial_group=group,
-        initial_language=(translation.get_language() or "nl")[:2],
-    )
+
+    def build_formset(data: Any) -> EnrolmentFormSet:
+        return EnrolmentFormSet(
+            data,
+            programme=group.programme,
+            schools=schools,
+            groups=groups,
+            initial_school=school,
+            initial_group=group,
+            initial_language=(translation.get_language() or "nl")[:2],
+        )
+
+    formset = build_formset(request.POST if request.method == "POST" else None)
+    if request.method != "POST":
+        _session_bound_key(request, None)  # make the session's nonce before the first post
     if request.method == "POST" and formset.is_valid():
         guardian = formset.guardian
         if guardian.cleaned_data.get("consent_version") != consent_text.version:
@@ -264,7 +294,25 @@ def enrol(request: HttpRequest, group_id: int) -> HttpResponse:
                     enroller=guardian.enroller_input(),
                     other_guardians=guardian.other_inputs(),
                     consent_text=consent_text,
-                    idempotency_key=guardian.cleaned_data.get("idempotency_key"),
+                    idempotency_key=_session_bound_key(
+                        request, guardian.cleaned_data.get("idempotency_key")
+                    ),
+                )
+            except IdempotencyKeyReused:
+                # This rendering of the form was sent before with other data (back button,
+                # then changes). Nothing is saved; a fresh key lets the parent send it anew.
+                data = request.POST.copy()
+                data["idempotency_key"] = new_idempotency_key()
+                formset = build_formset(data)
+                formset.is_valid()
+                formset.add_service_error(
+                    ValidationError(
+                        _(
+                            "Dit formulier is al eerder verstuurd, met andere gegevens. Er is "
+                            "niets gewijzigd. Kijk de gegevens na en verstuur het formulier "
+                            "opnieuw als u een nieuwe aanmelding wilt doen."
+                        )
+                    )
                 )
             except ValidationError as error:
                 formset.add_service_error(error)

@@ -27,9 +27,12 @@ Who hears what:
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from functools import cache
 from typing import Any
 
-from django.db.models import Sum
+from django.contrib.auth import get_user_model
+from django.db.models import OuterRef, Subquery, Sum, Value
+from django.db.models.functions import Coalesce
 
 from config.domain_events import subscribe
 from enrolment import events as enrolment_events
@@ -65,18 +68,47 @@ CANCEL = "CANCEL"
 # --- loading ---------------------------------------------------------------------------
 
 
-def _enrolment(enrolment_id: int) -> Enrolment | None:
-    return (
-        Enrolment.objects.select_related(
-            "child", "submission", "group__programme", "group__host_school"
-        )
-        .filter(pk=enrolment_id)
-        .first()
+@cache  # built once per path: annotate() resolves a copy for each query
+def _reply_to_of(school: str) -> Coalesce:
+    """The address `reply_to_for` gives for the school at `school` (a lookup path), as a
+    subquery: the listeners load it with the enrolment instead of in a query of its own."""
+    first_coordinator = (
+        get_user_model()
+        .objects.filter(coordinated_schools=OuterRef(school))
+        .exclude(email="")
+        .order_by("pk")
+        .values("email")[:1]
     )
+    return Coalesce(Subquery(first_coordinator), Value(""))
+
+
+def _enrolments() -> Any:
+    """Enrolments with what every message about them shows, and their reply-to address.
+
+    The submission is not joined: only its id is needed (`_guardians_of`)."""
+    return Enrolment.objects.select_related(
+        "child", "group__programme", "group__host_school"
+    ).annotate(host_reply_to=_reply_to_of("group__host_school"))
+
+
+def _enrolment(enrolment_id: int) -> Enrolment | None:
+    # A primary-key look-up needs no ORDER BY (which `.first()` would add).
+    return next(iter(_enrolments().filter(pk=enrolment_id).order_by()), None)
+
+
+def _guardians_of(enrolment: Enrolment) -> Any:
+    """The guardians of the enrolment's submission, enroller first."""
+    return Guardian.objects.filter(submission_id=enrolment.submission_id)
+
+
+def _reply_to(enrolment: Enrolment) -> str:
+    """The reply-to of the group's host school, loaded with the enrolment when it could be."""
+    preloaded = getattr(enrolment, "host_reply_to", None)
+    return reply_to_for(enrolment.group.host_school) if preloaded is None else preloaded
 
 
 def _enroller(enrolment: Enrolment) -> Guardian | None:
-    return enrolment.submission.guardians.filter(is_enroller=True).first()
+    return next(iter(_guardians_of(enrolment).filter(is_enroller=True).order_by()), None)
 
 
 def _group(group_id: int) -> Group | None:
@@ -136,7 +168,7 @@ def _write_to_guardian(
         recipient=guardian_recipient(guardian),
         revision=revision,
         context=_enrolment_context(enrolment, **extra),
-        reply_to=reply_to_for(enrolment.group.host_school),
+        reply_to=_reply_to(enrolment),
         ics=ics,
         ics_method=ics_method,
     )
@@ -155,12 +187,8 @@ def _invitation(group: Group) -> Callable[[Recipient], str]:
 
 
 def on_enrolment_received(event: enrolment_events.EnrolmentReceived) -> None:
-    guardian = Guardian.objects.filter(pk=event.guardian_id).first()
-    enrolments = list(
-        Enrolment.objects.filter(submission_id=event.submission_id)
-        .select_related("child", "group__programme", "group__host_school")
-        .order_by("pk")
-    )
+    guardian = next(iter(Guardian.objects.filter(pk=event.guardian_id).order_by()), None)
+    enrolments = list(_enrolments().filter(submission_id=event.submission_id).order_by("pk"))
     if guardian is None or not enrolments:
         return
     message_write(
@@ -173,7 +201,7 @@ def on_enrolment_received(event: enrolment_events.EnrolmentReceived) -> None:
             "enrolments": enrolments,
             "confirm_url": link_url(event.confirm_token),
         },
-        reply_to=reply_to_for(enrolments[0].group.host_school),
+        reply_to=_reply_to(enrolments[0]),
     )
 
 
@@ -242,7 +270,7 @@ def on_consent_refused(event: enrolment_events.ConsentRefused) -> None:
             "guardian_id", flat=True
         )
     )
-    guardians = enrolment.submission.guardians.all()
+    guardians = _guardians_of(enrolment)
     for guardian in guardians:
         if guardian.is_enroller or guardian.pk in involved:
             _write_to_guardian("consent_refused", "consent-refused", enrolment, guardian)
@@ -254,7 +282,7 @@ def on_seat_confirmed(event: enrolment_events.SeatConfirmed) -> None:
         return
     group = enrolment.group
     schedule = _schedule(group)
-    for guardian in enrolment.submission.guardians.exclude(email=""):
+    for guardian in _guardians_of(enrolment).exclude(email=""):
         _write_to_guardian(
             "invitation",
             "seat-confirmed",
@@ -316,7 +344,7 @@ def on_withdrawn(event: enrolment_events.Withdrawn) -> None:
     if enrolment.confirmed_at is None or sibling_stays:
         _write_to_guardian("withdrawn", "withdrawn", enrolment, _enroller(enrolment))
         return
-    for guardian in enrolment.submission.guardians.exclude(email=""):
+    for guardian in _guardians_of(enrolment).exclude(email=""):
         _write_to_guardian(
             "withdrawn",
             "withdrawn",
@@ -348,7 +376,7 @@ def on_erased(event: enrolment_events.Erased) -> None:
             event.notify_language or enroller.language,
         ),
         context={"group": enrolment.group, "enrolment": enrolment},
-        reply_to=reply_to_for(enrolment.group.host_school),
+        reply_to=_reply_to(enrolment),
     )
 
 
@@ -375,7 +403,7 @@ def on_absent_twice(event: enrolment_events.AbsentTwice) -> None:
                 "grade": enrolment.child.grade,
                 "absent_on": [a.session.starts_at for a in absences[-2:]],
             },
-            reply_to=reply_to_for(enrolment.group.host_school),
+            reply_to=_reply_to(enrolment),
         )
 
 
@@ -503,8 +531,9 @@ def on_group_cancelled(event: scheduler_events.GroupCancelled) -> None:
         ics_method=CANCEL,
         meetings=calendar.parent_meetings_of(group),
     )
-    waiting = (
-        Enrolment.objects.filter(
+    waiting = list(
+        _enrolments()
+        .filter(
             group=group,
             status__in=[
                 EnrolmentStatus.AWAITING_CONSENT,
@@ -513,11 +542,16 @@ def on_group_cancelled(event: scheduler_events.GroupCancelled) -> None:
                 EnrolmentStatus.WAITLISTED,
             ],
         )
-        .select_related("child", "submission", "group__programme", "group__host_school")
         .order_by("pk")
     )
+    guardians_of: dict[int, list[Guardian]] = {}
+    # One query for the guardians of every waiting family (in the default order).
+    for guardian in Guardian.objects.filter(
+        submission_id__in={e.submission_id for e in waiting}
+    ).exclude(email=""):
+        guardians_of.setdefault(guardian.submission_id, []).append(guardian)
     for enrolment in waiting:
-        for guardian in enrolment.submission.guardians.exclude(email=""):
+        for guardian in guardians_of.get(enrolment.submission_id, []):
             _write_to_guardian(
                 "group_cancelled",
                 "group-cancelled-waiting",

@@ -29,7 +29,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.mail import EmailMultiAlternatives, get_connection
 from django.core.mail.message import SafeMIMEText
-from django.db import IntegrityError, transaction
+from django.db import connections, router, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -101,30 +101,57 @@ def message_enqueue(
         raise ValidationError(_("Een agendabestand heeft de methode REQUEST of CANCEL nodig."))
     if not ics:
         ics_method = ""
-    if OutboxMessage.objects.filter(key=key).exists():
+    message = OutboxMessage(
+        key=key,
+        kind=kind,
+        to_email=to,
+        reply_to=reply_to,
+        language=language,
+        subject=subject,
+        body_text=text,
+        body_html=html,
+        ics=ics,
+        ics_method=ics_method,
+    )
+    if not _insert_unless_key_exists(message):
         return None
-    try:
-        # The savepoint keeps the caller's transaction usable when a concurrent
-        # writer inserted the same key between the check above and this insert.
-        with transaction.atomic():
-            message = OutboxMessage.objects.create(
-                key=key,
-                kind=kind,
-                to_email=to,
-                reply_to=reply_to,
-                language=language,
-                subject=subject,
-                body_text=text,
-                body_html=html,
-                ics=ics,
-                ics_method=ics_method,
-            )
-    except IntegrityError:
-        if OutboxMessage.objects.filter(key=key).exists():
-            return None
-        raise
     transaction.on_commit(lambda: dispatch(message.pk), robust=True)
     return message
+
+
+def _insert_unless_key_exists(message: OutboxMessage) -> bool:
+    """INSERT the row unless its key exists, in one round trip; True when it was written.
+
+    `INSERT ... ON CONFLICT (key) DO NOTHING RETURNING id` (PostgreSQL, SQLite 3.35+) needs
+    neither a look-up first nor a savepoint: a row with the same key, committed or written
+    by a concurrent transaction that then commits, makes the insert a no-op (PostgreSQL
+    waits for that transaction) and leaves the caller's transaction usable. Any other
+    violation (a check constraint) still raises IntegrityError.
+    """
+    connection = connections[router.db_for_write(OutboxMessage)]
+    fields = [f for f in OutboxMessage._meta.concrete_fields if not f.primary_key]
+    quote = connection.ops.quote_name
+    # Identifiers come from the model's meta, every value is a parameter.
+    sql = (  # noqa: S608
+        "INSERT INTO {table} ({columns}) VALUES ({values}) "
+        "ON CONFLICT ({key}) DO NOTHING RETURNING {pk}"
+    ).format(
+        table=quote(OutboxMessage._meta.db_table),
+        columns=", ".join(quote(f.column) for f in fields),
+        values=", ".join(["%s"] * len(fields)),
+        key=quote(OutboxMessage._meta.get_field("key").column),
+        pk=quote(OutboxMessage._meta.pk.column),
+    )
+    params = [f.get_db_prep_save(getattr(message, f.attname), connection) for f in fields]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        row = cursor.fetchone()
+    if row is None:
+        return False
+    message.pk = row[0]
+    message._state.adding = False
+    message._state.db = connection.alias
+    return True
 
 
 def dispatch(message_id: int, *, countdown: float | None = None) -> bool:

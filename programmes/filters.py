@@ -12,6 +12,7 @@ from __future__ import annotations
 import django_filters as filters
 from django.utils.translation import gettext_lazy as _
 
+from config.filters import IdFilter
 from programmes.models import (
     Programme,
     School,
@@ -58,7 +59,7 @@ class TrainerFilter(filters.FilterSet):
 
 
 class TrainerUnavailabilityFilter(filters.FilterSet):
-    trainer = filters.NumberFilter(field_name="trainer_id", label=_("trainer (id)"))
+    trainer = IdFilter(field_name="trainer_id", label=_("trainer (id)"))
     date_from = filters.DateFilter(
         field_name="ends_at", lookup_expr="date__gte", label=_("eindigt op of na deze dag")
     )
@@ -94,7 +95,7 @@ class SchoolHolidayFilter(filters.FilterSet):
 
 
 class SchoolClosureFilter(filters.FilterSet):
-    school = filters.NumberFilter(field_name="school_id", label=_("school (id)"))
+    school = IdFilter(field_name="school_id", label=_("school (id)"))
     date_from = filters.DateFilter(
         field_name="end_date", lookup_expr="gte", label=_("eindigt op of na deze dag")
     )

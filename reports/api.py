@@ -45,6 +45,7 @@ from rest_framework.routers import SimpleRouter
 from rest_framework.serializers import Serializer
 from rest_framework.views import APIView
 
+from config.filters import IdFilter
 from programmes import access, services
 from programmes.api import AccessRules
 from programmes.api_auth import ApiTokenAuthentication
@@ -136,9 +137,9 @@ class CoFinancingViewSet(viewsets.GenericViewSet):
 
 
 class AgreementFilter(filters.FilterSet):
-    school_year = filters.NumberFilter(field_name="school_year_id", label=_("schooljaar (id)"))
-    school = filters.NumberFilter(field_name="school_id", label=_("school (id)"))
-    programme = filters.NumberFilter(field_name="programme_id", label=_("programma (id)"))
+    school_year = IdFilter(field_name="school_year_id", label=_("schooljaar (id)"))
+    school = IdFilter(field_name="school_id", label=_("school (id)"))
+    programme = IdFilter(field_name="programme_id", label=_("programma (id)"))
 
     class Meta:
         model = CoFinancingAgreement
@@ -218,11 +219,9 @@ def overdue_cutoff() -> dt.date:
 
 
 class InvoiceFilter(filters.FilterSet):
-    agreement = filters.NumberFilter(field_name="agreement_id", label=_("afspraak (id)"))
-    school = filters.NumberFilter(field_name="agreement__school_id", label=_("school (id)"))
-    school_year = filters.NumberFilter(
-        field_name="agreement__school_year_id", label=_("schooljaar (id)")
-    )
+    agreement = IdFilter(field_name="agreement_id", label=_("afspraak (id)"))
+    school = IdFilter(field_name="agreement__school_id", label=_("school (id)"))
+    school_year = IdFilter(field_name="agreement__school_year_id", label=_("schooljaar (id)"))
     status = filters.ChoiceFilter(
         choices=InvoiceStatus.choices,
         method="filter_status",

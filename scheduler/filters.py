@@ -13,6 +13,7 @@ import django_filters as filters
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from config.filters import IdFilter
 from scheduler.models import Group, PlannerRun, PlanningRequest, Session
 from scheduler.series import at_amsterdam
 
@@ -21,9 +22,9 @@ class GroupFilter(filters.FilterSet):
     school_year = filters.CharFilter(
         field_name="school_year__label", label=_("schooljaar, bijv. 2026-2027")
     )
-    programme = filters.NumberFilter(field_name="programme_id", label=_("programma (id)"))
-    host_school = filters.NumberFilter(field_name="host_school_id", label=_("school (id)"))
-    trainer = filters.NumberFilter(method="filter_trainer", label=_("trainer (id)"))
+    programme = IdFilter(field_name="programme_id", label=_("programma (id)"))
+    host_school = IdFilter(field_name="host_school_id", label=_("school (id)"))
+    trainer = IdFilter(method="filter_trainer", label=_("trainer (id)"))
 
     class Meta:
         model = Group
@@ -40,10 +41,10 @@ def _day_start(day: dt.date) -> dt.datetime:
 
 
 class SessionFilter(filters.FilterSet):
-    group = filters.NumberFilter(field_name="group_id", label=_("groep (id)"))
-    trainer = filters.NumberFilter(method="filter_trainer", label=_("trainer (id)"))
-    school = filters.NumberFilter(field_name="group__host_school_id", label=_("school (id)"))
-    programme = filters.NumberFilter(field_name="group__programme_id", label=_("programma (id)"))
+    group = IdFilter(field_name="group_id", label=_("groep (id)"))
+    trainer = IdFilter(method="filter_trainer", label=_("trainer (id)"))
+    school = IdFilter(field_name="group__host_school_id", label=_("school (id)"))
+    programme = IdFilter(field_name="group__programme_id", label=_("programma (id)"))
 
     class Meta:
         model = Session
@@ -79,8 +80,8 @@ class PlanningRequestFilter(filters.FilterSet):
     school_year = filters.CharFilter(
         field_name="school_year__label", label=_("schooljaar, bijv. 2026-2027")
     )
-    school = filters.NumberFilter(field_name="school_id", label=_("school (id)"))
-    programme = filters.NumberFilter(field_name="programme_id", label=_("programma (id)"))
+    school = IdFilter(field_name="school_id", label=_("school (id)"))
+    programme = IdFilter(field_name="programme_id", label=_("programma (id)"))
 
     class Meta:
         model = PlanningRequest

@@ -344,10 +344,25 @@ def _session_slot(session: Session, starts_at: dt.datetime, ends_at: dt.datetime
     )
 
 
+def _refuse_outside_school_year(session: Session, starts_at: dt.datetime) -> None:
+    year = session.group.school_year
+    if starts_at.tzinfo is not None and not year.contains(localtime(starts_at).date()):
+        raise ValidationError(
+            {
+                "starts_at": _("De nieuwe datum ligt niet in schooljaar %(label)s.")
+                % {"label": year.label}
+            }
+        )
+
+
 def session_conflicts(
     *, session: Session, starts_at: dt.datetime, ends_at: dt.datetime | None = None
 ) -> list[Conflict]:
-    """The conflicts `session` would have at a new time. Saves nothing."""
+    """The conflicts `session` would have at a new time. Saves nothing.
+
+    Refuses a time outside the group's school year.
+    """
+    _refuse_outside_school_year(session, starts_at)
     ends_at = ends_at or starts_at + (session.ends_at - session.starts_at)
     group = session.group
     trainers = list(group.trainers.all())
@@ -372,11 +387,12 @@ def session_move(
 ) -> Session:
     """Move one session (keeping its length unless `ends_at` is given), conflict-checked.
 
-    Bumps the revision and emits SessionMoved. Refuses a cancelled session or group.
+    Bumps the revision and emits SessionMoved. Refuses a cancelled session or group, and
+    a time outside the group's school year.
     """
     session = (
         Session.objects.select_for_update()
-        .select_related("group__host_school", "group__programme")
+        .select_related("group__host_school", "group__programme", "group__school_year")
         .get(pk=session.pk)
     )
     if session.is_cancelled or session.group.is_cancelled:

@@ -178,7 +178,7 @@ class PlanningView(PlannerRoleMixin, FilteredListView):
             )
         context["may_request"] = requestable is None or bool(requestable)
         if context["may_request"]:
-            context["request_form"] = PlanningRequestForm(user=user)
+            context["request_form"] = PlanningRequestForm(user=user, auto_id="verzoek_%s")
         context["can_run_planner"] = access.can_run_planner(user)
         if context["can_run_planner"]:
             context.update(self.planner_context())
@@ -190,7 +190,9 @@ class PlanningView(PlannerRoleMixin, FilteredListView):
         current = SchoolYear.objects.filter(start_date__lte=today, end_date__gte=today).first()
         context: dict[str, Any] = {
             "run": run,
-            "planner_form": PlannerStartForm(initial={"school_year": current}),
+            "planner_form": PlannerStartForm(
+                initial={"school_year": current}, auto_id="planner_%s"
+            ),
         }
         if run is None or run.status != PlannerRunStatus.DONE:
             return context

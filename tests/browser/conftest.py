@@ -79,3 +79,23 @@ def page(browser: Any) -> Iterator[Any]:
     page.set_default_timeout(10_000)
     yield page
     context.close()
+
+
+@pytest.fixture
+def world(transactional_db: None) -> Any:
+    """The demo data plus a planner run, an agreement and consent links (tests/fuzz/world.py)."""
+    from tests.fuzz.world import seed_world
+
+    return seed_world()
+
+
+def log_in(page: Any, live_server: Any, user: Any) -> None:
+    """Give the browser `user`'s session cookie, as if they had logged in."""
+    from django.conf import settings
+    from django.test import Client
+
+    client = Client()
+    client.force_login(user)
+    name = settings.SESSION_COOKIE_NAME
+    cookie = {"name": name, "value": client.cookies[name].value, "url": live_server.url}
+    page.context.add_cookies([cookie])

@@ -90,3 +90,52 @@ def test_a_too_long_first_name_given_straight_to_the_service_is_refused(
         )
     assert "first_name" in refused.value.message_dict
     assert Submission.objects.count() == Child.objects.count() == Enrolment.objects.count() == 0
+
+
+# The whole submission, writes and the listeners' mails included. PostgreSQL locks the group
+# with SELECT ... FOR UPDATE; SQLite needs a no-op UPDATE first, hence one query more.
+SEATED_BUDGET = {"postgresql": 14, "sqlite": 15}
+WAITLISTED_BUDGET = {"postgresql": 18, "sqlite": 19}
+
+
+def _take_every_seat(group: Any, host: Any, consent_text: Any) -> None:
+    for n in range(group.capacity):
+        submission_create(
+            children=[child(group, host, first=f"Vol{n}")],
+            enroller=GuardianInput(
+                name="Ouder", email=f"vol{n}@example.org", authority=Authority.SOLE
+            ),
+            consent_text=consent_text,
+        )
+
+
+def test_a_seated_submission_stays_within_its_query_budget(
+    group: Any, host: Any, consent_text: Any
+) -> None:
+    sqls = _queries_of_submitting(group, host, consent_text, first="Sam", others=[])
+    assert Enrolment.objects.get().status == "awaiting_consent"
+    assert len(sqls) <= SEATED_BUDGET[connection.vendor], "\n".join(sqls)
+
+
+def test_a_waitlisted_submission_stays_within_its_query_budget(
+    group: Any, host: Any, consent_text: Any
+) -> None:
+    _take_every_seat(group, host, consent_text)
+    sqls = _queries_of_submitting(group, host, consent_text, first="Sam", others=[])
+    assert Enrolment.objects.get(child__first_name="Sam").status == "waitlisted"
+    assert len(sqls) <= WAITLISTED_BUDGET[connection.vendor], "\n".join(sqls)
+
+
+def test_the_mails_are_written_without_looking_them_up_first(
+    group: Any, host: Any, consent_text: Any
+) -> None:
+    # One INSERT ... ON CONFLICT per mail: no SELECT of the outbox, no savepoint of its own
+    # and no separate query for the school's reply-to address while the group is locked.
+    _take_every_seat(group, host, consent_text)
+    sqls = _queries_of_submitting(group, host, consent_text, first="Sam", others=[])
+    outbox = [sql for sql in sqls if '"notifications_outboxmessage"' in sql]
+    assert len(outbox) == 2  # received, waitlisted
+    assert all(sql.startswith('INSERT INTO "notifications_outboxmessage"') for sql in outbox)
+    assert all("ON CONFLICT" in sql for sql in outbox)
+    assert sum(sql.startswith("SAVEPOINT") for sql in sqls) <= 1  # the service's own
+    assert not any(sql.startswith('SELECT "auth_user"') for sql in sqls)

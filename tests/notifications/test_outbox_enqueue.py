@@ -104,3 +104,32 @@ def test_a_dispatch_refused_by_the_broker_keeps_the_row_queued(
     message.refresh_from_db()
     assert message.status == OutboxStatus.QUEUED
     assert mail.outbox == []
+
+
+def test_a_message_is_written_in_one_statement_and_a_replay_costs_one_more(
+    django_assert_num_queries,
+) -> None:
+    # The listeners write while the enrolment holds its group's lock: no look-up first and
+    # no savepoint around the insert, whether the key is new or a replay.
+    with django_assert_num_queries(1):
+        first = enqueue_sample(key="k:one-statement")
+    with django_assert_num_queries(1):
+        again = enqueue_sample(key="k:one-statement", subject="Anders")
+
+    assert first is not None and first.pk is not None
+    assert again is None
+    assert OutboxMessage.objects.get(key="k:one-statement").subject == first.subject
+
+
+def test_only_a_written_row_is_dispatched_after_commit(
+    monkeypatch, django_capture_on_commit_callbacks
+) -> None:
+    from notifications import outbox
+
+    dispatched: list[int] = []
+    monkeypatch.setattr(outbox, "dispatch", lambda pk, countdown=None: dispatched.append(pk))
+    with django_capture_on_commit_callbacks(execute=True):
+        first = enqueue_sample(key="k:dispatch")
+        enqueue_sample(key="k:dispatch")
+
+    assert dispatched == [first.pk] == [OutboxMessage.objects.get().pk]

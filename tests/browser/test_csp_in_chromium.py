@@ -4,9 +4,6 @@ Chromium reports every blocked script, stylesheet or image as a `securitypolicyv
 event; the pages are visited as the manager (who sees the most) and as a parent.
 """
 
-# The browser fixtures are imported from tests/browser, so test parameters share their names.
-# ruff: noqa: F811
-
 from __future__ import annotations
 
 import os
@@ -14,13 +11,7 @@ from typing import Any
 
 import pytest
 
-from tests.browser.conftest import (  # noqa: F401  (fixtures)
-    CHROMIUM,
-    _plain_http_for_the_live_server,
-    browser,
-    log_in,
-    page,
-)
+from tests.browser.conftest import CHROMIUM, log_in
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),

@@ -1,0 +1,126 @@
+"""The listeners run inside the enrolment's transaction, while it holds its group's lock, so
+they load what a message needs in as few queries as they can: the enrolment with its group,
+programme, host school and reply-to address in one, the guardians of a family in one, and one
+INSERT per message. These tests keep it so, and check that the reply-to loaded with the
+enrolment is the one `reply_to_for` promises."""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import Any
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from config import domain_events
+from enrolment import events as enrolment_events
+from notifications.messages import reply_to_for
+from scheduler.services import group_cancel
+from tests import factories
+from tests.notifications.message_support import (
+    COORDINATOR_EMAIL,
+    MOTHER,
+    SOLE,
+    enrol,
+    events_of,
+    only_row,
+    rows,
+)
+
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("on_enrolment_day")]
+
+
+def _fill(group: Any, consent_text: Any) -> None:
+    for n in range(group.capacity):
+        enrol(
+            group,
+            consent_text,
+            dataclasses.replace(SOLE, email=f"vol{n}@example.org"),
+            first=f"Vol{n}",
+        )
+
+
+def test_the_received_and_waitlisted_mails_cost_two_reads_and_one_insert_each(
+    mail_group: Any, consent_text: Any, emitted: list[Any], django_assert_num_queries
+) -> None:
+    _fill(mail_group, consent_text)
+    enrolment = enrol(mail_group, consent_text, first="Noor")
+    assert enrolment.status == "waitlisted"
+    received = [
+        e
+        for e in events_of(emitted, enrolment_events.EnrolmentReceived)
+        if e.submission_id == enrolment.submission_id
+    ]
+    waitlisted = events_of(emitted, enrolment_events.Waitlisted)
+    assert len(received) == len(waitlisted) == 1
+    written = len(rows())
+
+    # Replayed, each listener does all its work; the INSERT then writes nothing.
+    with django_assert_num_queries(3):  # guardian, enrolments with reply-to, INSERT
+        domain_events.emit(received[0])
+    with django_assert_num_queries(3):  # enrolment with reply-to, enroller, INSERT
+        domain_events.emit(waitlisted[0])
+
+    assert len(rows()) == written
+    assert only_row("waitlisted").reply_to == COORDINATOR_EMAIL
+    assert only_row("enrolment_received", to_email=SOLE.email).reply_to == COORDINATOR_EMAIL
+
+
+def test_the_reply_to_is_the_first_coordinator_with_an_address(
+    mail_group: Any, consent_text: Any, bob: Any
+) -> None:
+    school = mail_group.host_school
+    bob.email = ""
+    bob.save(update_fields=["email"])
+    later = factories.UserFactory(username="coord-later", email="later@example.org")
+    latest = factories.UserFactory(username="coord-latest", email="latest@example.org")
+    school.coordinators.add(latest, later)
+    assert reply_to_for(school) == "later@example.org"
+
+    enrol(mail_group, consent_text)
+
+    assert {r.reply_to for r in rows(to_email=SOLE.email)} == {"later@example.org"}
+
+
+def test_without_a_coordinator_with_an_address_there_is_no_reply_to(
+    mail_group: Any, consent_text: Any, bob: Any
+) -> None:
+    mail_group.host_school.coordinators.clear()
+
+    enrol(mail_group, consent_text)
+
+    assert rows(to_email=SOLE.email)
+    assert {r.reply_to for r in rows(to_email=SOLE.email)} == {""}
+
+
+def _reads_of_cancelling(group: Any) -> list[str]:
+    with CaptureQueriesContext(connection) as queries:
+        group_cancel(group=group, reason="te weinig aanmeldingen")
+    # Every message is one INSERT; everything else must not grow with the families.
+    return [
+        q["sql"] for q in queries.captured_queries if "notifications_outboxmessage" not in q["sql"]
+    ]
+
+
+def test_telling_waiting_families_of_a_cancelled_group_costs_the_same_for_any_number(
+    mail_programme: Any, school_a: Any, bob: Any, consent_text: Any
+) -> None:
+    from tests.enrolment.conftest import make_published_group
+
+    reads = []
+    for families in (1, 4):
+        group = make_published_group(mail_programme, school_a, capacity=1)
+        for n in range(families):
+            enrol(
+                group,
+                consent_text,
+                dataclasses.replace(MOTHER, email=f"m{families}-{n}@example.org"),
+                dataclasses.replace(SOLE, email=f"o{families}-{n}@example.org", authority="joint"),
+                first=f"Kind{families}x{n}",
+            )
+        reads.append(len(_reads_of_cancelling(group)))
+        told = {r.to_email for r in rows("group_cancelled") if r.key.startswith("group-cancelled")}
+        assert {f"m{families}-{n}@example.org" for n in range(families)} <= told
+        assert {f"o{families}-{n}@example.org" for n in range(families)} <= told
+    assert reads[0] == reads[1]
