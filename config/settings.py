@@ -123,6 +123,10 @@ CELERY_TASK_ROUTES = {
 }
 # Periodic tasks, declared in code (times in CELERY_TIMEZONE, Europe/Amsterdam).
 CELERY_BEAT_SCHEDULE = {
+    "programmes-api-tokens-purge": {
+        "task": "programmes.api_tokens_purge",
+        "schedule": crontab(hour=4, minute=45),
+    },
     "enrolment-expire-holds-and-offers": {
         "task": "enrolment.expire_holds_and_offers",
         "schedule": crontab(minute="*/5"),

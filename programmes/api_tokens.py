@@ -132,3 +132,19 @@ def _note_use(token: ApiToken, now: dt.datetime) -> None:
         Q(last_used_at__isnull=True) | Q(last_used_at__lte=threshold), pk=token.pk
     ).update(last_used_at=now)
     token.last_used_at = now
+
+
+# Ended tokens are kept this long for the admin's record (who had access, until when).
+ENDED_KEEP = dt.timedelta(days=90)
+
+
+def api_tokens_purge(*, now: dt.datetime | None = None) -> int:
+    """Delete tokens that expired or were revoked more than ENDED_KEEP ago; returns how many.
+
+    Working tokens are never touched. Safe to run twice: a second run finds nothing.
+    """
+    cutoff = (now or timezone.now()) - ENDED_KEEP
+    deleted, _ = ApiToken.objects.filter(
+        Q(expires_at__lt=cutoff) | Q(revoked_at__lt=cutoff)
+    ).delete()
+    return deleted
