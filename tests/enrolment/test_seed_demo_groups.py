@@ -6,6 +6,7 @@ import pytest
 from django.core.management import call_command
 
 from enrolment.models import Enrolment
+from programmes.models import CoFinancingAgreement, InvoiceStatus
 from scheduler.models import Group, GroupStatus, PlanningRequest
 
 pytestmark = pytest.mark.django_db
@@ -25,3 +26,15 @@ def test_the_demo_gets_an_open_group_with_enrolments_once(settings: object) -> N
     kies = Group.objects.get(programme__code="kies")
     assert kies.status == GroupStatus.PUBLISHED
     assert kies.trainers.filter(user__username="trainer").exists()
+
+
+def test_the_demo_has_a_co_financing_agreement_with_a_concept_invoice() -> None:
+    call_command("seed_demo", "--demo", stdout=StringIO())
+    call_command("seed_demo_groups", "--demo", stdout=StringIO())
+    call_command("seed_demo_groups", "--demo", stdout=StringIO())
+
+    agreement = CoFinancingAgreement.objects.get()
+    assert agreement.programme.code == "think"
+    assert agreement.school.school_type == "vo"
+    assert [invoice.status for invoice in agreement.invoices.all()] == [InvoiceStatus.CONCEPT]
+    assert agreement.changes.count() == 2

@@ -1,7 +1,6 @@
 """A populated site for the tests that walk every endpoint or page: the Zwolle demo data
 (`seed_demo` and `seed_demo_groups`, made through the services) plus what the demo leaves
-out: a finished planner run, a trainer's unavailable week, a school's closed day, a
-co-financing agreement (THINK at the VO school 43IJ) with an invoice, a confirmed seat
+out: a finished planner run, a trainer's unavailable week, a school's closed day, a confirmed seat
 (Daan Meijer, after his intake) and an open consent link (the Visser family).
 
 The roles are the demo log-ins: `beheerder` (programme manager), `coordinator` (two primary
@@ -12,7 +11,6 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from decimal import Decimal
 from typing import Any
 
 from django.contrib.auth import get_user_model
@@ -25,14 +23,13 @@ from enrolment.models import ConsentText, Enrolment, IntakeOutcome
 from enrolment.services import email_confirm, intake_record
 from programmes import services as programme_services
 from programmes.models import (
-    CostBasis,
+    CoFinancingAgreement,
     HolidayKind,
     HolidayRegion,
     Programme,
     School,
     SchoolClosure,
     SchoolHoliday,
-    SchoolType,
     Trainer,
 )
 from scheduler.models import Group, PlannerRun, PlanningRequest, Session, SessionKind
@@ -132,18 +129,9 @@ def seed_world() -> World:
             end_date=year.end_date - dt.timedelta(days=19),
         )
     )
-    agreement = programme_services.agreement_create(
-        school=School.objects.get(brin="43IJ", school_type=SchoolType.VO),
-        school_year=year,
-        programme=Programme.objects.get(code="think"),
-        cost_basis=CostBasis.PER_CLASS,
-        price=Decimal("800.00"),
-        school_share_percentage=Decimal("50"),
-        units_agreed=4,
-    )
-    invoice = programme_services.invoice_create(
-        agreement=agreement, reference="ZW-2026-001", amount=Decimal("400.00")
-    )
+    # seed_demo_groups records the THINK agreement of 43IJ with a concept invoice.
+    agreement = CoFinancingAgreement.objects.get(school__brin="43IJ", programme__code="think")
+    invoice = agreement.invoices.get()
     run = planner_run_start(school_year=year, started_by=users["manager"], time_limit_seconds=5)
     planner_run_execute(run_id=run.pk)
     run.refresh_from_db()

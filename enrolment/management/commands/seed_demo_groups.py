@@ -11,6 +11,7 @@ running it twice creates nothing new.
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
@@ -25,8 +26,8 @@ from enrolment.services import (
     consent_text_current,
     submission_create,
 )
-from programmes.models import Programme, School, SchoolYear, Trainer
-from programmes.services import school_year_get_or_create
+from programmes.models import CostBasis, Programme, School, SchoolYear, Trainer
+from programmes.services import agreement_create, invoice_create, school_year_get_or_create
 from scheduler.models import Group, GroupStatus
 from scheduler.services import group_create, group_transition, planning_request_create
 
@@ -115,6 +116,25 @@ class Command(BaseCommand):
             mentor_email="mentor@example.org",
         )
         group_transition(group=think, to=GroupStatus.PUBLISHED)
+        # The school co-finances THINK: an agreement for two classes, half of the price,
+        # and a first invoice still in concept, so the co-financing pages have an example.
+        agreement = agreement_create(
+            actor=manager,
+            school=school["43IJ"],
+            school_year=year,
+            programme=programme["think"],
+            cost_basis=CostBasis.PER_CLASS,
+            price=Decimal("850.00"),
+            school_share_percentage=Decimal("50"),
+            units_agreed=2,
+            notes="Klas 1B dit najaar, een tweede klas in het voorjaar.",
+        )
+        invoice_create(
+            agreement=agreement,
+            reference=f"THINK-{year.label}-001",
+            amount=Decimal("425.00"),
+            actor=manager,
+        )
         make(
             "mkp",
             "27VB",
