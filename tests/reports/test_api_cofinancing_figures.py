@@ -17,6 +17,7 @@ from programmes.services import invoice_mark_paid, invoice_mark_sent
 from reports.ledger import ledger_rows
 from scheduler.models import GroupStatus
 from tests import factories
+from tests.reports.cofinancing_support import MONDAY, Classes
 from tests.reports.test_api_support import (
     AGREEMENTS,
     LEDGER,
@@ -26,7 +27,6 @@ from tests.reports.test_api_support import (
     make_think,
     make_vo,
 )
-from tests.reports.test_cofinancing_ledger import MONDAY, Classes
 
 pytestmark = pytest.mark.django_db
 

@@ -15,8 +15,8 @@ from programmes.models import SchoolType
 from programmes.services import invoice_mark_paid, invoice_mark_sent
 from scheduler.models import GroupStatus
 from tests import factories
+from tests.reports.cofinancing_support import MONDAY, Classes
 from tests.reports.test_api_support import AGREEMENTS, INVOICES, LEDGER, agree, bill, make_think
-from tests.reports.test_cofinancing_ledger import MONDAY, Classes
 
 pytestmark = pytest.mark.django_db
 

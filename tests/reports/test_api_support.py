@@ -8,9 +8,9 @@ from typing import Any
 
 from django.test import Client
 
-from programmes.models import CostBasis, EnrolmentMode, School, SchoolType
+from programmes.models import CostBasis, School, SchoolType
 from programmes.services import agreement_create, invoice_create
-from tests import factories
+from tests.reports.cofinancing_support import make_think as think_programme
 
 API = "/api/v1"
 AGREEMENTS = f"{API}/cofinancing/agreements/"
@@ -21,25 +21,7 @@ PARTICIPATION = f"{API}/reports/participation/"
 
 def make_think() -> Any:
     """A co-financed VO programme booked per class, one trainer, six lessons."""
-    return factories.ProgrammeFactory(
-        code="think-api",
-        name_nl="THINK op school",
-        name_en="THINK at school",
-        audience="vo",
-        grade_min=1,
-        grade_max=2,
-        age_min=11,
-        age_max=15,
-        enrolment_mode=EnrolmentMode.CLASS,
-        consent_guardians="none",
-        consent_child="none",
-        child_sessions=6,
-        parent_meetings_before=0,
-        parent_meetings_after=0,
-        trainers_per_group=1,
-        group_size_max=32,
-        co_financed=True,
-    )
+    return think_programme("think-api", name_en="THINK at school")
 
 
 def make_vo(*schools: School) -> None:

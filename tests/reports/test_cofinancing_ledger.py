@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import itertools
 from decimal import Decimal
 from typing import Any
 
@@ -13,39 +12,20 @@ from django.test.utils import CaptureQueriesContext
 
 from programmes.models import CostBasis, EnrolmentMode
 from programmes.services import (
-    agreement_create,
     invoice_create,
     invoice_mark_paid,
     invoice_mark_sent,
 )
 from reports.ledger import delivered_units, ledger_rows
 from scheduler.models import GroupStatus
-from scheduler.services import group_cancel, group_create, group_transition
+from scheduler.services import group_cancel
 from tests import factories
-
-MONDAY = dt.date(2026, 10, 5)
+from tests.reports.cofinancing_support import Classes, agree, make_think, vo_school
 
 
 @pytest.fixture
 def think(db: None) -> Any:
-    return factories.ProgrammeFactory(
-        code="think-ledger",
-        name_nl="THINK op school",
-        audience="vo",
-        grade_min=1,
-        grade_max=2,
-        age_min=11,
-        age_max=15,
-        enrolment_mode=EnrolmentMode.CLASS,
-        consent_guardians="none",
-        consent_child="none",
-        child_sessions=6,
-        parent_meetings_before=0,
-        parent_meetings_after=0,
-        trainers_per_group=1,
-        group_size_max=32,
-        co_financed=True,
-    )
+    return make_think("think-ledger")
 
 
 @pytest.fixture
@@ -53,66 +33,9 @@ def year(db: None) -> Any:
     return factories.SchoolYearFactory(label="2026-2027")
 
 
-class Classes:
-    """Books THINK classes in distinct weekly slots, each with its own trainer."""
-
-    def __init__(self, programme: Any, year: Any, monday: dt.date = MONDAY) -> None:
-        self.programme, self.year, self.monday = programme, year, monday
-        self.slots = itertools.count()
-
-    def add(self, school: Any, *, size: int = 25, status: str = GroupStatus.RUNNING) -> Any:
-        slot = next(self.slots)
-        weekday, hour = slot % 5, 8 + slot // 5
-        group = group_create(
-            programme=self.programme,
-            host_school=school,
-            school_year=self.year,
-            round_label=f"ronde {slot}",
-            weekday=weekday,
-            start_time=dt.time(hour, 0),
-            first_date=self.monday + dt.timedelta(days=weekday),
-            trainers=[factories.TrainerFactory(qualifications=[self.programme])],
-            class_name=f"1{chr(65 + slot % 26)}",
-            class_size=size,
-            mentor_name="Mevrouw Mentor",
-        ).group
-        path = {
-            GroupStatus.DRAFT: [],
-            GroupStatus.PUBLISHED: [GroupStatus.PUBLISHED],
-            GroupStatus.RUNNING: [GroupStatus.PUBLISHED, GroupStatus.RUNNING],
-            GroupStatus.COMPLETED: [
-                GroupStatus.PUBLISHED,
-                GroupStatus.RUNNING,
-                GroupStatus.COMPLETED,
-            ],
-        }[status]
-        for step in path:
-            group = group_transition(group=group, to=step)
-        return group
-
-
 @pytest.fixture
 def classes(think: Any, year: Any) -> Classes:
     return Classes(think, year)
-
-
-def agree(school: Any, programme: Any, year: Any, **extra: Any) -> Any:
-    return agreement_create(
-        **{
-            "school": school,
-            "school_year": year,
-            "programme": programme,
-            "cost_basis": CostBasis.PER_CLASS,
-            "price": Decimal("800.00"),
-            "school_share_percentage": Decimal("50"),
-            "units_agreed": 4,
-            **extra,
-        }
-    )
-
-
-def vo_school(**extra: Any) -> Any:
-    return factories.SchoolFactory(school_type="vo", **extra)
 
 
 def test_only_classes_that_run_or_ran_are_delivered(think: Any, year: Any, classes: Any) -> None:
