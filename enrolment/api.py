@@ -24,11 +24,13 @@ Every roster read is written to the audit log.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Iterable, Sequence
 from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.core.paginator import Paginator as DjangoPaginator
 from django.db.models import (
     Count,
     Max,
@@ -37,7 +39,7 @@ from django.db.models import (
     Q,
     QuerySet,
 )
-from django.shortcuts import get_object_or_404
+from django.http import Http404
 from django.urls import path, re_path
 from django.utils import timezone
 from django.utils.timezone import localtime
@@ -50,6 +52,7 @@ from rest_framework.authentication import SessionAuthentication
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound, ParseError, PermissionDenied, ValidationError
 from rest_framework.filters import OrderingFilter, SearchFilter
+from rest_framework.pagination import PageNumberPagination
 from rest_framework.parsers import JSONParser
 from rest_framework.permissions import AllowAny, BasePermission, IsAuthenticated
 from rest_framework.request import Request
@@ -60,7 +63,7 @@ from rest_framework.settings import api_settings
 from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
-from enrolment import access, selectors, services
+from enrolment import access, public_cache, selectors, services
 from enrolment.audit import AuditAction, audit_record
 from enrolment.filters import EnrolmentFilter
 from enrolment.models import (
@@ -71,7 +74,6 @@ from enrolment.models import (
     EnrolmentStatus,
     Intake,
     LinkPurpose,
-    Submission,
 )
 from enrolment.serializers import (
     AttendanceInputSerializer,
@@ -226,27 +228,57 @@ def _public_enrolments(enrolments: Sequence[Enrolment]) -> list[dict[str, Any]]:
     positions = waitlist_positions(
         e.group_id for e in rows if e.status == EnrolmentStatus.WAITLISTED
     )
-    answer = []
-    for enrolment in rows:
-        state = services.consent_state(enrolment)
-        waiting, _summary = consent_summary(state)
-        answer.append(
-            {
-                "public_id": enrolment.public_id,
-                "child_first_name": enrolment.child.first_name,
-                "group": enrolment.group_id,
-                "programme": enrolment.group.programme.name,
-                "first_session_date": firsts.get(enrolment.group_id),
-                "status": enrolment.status,
-                "status_display": enrolment.get_status_display(),
-                "waitlist_position": positions.get(enrolment.pk),
-                "hold_expires_at": enrolment.hold_expires_at,
-                "offer_expires_at": enrolment.offer_expires_at,
-                "consent_complete": state["complete"],
-                "consent_waiting_for": [] if state["refused"] else waiting,
-            }
+    return [
+        _public_enrolment(
+            enrolment,
+            services.consent_state(enrolment),
+            firsts.get(enrolment.group_id),
+            positions.get(enrolment.pk),
         )
-    return answer
+        for enrolment in rows
+    ]
+
+
+def _created_enrolments(result: services.SubmissionResult) -> list[dict[str, Any]]:
+    """`_public_enrolments` for a submission just made, from what it knows: no query.
+
+    Nobody has answered consent yet, so the state follows from the requirements alone.
+    A replay of the same request reads the database and must answer the same (tested)."""
+    today = localtime(timezone.now()).date()
+    return [
+        _public_enrolment(
+            enrolment,
+            services.consent_state_of(
+                services.consent_requirements(
+                    enrolment.group.programme, result.guardians, enrolment.child.age_on(today)
+                ),
+                [],
+            ),
+            result.first_session_dates.get(enrolment.group_id),
+            result.waitlist_positions.get(enrolment.pk),
+        )
+        for enrolment in sorted(result.enrolments, key=lambda e: e.pk)
+    ]
+
+
+def _public_enrolment(
+    enrolment: Enrolment, state: dict[str, Any], first_session_date: Any, position: int | None
+) -> dict[str, Any]:
+    waiting, _summary = consent_summary(state)
+    return {
+        "public_id": enrolment.public_id,
+        "child_first_name": enrolment.child.first_name,
+        "group": enrolment.group_id,
+        "programme": enrolment.group.programme.name,
+        "first_session_date": first_session_date,
+        "status": enrolment.status,
+        "status_display": enrolment.get_status_display(),
+        "waitlist_position": position,
+        "hold_expires_at": enrolment.hold_expires_at,
+        "offer_expires_at": enrolment.offer_expires_at,
+        "consent_complete": state["complete"],
+        "consent_waiting_for": [] if state["refused"] else waiting,
+    }
 
 
 def link_answer(message: str, enrolments: Sequence[Enrolment]) -> Response:
@@ -257,19 +289,21 @@ def link_answer(message: str, enrolments: Sequence[Enrolment]) -> Response:
     )
 
 
-def _submission_answer(submission: Submission, enrolments: Sequence[Enrolment]) -> dict[str, Any]:
+def _submission_answer(result: services.SubmissionResult) -> dict[str, Any]:
     """The answer to a submission; a replay (same Idempotency-Key) answers the same."""
-    return PublicSubmissionSerializer(_submission_data(submission, enrolments)).data
+    return PublicSubmissionSerializer(_submission_data(result)).data
 
 
-def _submission_data(submission: Submission, enrolments: Sequence[Enrolment]) -> dict[str, Any]:
+def _submission_data(result: services.SubmissionResult) -> dict[str, Any]:
     return {
-        "submission": submission.public_id,
+        "submission": result.submission.public_id,
         "message": _(
             "Dank u wel. U krijgt een e-mail met een link om uw e-mailadres te bevestigen en "
             "toestemming te geven. Pas daarna is de aanmelding compleet."
         ),
-        "enrolments": _public_enrolments(enrolments),
+        "enrolments": _public_enrolments(result.enrolments)
+        if result.replayed
+        else _created_enrolments(result),
     }
 
 
@@ -296,6 +330,30 @@ class PublicSchoolListView(PublicView, generics.ListAPIView):
     def get_queryset(self) -> QuerySet[School]:
         return School.objects.filter(active=True).order_by("name", "id")
 
+    def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        """The page from the public cache (`enrolment.public_cache`); the links to the
+        next and previous page are made from this request's address, as DRF makes them."""
+        paginator = self.paginator
+        assert isinstance(paginator, PageNumberPagination)
+        terms = tuple(SearchFilter().get_search_terms(request))  # a 400 comes before the cache
+        page = request.query_params.get(paginator.page_query_param) or "1"
+
+        def build() -> tuple[dict[str, Any], None]:
+            rows = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
+            return {
+                "count": paginator.page.paginator.count,
+                "number": paginator.page.number,
+                "results": self.get_serializer(rows, many=True).data,
+            }, None
+
+        found = public_cache.cached(public_cache.school_search_key(terms, page), build)
+        pages = DjangoPaginator(range(found["count"]), paginator.get_page_size(request))
+        paginator.request = request
+        paginator.page = pages.page(found["number"])
+        if pages.num_pages > 1:
+            paginator.display_page_controls = True  # the browsable API's page links
+        return paginator.get_paginated_response(found["results"])
+
     @extend_schema(
         operation_id="public_schools_list",
         auth=[],
@@ -312,9 +370,16 @@ def open_groups_for(school: School) -> list[Group]:
     Three plain queries for any number of groups (the groups, their child sessions, their
     taken seats) rather than one with a correlated subquery per figure: every parent reads
     this list at the opening of a round, and building that one query cost more CPU than
-    running these three (bench/load.py).
+    running these three (bench/load.py). The API caches all but the seats
+    (`PublicSchoolGroupsView`).
     """
-    today = localtime(timezone.now()).date()
+    groups = _open_groups_without_seats(school, localtime(timezone.now()).date())
+    _add_seats_left(groups, _seats_taken([group.pk for group in groups]))
+    return groups
+
+
+def _open_groups_without_seats(school: School, today: dt.date) -> list[Group]:
+    """`open_groups_for` up to the seats: the groups and their child sessions."""
     admitting = Group.admitted_schools.through.objects.filter(school=school).values("group_id")
     groups = list(
         Group.objects.filter(
@@ -337,21 +402,35 @@ def open_groups_for(school: School) -> list[Group]:
         .annotate(first=Min("starts_at"), last=Max("starts_at"), count=Count("pk"))
         .order_by()
     }
-    taken = dict(
-        Enrolment.objects.filter(group_id__in=ids, status__in=sorted(SEAT_HOLDING))
-        .values("group_id")
-        .annotate(n=Count("pk"))
-        .values_list("group_id", "n")
-        .order_by()
-    )
     for group in groups:
         row = sessions.get(group.pk, {})
         group.first_session_date = localtime(row["first"]).date() if row.get("first") else None
         group.last_session_date = localtime(row["last"]).date() if row.get("last") else None
         group.session_count = row.get("count", 0)
-        group.seats_left = max(0, group.capacity - taken.get(group.pk, 0))
-        group.waitlist = group.seats_left <= 0
     return groups
+
+
+def _seats_taken(group_ids: Sequence[int]) -> dict[int, int]:
+    """Seats held or confirmed per group, in one query (none for no groups)."""
+    if not group_ids:
+        return {}
+    return dict(
+        Enrolment.objects.filter(group_id__in=group_ids, status__in=sorted(SEAT_HOLDING))
+        .values("group_id")
+        .annotate(n=Count("pk"))
+        .values_list("group_id", "n")
+        .order_by()
+    )
+
+
+def _seats_left(capacity: int, taken: int) -> int:
+    return max(0, capacity - taken)
+
+
+def _add_seats_left(groups: Iterable[Group], taken: dict[int, int]) -> None:
+    for group in groups:
+        group.seats_left = _seats_left(group.capacity, taken.get(group.pk, 0))
+        group.waitlist = group.seats_left <= 0
 
 
 class PublicSchoolGroupsView(PublicView, generics.ListAPIView):
@@ -364,8 +443,34 @@ class PublicSchoolGroupsView(PublicView, generics.ListAPIView):
         return Group.objects.none()  # only for the schema; `list` builds the answer
 
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        school = get_object_or_404(School, pk=self.kwargs["school_id"], active=True)
-        return Response(self.get_serializer(open_groups_for(school), many=True).data)
+        """The groups from the public cache (`enrolment.public_cache`), with the seats
+        counted now: one query when the cache is warm."""
+        school_id = int(self.kwargs["school_id"])
+        today = localtime(timezone.now()).date()
+
+        def build() -> tuple[list[dict[str, Any]] | None, None]:
+            school = School.objects.filter(pk=school_id, active=True).first()
+            if school is None:
+                return None, None
+            groups = _open_groups_without_seats(school, today)
+            _add_seats_left(groups, {})  # placeholders, counted on every request
+            rows = self.get_serializer(groups, many=True).data
+            return [
+                {"row": dict(row), "pk": group.pk, "capacity": group.capacity}
+                for row, group in zip(rows, groups, strict=True)
+            ], None
+
+        groups = public_cache.cached(public_cache.school_groups_key(school_id, today), build)
+        if groups is None:  # no such active school: what get_object_or_404 says
+            raise Http404(f"No {School._meta.object_name} matches the given query.")
+        taken = _seats_taken([g["pk"] for g in groups])
+        rows = []
+        for g in groups:
+            row = g["row"]
+            row["seats_left"] = _seats_left(g["capacity"], taken.get(g["pk"], 0))
+            row["waitlist"] = row["seats_left"] <= 0
+            rows.append(row)
+        return Response(rows)
 
     @extend_schema(
         operation_id="public_school_groups_list",
@@ -482,7 +587,7 @@ class PublicEnrolmentView(PublicView):
                     ),
                 )
                 if earlier is not None:
-                    return Response(_submission_answer(earlier.submission, earlier.enrolments))
+                    return Response(_submission_answer(earlier))
             # Only the version in force is accepted, so one query for it settles both.
             try:
                 consent_text: ConsentText | None = services.consent_text_current()
@@ -505,6 +610,7 @@ class PublicEnrolmentView(PublicView):
                 other_guardians=others,
                 consent_text=consent_text,
                 idempotency_key=key,
+                key_checked=True,  # just above
             )
         except services.IdempotencyKeyReused as reused:
             return Response(
@@ -512,7 +618,7 @@ class PublicEnrolmentView(PublicView):
                 status=status.HTTP_422_UNPROCESSABLE_ENTITY,
             )
         return Response(
-            _submission_answer(result.submission, result.enrolments),
+            _submission_answer(result),
             status=status.HTTP_200_OK if result.replayed else status.HTTP_201_CREATED,
         )
 

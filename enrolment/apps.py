@@ -5,3 +5,9 @@ from django.apps import AppConfig
 
 class EnrolmentConfig(AppConfig):
     name = "enrolment"
+
+    def ready(self) -> None:
+        # Cached public answers become unusable on every change parents could see.
+        from enrolment import public_cache
+
+        public_cache.connect()

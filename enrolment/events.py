@@ -8,13 +8,21 @@ outbox row in the same transaction is the only place that can put it in a messag
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 
 @dataclass(frozen=True)
 class EnrolmentReceived:
+    """A new submission. The service that made it hands its rows along (in memory only, no
+    part in comparing events), so a listener in the same transaction need not load them:
+    the enrolling guardian and the enrolments with their child and group (programme and
+    host school loaded)."""
+
     submission_id: int
     guardian_id: int
     confirm_token: str
+    guardian: Any = field(default=None, compare=False, repr=False)
+    enrolments: tuple[Any, ...] = field(default=(), compare=False, repr=False)
 
 
 @dataclass(frozen=True)
@@ -61,8 +69,13 @@ class SeatReleased:
 
 @dataclass(frozen=True)
 class Waitlisted:
+    """A child joined a group's waitlist. As with EnrolmentReceived, the service may hand
+    along the enrolment (child, group, programme, host school loaded) and its enroller."""
+
     enrolment_id: int
     position: int
+    enrolment: Any = field(default=None, compare=False, repr=False)
+    enroller: Any = field(default=None, compare=False, repr=False)
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,7 @@ import hmac
 import json
 import unicodedata
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.conf import settings
@@ -27,7 +27,7 @@ from django.utils.timezone import localtime
 from django.utils.translation import gettext as _
 
 from config.domain_events import emit
-from enrolment import events
+from enrolment import events, public_cache
 from enrolment.models import (
     ACTIVE,
     SEAT_HOLDING,
@@ -80,6 +80,12 @@ class SubmissionResult:
     submission: Submission
     enrolments: list[Enrolment]
     replayed: bool = False
+    # What a new submission already knows, so its answer needs no query: the guardians as
+    # entered (enroller first), the first child session day per group id, and the waitlist
+    # position per waitlisted enrolment id. Empty for a replay, which reads the database.
+    guardians: list[Guardian] = field(default_factory=list)
+    first_session_dates: dict[int, dt.date] = field(default_factory=dict)
+    waitlist_positions: dict[int, int] = field(default_factory=dict)
 
 
 # --- small helpers ---------------------------------------------------------------------
@@ -183,13 +189,18 @@ def group_open_for_enrolment(group: Group, today: dt.date | None = None) -> bool
     return not (group.enrolment_closes_on and today > group.enrolment_closes_on)
 
 
-def eligibility_errors(child: ChildInput, *, today: dt.date | None = None) -> list[str]:
-    """Every reason this child cannot join this group, in words a parent understands."""
+def eligibility_errors(
+    child: ChildInput, *, today: dt.date | None = None, first_day: dt.date | None = None
+) -> list[str]:
+    """Every reason this child cannot join this group, in words a parent understands.
+
+    `first_day`: the group's `first_child_session_date`, when the caller already has it."""
     group, programme = child.group, child.group.programme
     errors: list[str] = []
     if not group_open_for_enrolment(group, today):
         errors.append(_("Aanmelden voor deze groep is nu niet mogelijk."))
-    first_day = first_child_session_date(group)
+    if first_day is None:
+        first_day = first_child_session_date(group)
     age = age_on(child.date_of_birth, first_day)
     if not programme.age_min <= age <= programme.age_max:
         errors.append(
@@ -249,6 +260,12 @@ def consent_requirements(
 
 # --- submitting ------------------------------------------------------------------------
 
+# What `select_for_update` locks with an enrolment: its row and its group's (seats are
+# counted under the group's lock, so taking both in one statement keeps the order every
+# path locks in). Not the rows merely joined for reading (programme, child, submission,
+# consent text): a FOR UPDATE on those would stall every new submission that refers to them.
+LOCKED_WITH_ENROLMENT = ("self", "group")
+
 
 def _lock_group(group_id: int) -> Group:
     """Lock the group row before counting its seats.
@@ -258,7 +275,13 @@ def _lock_group(group_id: int) -> Group:
     """
     if connection.vendor == "sqlite":
         Group.objects.filter(pk=group_id).update(capacity=F("capacity"))
-    return Group.objects.select_for_update().select_related("programme").get(pk=group_id)
+    # OF self: only the group's row. A plain FOR UPDATE would lock the joined programme
+    # and school rows too, and so queue every enrolment of the programme behind this one.
+    return (
+        Group.objects.select_for_update(of=("self",))
+        .select_related("programme", "host_school")
+        .get(pk=group_id)
+    )
 
 
 def seats_taken(group: Group) -> int:
@@ -376,6 +399,7 @@ def submission_create(
     other_guardians: Sequence[GuardianInput] = (),
     consent_text: ConsentText,
     idempotency_key: str | None = None,
+    key_checked: bool = False,
 ) -> SubmissionResult:
     """Enrol one or more children (siblings) with their guardians entered once.
 
@@ -387,6 +411,9 @@ def submission_create(
     other input it raises IdempotencyKeyReused (see `submission_replay`). Concurrent
     requests with one key make one submission: the unique key hash decides the race.
     Emits EnrolmentReceived and, per child, SeatHeld or Waitlisted.
+
+    `key_checked`: the caller has just found the key unused (`submission_replay`), so it is
+    not looked up again; a twin that raced in since is still caught by the unique hash.
     """
     fingerprint = None
     if idempotency_key:
@@ -396,7 +423,11 @@ def submission_create(
             other_guardians=other_guardians,
             consent_text_version=consent_text.version,
         )
-        earlier = submission_replay(idempotency_key=idempotency_key, fingerprint=fingerprint)
+        earlier = (
+            None
+            if key_checked
+            else submission_replay(idempotency_key=idempotency_key, fingerprint=fingerprint)
+        )
         if earlier is not None:
             return earlier
     try:
@@ -434,8 +465,11 @@ def _submission_create(
         raise ValidationError(_("Vul minstens één kind in."))
     errors: dict[str, list[str]] = {}
     keys: set[tuple[str, int, int]] = set()
+    first_days: dict[int, dt.date] = {}
     for index, child in enumerate(children):
-        child_errors = eligibility_errors(child)
+        if child.group.pk not in first_days:
+            first_days[child.group.pk] = first_child_session_date(child.group)
+        child_errors = eligibility_errors(child, first_day=first_days[child.group.pk])
         key = child_key(child.first_name, child.last_name, child.date_of_birth)
         group = child.group
         triple = (key, group.programme_id, group.school_year_id)
@@ -559,17 +593,34 @@ def _submission_create(
     token = _make_link(purpose=LinkPurpose.CONFIRM, guardian=guardians[0])
     emit(
         events.EnrolmentReceived(
-            submission_id=submission.pk, guardian_id=guardians[0].pk, confirm_token=token
+            submission_id=submission.pk,
+            guardian_id=guardians[0].pk,
+            confirm_token=token,
+            guardian=guardians[0],
+            enrolments=tuple(sorted(enrolments, key=lambda e: e.pk)),
         )
     )
+    positions: dict[int, int] = {}
     for enrolment in enrolments:
         if enrolment.status == EnrolmentStatus.WAITLISTED:
+            positions[enrolment.pk] = waitlist_position(enrolment)
             emit(
-                events.Waitlisted(enrolment_id=enrolment.pk, position=waitlist_position(enrolment))
+                events.Waitlisted(
+                    enrolment_id=enrolment.pk,
+                    position=positions[enrolment.pk],
+                    enrolment=enrolment,
+                    enroller=guardians[0],
+                )
             )
         else:
             emit(events.SeatHeld(enrolment_id=enrolment.pk))
-    return SubmissionResult(submission, enrolments)
+    return SubmissionResult(
+        submission,
+        enrolments,
+        guardians=guardians,
+        first_session_dates=first_days,
+        waitlist_positions=positions,
+    )
 
 
 # --- consent ---------------------------------------------------------------------------
@@ -586,8 +637,11 @@ def _requirements_for(enrolment: Enrolment) -> dict[str, Any]:
 
 def consent_state(enrolment: Enrolment) -> dict[str, Any]:
     """What is given, refused and still missing for `enrolment`."""
-    needs = _requirements_for(enrolment)
-    consents = list(enrolment.consents.all())
+    return consent_state_of(_requirements_for(enrolment), list(enrolment.consents.all()))
+
+
+def consent_state_of(needs: dict[str, Any], consents: Sequence[Consent]) -> dict[str, Any]:
+    """The consent state for these requirements (`consent_requirements`) and answers."""
     refused = [c for c in consents if not c.given]
     given_guardians = {c.guardian_id for c in consents if c.given and c.guardian_id}
     child_given = any(c.given and c.party == ConsentParty.CHILD for c in consents)
@@ -671,7 +725,7 @@ def _record_consent(
 
 def _locked_enrolments(submission_id: int) -> list[Enrolment]:
     return list(
-        Enrolment.objects.select_for_update()
+        Enrolment.objects.select_for_update(of=LOCKED_WITH_ENROLMENT)
         .filter(submission_id=submission_id)
         .select_related("group__programme", "child", "submission__consent_text")
         .order_by("pk")
@@ -740,7 +794,7 @@ def consent_answer(*, token: str, given: bool) -> Enrolment:
     """
     link = link_resolve(token, purposes=[LinkPurpose.CONSENT, LinkPurpose.CHILD_CONSENT])
     enrolment = (
-        Enrolment.objects.select_for_update()
+        Enrolment.objects.select_for_update(of=LOCKED_WITH_ENROLMENT)
         .select_related("group__programme", "child", "submission__consent_text")
         .get(pk=link.enrolment_id)
     )
@@ -786,7 +840,7 @@ def intake_record(
     """Record the intake outcome. Suitable confirms an enrolment whose consent is complete;
     not suitable ends it (with a reason category) and frees the seat."""
     enrolment = (
-        Enrolment.objects.select_for_update()
+        Enrolment.objects.select_for_update(of=LOCKED_WITH_ENROLMENT)
         .select_related("group__programme")
         .get(pk=enrolment.pk)
     )
@@ -859,7 +913,7 @@ def offer_answer(*, token: str, accept: bool) -> Enrolment:
     once when consent is already complete); declining passes the seat on."""
     link = link_resolve(token, purposes=[LinkPurpose.OFFER])
     enrolment = (
-        Enrolment.objects.select_for_update()
+        Enrolment.objects.select_for_update(of=LOCKED_WITH_ENROLMENT)
         .select_related("group__programme", "child")
         .get(pk=link.enrolment_id)
     )
@@ -958,10 +1012,28 @@ def interest_register(*, school: School, programme: Programme, email: str = "") 
 
 
 def consent_text_current() -> ConsentText:
-    text = ConsentText.objects.filter(active_from__lte=_now()).order_by("-active_from").first()
+    """The consent text in force now; refuses when there is none yet.
+
+    Cached (`enrolment.public_cache`): every parent reads it, and it changes about once a
+    year. A saved or deleted text drops the entry; no entry outlives the moment the next
+    version takes effect."""
+    text = public_cache.cached(public_cache.CONSENT_TEXT_KEY, _consent_text_in_force)
     if text is None:
         raise ValidationError(_("Er is nog geen toestemmingstekst vastgesteld."))
     return text
+
+
+def _consent_text_in_force() -> tuple[ConsentText | None, float | None]:
+    """The text in force now, and when the next version (if any) takes over."""
+    now = _now()
+    text = ConsentText.objects.filter(active_from__lte=now).order_by("-active_from").first()
+    upcoming = (
+        ConsentText.objects.filter(active_from__gt=now)
+        .order_by("active_from")
+        .values_list("active_from", flat=True)
+        .first()
+    )
+    return text, upcoming.timestamp() if upcoming else None
 
 
 def consent_text_in_use(consent_text: ConsentText) -> bool:

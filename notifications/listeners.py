@@ -102,9 +102,12 @@ def _guardians_of(enrolment: Enrolment) -> Any:
 
 
 def _reply_to(enrolment: Enrolment) -> str:
-    """The reply-to of the group's host school, loaded with the enrolment when it could be."""
+    """The reply-to of the group's host school, loaded with the enrolment when it could be
+    (else looked up once and kept on the object for the next message about it)."""
     preloaded = getattr(enrolment, "host_reply_to", None)
-    return reply_to_for(enrolment.group.host_school) if preloaded is None else preloaded
+    if preloaded is None:
+        preloaded = enrolment.host_reply_to = reply_to_for(enrolment.group.host_school)
+    return preloaded
 
 
 def _enroller(enrolment: Enrolment) -> Guardian | None:
@@ -187,8 +190,13 @@ def _invitation(group: Group) -> Callable[[Recipient], str]:
 
 
 def on_enrolment_received(event: enrolment_events.EnrolmentReceived) -> None:
-    guardian = next(iter(Guardian.objects.filter(pk=event.guardian_id).order_by()), None)
-    enrolments = list(_enrolments().filter(submission_id=event.submission_id).order_by("pk"))
+    # The service hands along what it just wrote; a replayed event loads it.
+    guardian = event.guardian or next(
+        iter(Guardian.objects.filter(pk=event.guardian_id).order_by()), None
+    )
+    enrolments = list(event.enrolments) or list(
+        _enrolments().filter(submission_id=event.submission_id).order_by("pk")
+    )
     if guardian is None or not enrolments:
         return
     message_write(
@@ -296,11 +304,10 @@ def on_seat_confirmed(event: enrolment_events.SeatConfirmed) -> None:
 
 
 def on_waitlisted(event: enrolment_events.Waitlisted) -> None:
-    enrolment = _enrolment(event.enrolment_id)
+    enrolment = event.enrolment or _enrolment(event.enrolment_id)
     if enrolment is not None:
-        _write_to_guardian(
-            "waitlisted", "waitlisted", enrolment, _enroller(enrolment), position=event.position
-        )
+        enroller = event.enroller or _enroller(enrolment)
+        _write_to_guardian("waitlisted", "waitlisted", enrolment, enroller, position=event.position)
 
 
 def on_seat_offered(event: enrolment_events.SeatOffered) -> None:

@@ -391,7 +391,7 @@ def session_move(
     a time outside the group's school year.
     """
     session = (
-        Session.objects.select_for_update()
+        Session.objects.select_for_update(of=("self", "group"))
         .select_related("group__host_school", "group__programme", "group__school_year")
         .get(pk=session.pk)
     )
@@ -431,7 +431,7 @@ def session_cancel(
     replacement, if any.
     """
     session = (
-        Session.objects.select_for_update()
+        Session.objects.select_for_update(of=("self", "group"))
         .select_related("group__host_school", "group__programme")
         .get(pk=session.pk)
     )
@@ -505,7 +505,7 @@ def group_replace_trainer(
     attendees change). Emits TrainerRemoved and TrainerAssigned.
     """
     group = (
-        Group.objects.select_for_update()
+        Group.objects.select_for_update(of=("self",))
         .select_related("programme", "host_school")
         .get(pk=group.pk)
     )

@@ -59,6 +59,17 @@ def _settings_for_tests(settings: Any, tmp_path: Any) -> None:
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(autouse=True)
+def _fresh_public_cache() -> None:
+    """No test sees public answers cached by another (its rolled-back rows send no signal).
+
+    A new catalogue version rather than cache.clear(): with REDIS_URL the cache shares its
+    Redis database with the Celery broker."""
+    from enrolment import public_cache
+
+    public_cache.reset()
+
+
 @pytest.fixture
 def school_a(db: None) -> Any:
     return factories.SchoolFactory(name="Basisschool De Esch", brin="11AA", city="Zwolle")
