@@ -959,7 +959,8 @@ def _consents_for_detail() -> QuerySet[Consent]:
 
 
 def _roster_group(user: Any, group_id: int) -> Group:
-    group = selectors.roster_groups(user).filter(pk=group_id).first()
+    # The answers name no trainers: no query for them (roster_groups prefetches them).
+    group = selectors.roster_groups(user).prefetch_related(None).filter(pk=group_id).first()
     if group is None:
         raise NotFound(_("Niet gevonden."))
     return group

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter, defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -29,6 +30,9 @@ from enrolment.models import (
     EnrolmentStatus,
     Guardian,
     Intake,
+    IntakeOutcome,
+    IntakeReason,
+    Relation,
 )
 from enrolment.services import consent_state, waitlist_position
 from programmes import access as catalogue_access
@@ -41,6 +45,15 @@ from scheduler.models import Group, GroupStatus, Session, SessionKind, SessionSt
 PARTICIPATING = SEAT_HOLDING | {EnrolmentStatus.COMPLETED}
 # Children who may be marked present or absent.
 ATTENDING = frozenset({EnrolmentStatus.CONFIRMED, EnrolmentStatus.COMPLETED})
+
+
+def choice_label(choices: Any, value: Any) -> str:
+    """What `get_<field>_display()` shows for `value` of a field with these `choices`, without
+    the dict of every lazy label that Django builds (and translates) on each of those calls."""
+    try:
+        return str(choices(value).label)
+    except ValueError:
+        return str(value)
 
 
 # --- flags ------------------------------------------------------------------------------
@@ -103,7 +116,7 @@ class RosterRow:
 
     @property
     def status_label(self) -> str:
-        label = str(self.enrolment.get_status_display())
+        label = choice_label(EnrolmentStatus, self.enrolment.status)
         if self.waitlist_position:
             label = _("%(status)s (plaats %(position)s)") % {
                 "status": label,
@@ -119,9 +132,9 @@ class RosterRow:
     def intake_label(self) -> str:
         if self.intake is None:
             return ""
-        label = str(self.intake.get_outcome_display())
+        label = choice_label(IntakeOutcome, self.intake.outcome)
         if self.intake.reason:
-            label = f"{label} ({self.intake.get_reason_display()})"
+            label = f"{label} ({choice_label(IntakeReason, self.intake.reason)})"
         return label
 
 
@@ -149,12 +162,18 @@ def roster_groups(user: Any) -> QuerySet[Group]:
     )
 
 
-def _consent_lines(enrolment: Enrolment, state: dict[str, Any]) -> list[ConsentLine]:
-    texts = {
+def _consent_texts() -> dict[str, str]:
+    return {
         "given": _("gegeven"),
         "refused": _("geweigerd"),
         "missing": _("ontbreekt nog"),
+        "child": _("kind zelf"),
     }
+
+
+def _consent_lines(
+    enrolment: Enrolment, state: dict[str, Any], texts: dict[str, str]
+) -> list[ConsentLine]:
     answers = {
         (c.party, c.guardian_id): ("given" if c.given else "refused")
         for c in enrolment.consents.all()
@@ -166,28 +185,32 @@ def _consent_lines(enrolment: Enrolment, state: dict[str, Any]) -> list[ConsentL
         if answer is None and guardian.pk in missing:
             answer = "missing"
         if answer:
-            lines.append(ConsentLine(guardian.name, answer, str(texts[answer])))
+            lines.append(ConsentLine(guardian.name, answer, texts[answer]))
     child_answer = answers.get((ConsentParty.CHILD, None))
     if child_answer is None and state["child_missing"]:
         child_answer = "missing"
     if child_answer:
-        lines.append(ConsentLine(str(_("kind zelf")), child_answer, str(texts[child_answer])))
+        lines.append(ConsentLine(texts["child"], child_answer, texts[child_answer]))
     return lines
 
 
-def _roster_row(enrolment: Enrolment, today: dt.date) -> RosterRow:
+def _roster_row(enrolment: Enrolment, today: dt.date, texts: dict[str, str]) -> RosterRow:
     state = consent_state(enrolment)
     intake: Intake | None
     try:
         intake = enrolment.intake
     except Intake.DoesNotExist:
         intake = None
+    guardians = list(enrolment.submission.guardians.all())
+    for guardian in guardians:
+        # For the roster's templates: `get_relation_display` costs a translated dict a call.
+        guardian.relation_label = choice_label(Relation, guardian.relation)
     return RosterRow(
         enrolment=enrolment,
         child=enrolment.child,
         age=enrolment.child.age_on(today),
-        guardians=list(enrolment.submission.guardians.all()),
-        consent_lines=_consent_lines(enrolment, state),
+        guardians=guardians,
+        consent_lines=_consent_lines(enrolment, state, texts),
         consent_complete=state["complete"],
         intake=intake,
     )
@@ -203,32 +226,36 @@ def roster(user: Any, group: Group) -> Roster:
             "submission__guardians", "consents"
         )
     )
-    # The whole group's line (other schools' children count too), one query.
-    line = list(
-        Enrolment.objects.filter(group=group, status=EnrolmentStatus.WAITLISTED)
+    # The whole group's seats and line (other schools' children count too), one query.
+    seats_taken = 0
+    line: list[int] = []
+    for pk, status in (
+        Enrolment.objects.filter(group=group, status__in=sorted(ACTIVE))
         .order_by("-priority", "created_at", "pk")
-        .values_list("pk", flat=True)
-    )
+        .values_list("pk", "status")
+    ):
+        if status == EnrolmentStatus.WAITLISTED:
+            line.append(pk)
+        else:
+            seats_taken += 1
     positions = {pk: index + 1 for index, pk in enumerate(line)}
-    flagged = absent_twice_ids(visible.filter(status__in=ATTENDING))
-    today = timezone.localdate()
-    result = Roster(
-        group=group,
-        seats_taken=group.enrolments.filter(status__in=SEAT_HOLDING).count(),
-        sessions=list(
-            group.sessions.filter(kind=SessionKind.CHILD, status=SessionStatus.SCHEDULED).order_by(
-                "starts_at"
-            )
-        ),
+    sessions = list(
+        group.sessions.filter(kind=SessionKind.CHILD, status=SessionStatus.SCHEDULED).order_by(
+            "starts_at"
+        )
     )
+    flagged = _absent_twice_in_group(sessions, [e.pk for e in enrolments if e.status in ATTENDING])
+    today = timezone.localdate()
+    texts = _consent_texts()
+    result = Roster(group=group, seats_taken=seats_taken, sessions=sessions)
     for enrolment in enrolments:
         enrolment.group = group  # consent_state reads the programme; no query per row
         if enrolment.status in PARTICIPATING:
-            row = _roster_row(enrolment, today)
+            row = _roster_row(enrolment, today, texts)
             row.absent_twice = enrolment.pk in flagged
             result.participants.append(row)
         elif enrolment.status == EnrolmentStatus.WAITLISTED:
-            row = _roster_row(enrolment, today)
+            row = _roster_row(enrolment, today, texts)
             row.waitlist_position = positions.get(enrolment.pk)
             result.waitlist.append(row)
         else:
@@ -236,6 +263,23 @@ def roster(user: Any, group: Group) -> Roster:
     result.participants.sort(key=lambda r: (r.child.last_name.lower(), r.child.first_name.lower()))
     result.waitlist.sort(key=lambda r: r.waitlist_position or 0)
     return result
+
+
+def _absent_twice_in_group(sessions: list[Session], enrolment_ids: list[int]) -> set[int]:
+    """`absent_twice_ids` for the enrolments of one group whose scheduled child sessions are
+    `sessions`: no query to find the two most recent ones, one for the absences (if any)."""
+    now = timezone.now()
+    started = sorted((s for s in sessions if s.starts_at <= now), key=lambda s: (s.starts_at, s.pk))
+    if not enrolment_ids or len(started) < 2:
+        return set()
+    absences = Counter(
+        Attendance.objects.filter(
+            session_id__in=[s.pk for s in started[-2:]],
+            status=AttendanceStatus.ABSENT,
+            enrolment_id__in=enrolment_ids,
+        ).values_list("enrolment_id", flat=True)
+    )
+    return {pk for pk, count in absences.items() if count == 2}
 
 
 def enrolment_row(enrolment: Enrolment) -> RosterRow:
@@ -247,7 +291,7 @@ def enrolment_row(enrolment: Enrolment) -> RosterRow:
         .prefetch_related("submission__guardians", "consents")
         .get(pk=enrolment.pk)
     )
-    row = _roster_row(enrolment, timezone.localdate())
+    row = _roster_row(enrolment, timezone.localdate(), _consent_texts())
     if enrolment.status == EnrolmentStatus.WAITLISTED:
         row.waitlist_position = waitlist_position(enrolment)
     return row
@@ -267,6 +311,25 @@ def attendance_sheet(user: Any, group: Group, session: Session) -> list[tuple[En
 
 
 # --- the overview ---------------------------------------------------------------------------
+
+
+# What the overview shows of a pupil's enrolment: a page of them with five joined tables
+# would otherwise read about a hundred columns per row (programme descriptions among them).
+OVERVIEW_FIELDS = (
+    "group_id",
+    "status",
+    "child__first_name",
+    "child__last_name",
+    "child__grade",
+    "child__school_id",
+    "child__school__name",
+    "group__programme_id",
+    "group__host_school_id",
+    "group__round_label",
+    "group__programme__name_nl",
+    "group__programme__name_en",
+    "group__host_school__name",
+)
 
 
 def overview_enrolments(user: Any, filters: dict[str, Any] | None = None) -> QuerySet[Enrolment]:
@@ -290,26 +353,35 @@ def overview_enrolments(user: Any, filters: dict[str, Any] | None = None) -> Que
     query = (filters.get("q") or "").strip()
     if query:
         qs = qs.filter(Q(child__first_name__icontains=query) | Q(child__last_name__icontains=query))
-    return qs.select_related(
-        "child__school", "group__programme", "group__host_school", "school_year"
-    ).order_by("child__school__name", "child__last_name", "child__first_name", "pk")
+    return (
+        qs.select_related("child__school", "group__programme", "group__host_school")
+        .only(*OVERVIEW_FIELDS)
+        .order_by("child__school__name", "child__last_name", "child__first_name", "pk")
+    )
 
 
-def attention_needed(user: Any) -> list[Enrolment]:
-    """Confirmed children in the user's school scope who missed the last two sessions."""
+def overview_flags(user: Any, listed: Sequence[Enrolment]) -> tuple[set[int], list[Enrolment]]:
+    """For the overview: which of the `listed` enrolments (its page of pupils) were absent
+    twice (`absent_twice_ids`), and who needs attention: the confirmed children in the user's
+    school scope absent twice. One pass of `absent_twice_ids` over both, so one or two
+    queries, and one more only when someone needs attention."""
     scope = access.enrolments_visible_to(user).filter(
         status=EnrolmentStatus.CONFIRMED, erased_at__isnull=True
     )
     if not catalogue_access.is_manager(user):
         scope = scope.filter(child__school__in=catalogue_access.schools_visible_to(user))
-    flagged = absent_twice_ids(scope)
+    listed_ids = [e.pk for e in listed]
+    flagged = absent_twice_ids(
+        Enrolment.objects.filter(Q(pk__in=listed_ids) | Q(pk__in=scope.values("pk")))
+    )
     if not flagged:
-        return []
-    return list(
-        Enrolment.objects.filter(pk__in=flagged)
+        return set(), []
+    attention = list(
+        scope.filter(pk__in=flagged)
         .select_related("child__school", "group__programme", "group__host_school")
         .order_by("child__last_name", "child__first_name")
     )
+    return {pk for pk in listed_ids if pk in flagged}, attention
 
 
 def trainer_groups(user: Any) -> QuerySet[Group]:

@@ -36,7 +36,7 @@ from enrolment.forms_staff import (
     OverviewFilterForm,
     audit_action_label,
 )
-from enrolment.models import ACTIVE, Enrolment, Intake
+from enrolment.models import ACTIVE, Enrolment, EnrolmentStatus, Intake
 from programmes import access as catalogue_access
 from programmes.forms import add_service_error
 from programmes.models import EnrolmentMode
@@ -379,6 +379,29 @@ class WithdrawView(EnrolmentMixin, TemplateView):
 # --- the overview ----------------------------------------------------------------------
 
 
+def _pupil_rows(
+    rows: list[Enrolment], flagged: set[int]
+) -> list[tuple[Enrolment, bool, str, str, str]]:
+    """The overview's pupils: (enrolment, absent twice, status label, roster link, group).
+    Each status is translated and each group's link and label made once, not per row."""
+    statuses: dict[str, str] = {}
+    groups: dict[int, tuple[str, str]] = {}
+    result = []
+    for enrolment in rows:
+        if enrolment.status not in statuses:
+            statuses[enrolment.status] = selectors.choice_label(EnrolmentStatus, enrolment.status)
+        if enrolment.group_id not in groups:
+            group = enrolment.group
+            groups[enrolment.group_id] = (
+                reverse("staff-roster", args=[enrolment.group_id]),
+                f"{group.programme.name}, {group.host_school.name} ({group.round_label})",
+            )
+        roster_url, group_label = groups[enrolment.group_id]
+        flag, status = enrolment.pk in flagged, statuses[enrolment.status]
+        result.append((enrolment, flag, status, roster_url, group_label))
+    return result
+
+
 class OverviewView(StaffMixin, TemplateView):
     """Coordinator: their schools' pupils, who needs attention, registered interest.
     Manager: the same for all schools, with filters. Trainer: their groups."""
@@ -404,9 +427,7 @@ class OverviewView(StaffMixin, TemplateView):
             paginator = Paginator(selectors.overview_enrolments(user, data), OVERVIEW_PAGE_SIZE)
             page = paginator.get_page(self.request.GET.get("page"))
             rows = list(page.object_list)
-            flagged = selectors.absent_twice_ids(
-                Enrolment.objects.filter(pk__in=[e.pk for e in rows])
-            )
+            flagged, attention = selectors.overview_flags(user, rows)
             if rows:
                 self.audit(AuditAction.ENROLMENT_VIEWED, "overview")
             context.update(
@@ -415,8 +436,8 @@ class OverviewView(StaffMixin, TemplateView):
                 paginator=paginator,
                 page_obj=page,
                 page_range=paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1),
-                pupils=[(e, e.pk in flagged) for e in rows],
-                attention=selectors.attention_needed(user),
+                pupils=_pupil_rows(rows, flagged),
+                attention=attention,
                 demand=selectors.interest_demand(user),
                 show_school_column=is_manager or schools.count() > 1,
             )

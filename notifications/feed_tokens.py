@@ -193,7 +193,9 @@ def feed_token_resolve(raw: str) -> CalendarFeedToken | None:
     if not raw or len(raw) > 100:
         return None
     token = (
-        CalendarFeedToken.objects.select_related("owner", "trainer", "group", "school", "enrolment")
+        CalendarFeedToken.objects.select_related(
+            "owner", "trainer__user", "group", "school", "enrolment"
+        )
         .filter(token_hash=hash_token(raw), revoked_at__isnull=True)
         .first()
     )
@@ -227,6 +229,21 @@ class FeedSession:
     group: Group
     stamp_fingerprint: str | None
     stamp_changed_at: dt.datetime | None
+
+
+# What an event shows of its group (`notifications.calendar.feed_fingerprint`, the title and
+# the location): the rest of the group, programme and school rows stays unread.
+FEED_GROUP_FIELDS = (
+    "status",
+    "location",
+    "room",
+    "class_name",
+    "programme__discreet_titles",
+    "programme__discreet_name",
+    "programme__name_nl",
+    "programme__name_en",
+    "host_school__name",
+)
 
 
 def feed_sessions(token: CalendarFeedToken, *, now: dt.datetime | None = None) -> list[FeedSession]:
@@ -263,8 +280,10 @@ def feed_sessions(token: CalendarFeedToken, *, now: dt.datetime | None = None) -
             "calendar_stamp__changed_at",
         )
     )
-    groups = Group.objects.select_related("programme", "host_school").in_bulk(
-        {row[7] for row in rows}
+    groups = (
+        Group.objects.select_related("programme", "host_school")
+        .only(*FEED_GROUP_FIELDS)
+        .in_bulk({row[7] for row in rows})
     )
     return [
         FeedSession(

@@ -10,6 +10,7 @@ from typing import Any
 
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
+from django.utils.dates import MONTHS
 from django.utils.timezone import localtime
 
 from programmes.calendar import SchoolCalendar, public_holidays
@@ -52,6 +53,28 @@ def group_detail(user: Any, pk: int) -> Group:
     )
 
 
+# What the calendar and a trainer's schedule show of a session, its group, programme and host
+# school: loading only these keeps wide rows (programme descriptions) out of every session.
+SESSION_LISTING_FIELDS = (
+    "group_id",
+    "kind",
+    "sequence",
+    "starts_at",
+    "ends_at",
+    "status",
+    "group__programme_id",
+    "group__host_school_id",
+    "group__status",
+    "group__round_label",
+    "group__class_name",
+    "group__location",
+    "group__room",
+    "group__programme__name_nl",
+    "group__programme__name_en",
+    "group__host_school__name",
+)
+
+
 def sessions_between(
     user: Any,
     start: dt.date,
@@ -72,9 +95,7 @@ def sessions_between(
         qs = qs.filter(group__trainers=trainer)
     return list(
         qs.select_related("group__programme", "group__host_school")
-        .prefetch_related(
-            Prefetch("group__trainers", queryset=Trainer.objects.select_related("user"))
-        )
+        .only(*SESSION_LISTING_FIELDS)
         .order_by("starts_at")
     )
 
@@ -83,6 +104,7 @@ def sessions_between(
 class CalendarDay:
     date: dt.date
     in_month: bool
+    month_name: str  # "november", in the current language (the date filter's "F")
     sessions: list[Session] = field(default_factory=list)
     closed_reasons: list[str] = field(default_factory=list)
 
@@ -104,11 +126,20 @@ class CalendarView:
 
 def _grid(start: dt.date, end: dt.date, month: int | None) -> list[list[CalendarDay]]:
     weeks: list[list[CalendarDay]] = []
+    month_names: dict[int, str] = {}  # translated once per month, not once per day
     day = start
     while day <= end:
         week = []
         for _ in range(7):
-            week.append(CalendarDay(date=day, in_month=month is None or day.month == month))
+            if day.month not in month_names:
+                month_names[day.month] = str(MONTHS[day.month])
+            week.append(
+                CalendarDay(
+                    date=day,
+                    in_month=month is None or day.month == month,
+                    month_name=month_names[day.month],
+                )
+            )
             day += dt.timedelta(days=1)
         weeks.append(week)
     return weeks
@@ -195,6 +226,7 @@ def trainer_schedule(
         )
         .exclude(group__status="cancelled")
         .select_related("group__programme", "group__host_school")
+        .only(*SESSION_LISTING_FIELDS)
         .order_by("starts_at")
     )
     now = timezone.now()

@@ -14,6 +14,8 @@ from __future__ import annotations
 import calendar as pycalendar
 import datetime as dt
 import re
+from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlencode
 
@@ -24,7 +26,7 @@ from django.db.models import Model, Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import dates, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
@@ -55,6 +57,7 @@ from scheduler.models import (
     PlanningRequest,
     PlanningRequestStatus,
     Session,
+    SessionKind,
     Weekday,
 )
 from scheduler.series import at_amsterdam
@@ -88,6 +91,16 @@ def _conflict_context(conflicts: list[Conflict], user: Any) -> dict[str, Any]:
 
 def _group_url(group: Model) -> str:
     return reverse("planning-group-detail", args=[group.pk])
+
+
+def _link_sessions(sessions: Iterable[Session]) -> None:
+    """Give each session of a calendar `group_url`: one `reverse` per group, not per row."""
+    urls: dict[int, str] = {}
+    for session in sessions:
+        url = urls.get(session.group_id)
+        if url is None:
+            url = urls[session.group_id] = reverse("planning-group-detail", args=[session.group_id])
+        session.group_url = url
 
 
 class PlannerRoleMixin(RoleRequiredMixin):
@@ -678,11 +691,15 @@ class CalendarView(RoleRequiredMixin, NavSectionMixin, TemplateView):
         user = self.request.user
         self.school = None
         self.trainer = None
+        # The school picker lists them all anyway: the chosen one comes from that list.
+        self.schools = list(catalogue_access.schools_visible_to(user).order_by("name"))
         if params.get("school"):
             school_id = _parse_int(params["school"])
             if school_id is None:
                 raise Http404
-            self.school = get_object_or_404(catalogue_access.schools_visible_to(user), pk=school_id)
+            self.school = next((s for s in self.schools if s.pk == school_id), None)
+            if self.school is None:
+                raise Http404
         if params.get("trainer"):
             trainer_id = _parse_int(params["trainer"])
             if trainer_id is None:
@@ -724,6 +741,7 @@ class CalendarView(RoleRequiredMixin, NavSectionMixin, TemplateView):
             school=self.school,
             trainer=self.trainer,
         )
+        _link_sessions(session for week in view.weeks for day in week for session in day.sessions)
         context["calendar"] = view
         context["school"] = self.school
         context["trainer"] = self.trainer
@@ -750,7 +768,7 @@ class CalendarView(RoleRequiredMixin, NavSectionMixin, TemplateView):
             in_month = today if (today.year, today.month) == (self.year, self.month) else first
             monday = in_month - dt.timedelta(days=in_month.weekday())
             context["week_url"] = self.url(week=monday.isoformat())
-        context["schools"] = list(catalogue_access.schools_visible_to(user).order_by("name"))
+        context["schools"] = self.schools
         context["trainers"] = list(
             catalogue_access.trainers_visible_to(user)
             .select_related("user")
@@ -781,6 +799,75 @@ def programme_colours(request: HttpRequest) -> HttpResponse:
 # --- a trainer's own schedule ------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class ScheduleCard:
+    """One session on a trainer's schedule, as plain text for its card (the template escapes
+    it). A schedule lists dozens of sessions of a few groups: the group's texts are made
+    once per group, and no date filter or lookup chain runs per card in the template."""
+
+    programme_id: int
+    url: str
+    starts_iso: str
+    when: str
+    what: str
+    where: str
+
+
+def _schedule_cards(sessions: list[Session]) -> dict[int, ScheduleCard]:
+    """The cards of `sessions` by session pk. Each text reads as `_schedule_list.html`
+    once wrote it with date filters: "maandag 2 november, 13:00–14:00" in the current language."""
+    kinds = {value: str(label) for value, label in SessionKind.choices}
+    room_word = _("lokaal")
+    day_names = _DayNames()
+    per_group: dict[int, tuple[str, str, str]] = {}
+    cards: dict[int, ScheduleCard] = {}
+    for session in sessions:
+        group = session.group
+        texts = per_group.get(group.pk)
+        if texts is None:
+            what = group.programme.name
+            if group.class_name:
+                what = f"{what} {group.class_name}"
+            where = group.host_school.name
+            if group.location:
+                where = f"{where} · {group.location}"
+            if group.room:
+                where = f"{where} · {room_word} {group.room}"
+            texts = per_group[group.pk] = (
+                reverse("planning-group-detail", args=[group.pk]),
+                f"{what} ({group.round_label})",
+                where,
+            )
+        url, what, where = texts
+        starts, ends = timezone.localtime(session.starts_at), timezone.localtime(session.ends_at)
+        cards[session.pk] = ScheduleCard(
+            programme_id=group.programme_id,
+            url=url,
+            starts_iso=starts.isoformat(),  # the date filter's "c"
+            when=f"{day_names.text(starts)}, {starts:%H:%M}–{ends:%H:%M}",
+            what=f"{what}: {kinds.get(session.kind, session.kind)} {session.sequence}",
+            where=where,
+        )
+    return cards
+
+
+class _DayNames:
+    """`date:"l j F"` ("maandag 2 november"), with each weekday and month translated once
+    rather than by a `DateFormat` per session."""
+
+    def __init__(self) -> None:
+        self.weekdays: dict[int, str] = {}
+        self.months: dict[int, str] = {}
+
+    def text(self, moment: dt.date) -> str:
+        weekday, month = moment.weekday(), moment.month
+        if weekday not in self.weekdays:
+            self.weekdays[weekday] = str(dates.WEEKDAYS[weekday])
+        if month not in self.months:
+            self.months[month] = str(dates.MONTHS[month])
+        return f"{self.weekdays[weekday]} {moment.day} {self.months[month]}"
+
+
 class MyScheduleView(RoleRequiredMixin, NavSectionMixin, TemplateView):
     template_name = "scheduler/my_schedule.html"
     nav_section = "my-schedule"
@@ -795,5 +882,12 @@ class MyScheduleView(RoleRequiredMixin, NavSectionMixin, TemplateView):
             user=self.request.user,
         )
         context["trainer"] = trainer
-        context["schedule"] = selectors.trainer_schedule(trainer)
+        schedule = selectors.trainer_schedule(trainer)
+        cards = _schedule_cards([*schedule.this_week, *schedule.upcoming, *schedule.past])
+        context["schedule"] = schedule
+        context["cards"] = {
+            "this_week": [cards[s.pk] for s in schedule.this_week],
+            "upcoming": [cards[s.pk] for s in schedule.upcoming],
+            "past": [cards[s.pk] for s in schedule.past],
+        }
         return context
