@@ -159,11 +159,19 @@ class ChildForm(UtrechtFormMixin, forms.Form):
         schools: QuerySet[School],
         groups: QuerySet[Group],
         audience: str,
+        school_choices: list[tuple[Any, str]] | None = None,
+        group_choices: list[tuple[Any, str]] | None = None,
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
         self.fields["school"].queryset = schools
         self.fields["group"].queryset = groups
+        # The options, when the caller made them once for every child block (see
+        # `choices_for`); a choice is still checked against the queryset.
+        if school_choices is not None:
+            self.fields["school"].choices = school_choices
+        if group_choices is not None:
+            self.fields["group"].choices = group_choices
         grade = self.fields["grade"]
         if audience == Audience.VO:
             grade.label = _("Klas")
@@ -176,6 +184,21 @@ class ChildForm(UtrechtFormMixin, forms.Form):
             grade.choices = [("", _("Kies de groep"))] + [
                 (n, _("groep %(n)s") % {"n": n}) for n in range(1, 9)
             ]
+
+    @classmethod
+    def choices_for(
+        cls, schools: QuerySet[School], groups: QuerySet[Group]
+    ) -> dict[str, list[tuple[Any, str]]]:
+        """The school and group options as the fields would list them, in one query each.
+
+        A ModelChoiceField queries its queryset every time its select is drawn: once per
+        child block and field otherwise."""
+        school, group = cls.base_fields["school"], cls.base_fields["group"]
+        return {
+            "school_choices": [("", school.empty_label)]
+            + [(s.pk, school.label_from_instance(s)) for s in schools],
+            "group_choices": [(g.pk, group.label_from_instance(g)) for g in groups],
+        }
 
     def clean_first_name(self) -> str:
         return _plain_name(self.cleaned_data["first_name"])
@@ -393,12 +416,14 @@ class EnrolmentFormSet:
         initial_group: Group,
         initial_language: str,
     ) -> None:
+        choices = ChildForm.choices_for(schools, groups)
         self.children = [
             ChildForm(
                 data,
                 prefix=f"child-{index}",
                 schools=schools,
                 groups=groups,
+                **choices,
                 audience=programme.audience,
                 empty_permitted=index > 0,
                 initial={

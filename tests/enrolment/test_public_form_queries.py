@@ -1,0 +1,61 @@
+"""The enrolment form page lists its school and group options once for all child blocks,
+and costs the same number of queries however many groups a school offers."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import pytest
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+
+from enrolment.forms_public import MAX_CHILDREN, group_label
+from tests.enrolment.conftest import make_published_group
+
+pytestmark = pytest.mark.django_db
+
+
+def _form_page(group: Any, school: Any) -> tuple[str, list[str]]:
+    """A parent's first visit (a new browser: the page starts its session)."""
+    with CaptureQueriesContext(connection) as context:
+        response = Client().get(f"/aanmelden/groep/{group.pk}/?school={school.pk}")
+    assert response.status_code == 200
+    return response.content.decode(), [q["sql"] for q in context.captured_queries]
+
+
+def test_every_child_block_offers_the_options_of_one_query_each(
+    kies: Any, host: Any, consent_text: Any
+) -> None:
+    group = make_published_group(kies, host)
+    sibling_group = make_published_group(kies, host)
+    page, sqls = _form_page(group, host)
+    assert len(re.findall(rf'<option value="{host.pk}"[^>]*>{re.escape(str(host))}<', page)) == (
+        MAX_CHILDREN
+    )
+    sibling_label = re.escape(group_label(sibling_group))
+    assert len(re.findall(rf'<option value="{sibling_group.pk}"[^>]*>{sibling_label}<', page)) == (
+        MAX_CHILDREN
+    )
+    school_options = [s for s in sqls if s.startswith('SELECT DISTINCT "programmes_school"')]
+    group_options = [
+        s
+        for s in sqls
+        if 'ORDER BY "scheduler_group"."first_date" ASC, "scheduler_group"."id"' in s
+    ]
+    assert len(school_options) == 1, school_options
+    assert len(group_options) == 1, group_options
+
+
+def test_the_form_page_query_count_does_not_grow_with_the_groups_offered(
+    kies: Any, host: Any, consent_text: Any
+) -> None:
+    group = make_published_group(kies, host)
+    make_published_group(kies, host)
+    _page, few = _form_page(group, host)
+    for _ in range(5):
+        make_published_group(kies, host)
+    page, many = _form_page(group, host)
+    assert page.count("<option") > 0
+    assert len(many) == len(few)
