@@ -71,7 +71,7 @@ from enrolment.services import (
 )
 from enrolment.throttle import throttle_posts
 from programmes.models import Audience, EnrolmentMode, Programme, School
-from scheduler.models import Group, GroupStatus, SessionKind, SessionStatus
+from scheduler.models import Group, GroupStatus, Session, SessionKind, SessionStatus
 
 MAX_SCHOOLS_SHOWN = 30
 SESSION_KEY = "enrolment_received"
@@ -87,33 +87,54 @@ LINK_ERROR_STATUS = {"expired_link": 410, "revoked_link": 410}
 def open_groups_for_school(school: School, *, programme_id: int | None = None) -> list[Group]:
     """Open groups of individual-mode programmes that pupils of `school` may join.
 
-    One query however many groups: seats, meetings and first date are annotated.
-    Each group gets `seats_left` and `first_day` (the first child session).
+    Three queries however many groups: the groups, their scheduled sessions counted per
+    kind, their held seats. (Counting sessions and seats in one query joins every session
+    with every enrolment of a group: at the opening of a round, with dozens of enrolments
+    per group, that cross product was most of the database's work per page view.)
+    Each group gets `seats_left`, `first_day` (the first child session), `child_meetings`
+    and `parent_meetings`.
     """
     admitted = Group.admitted_schools.through.objects.filter(school_id=school.pk).values("group_id")
-    child_sessions = Q(sessions__kind=SessionKind.CHILD, sessions__status=SessionStatus.SCHEDULED)
-    parent_sessions = Q(sessions__kind=SessionKind.PARENT, sessions__status=SessionStatus.SCHEDULED)
     queryset = (
         Group.objects.filter(
             status=GroupStatus.PUBLISHED, programme__enrolment_mode=EnrolmentMode.INDIVIDUAL
         )
         .filter(Q(host_school_id=school.pk) | Q(pk__in=admitted))
         .select_related("programme", "host_school")
-        .annotate(
-            seats_held=Count(
-                "enrolments", filter=Q(enrolments__status__in=SEAT_HOLDING), distinct=True
-            ),
-            child_meetings=Count("sessions", filter=child_sessions, distinct=True),
-            parent_meetings=Count("sessions", filter=parent_sessions, distinct=True),
-            first_child_start=Min("sessions__starts_at", filter=child_sessions),
-        )
         .order_by("programme__name_nl", "first_date", "pk")
     )
     if programme_id is not None:
         queryset = queryset.filter(programme_id=programme_id)
     today = timezone.localdate()
     groups = [group for group in queryset if group_open_for_enrolment(group, today)]
+    ids = [group.pk for group in groups]
+    if not ids:
+        return groups
+    child = Q(kind=SessionKind.CHILD)
+    sessions = {
+        row["group_id"]: row
+        for row in Session.objects.filter(group_id__in=ids, status=SessionStatus.SCHEDULED)
+        .values("group_id")
+        .annotate(
+            child=Count("pk", filter=child),
+            parent=Count("pk", filter=Q(kind=SessionKind.PARENT)),
+            first=Min("starts_at", filter=child),
+        )
+        .order_by()
+    }
+    held = dict(
+        Enrolment.objects.filter(group_id__in=ids, status__in=sorted(SEAT_HOLDING))
+        .values("group_id")
+        .annotate(n=Count("pk"))
+        .values_list("group_id", "n")
+        .order_by()
+    )
     for group in groups:
+        row = sessions.get(group.pk, {})
+        group.seats_held = held.get(group.pk, 0)
+        group.child_meetings = row.get("child", 0)
+        group.parent_meetings = row.get("parent", 0)
+        group.first_child_start = row.get("first")
         group.seats_left = max(0, group.capacity - group.seats_held)
         group.first_day = (
             localtime(group.first_child_start).date() if group.first_child_start else None

@@ -103,6 +103,22 @@ def test_the_group_list_query_count_does_not_grow_with_the_number_of_groups(
     assert queries() == few
 
 
+def test_the_group_list_never_joins_sessions_with_enrolments(
+    client: Client, kies: Any, host: Any
+) -> None:
+    """Counting sessions and seats in one query multiplies every session by every
+    enrolment of the group: the list counts them in queries of their own."""
+    make_published_group(kies, host)
+    with CaptureQueriesContext(connection) as context:
+        assert client.get(f"/aanmelden/school/{host.pk}/").status_code == 200
+    joined = [
+        q["sql"]
+        for q in context.captured_queries
+        if '"scheduler_session"' in q["sql"] and '"enrolment_enrolment"' in q["sql"]
+    ]
+    assert joined == []
+
+
 def test_where_no_group_is_open_a_parent_registers_interest(
     client: Client, kies: Any, school_a: Any
 ) -> None:
