@@ -9,8 +9,10 @@ checks eligibility and consent rules and saves everything or nothing. Its
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 import secrets
+from collections.abc import Callable
 from typing import Any
 
 from django import forms
@@ -159,15 +161,16 @@ class ChildForm(UtrechtFormMixin, forms.Form):
         schools: QuerySet[School],
         groups: QuerySet[Group],
         audience: str,
-        school_choices: list[tuple[Any, str]] | None = None,
-        group_choices: list[tuple[Any, str]] | None = None,
+        school_choices: Callable[[], list[tuple[Any, str]]] | None = None,
+        group_choices: Callable[[], list[tuple[Any, str]]] | None = None,
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
         self.fields["school"].queryset = schools
         self.fields["group"].queryset = groups
-        # The options, when the caller made them once for every child block (see
-        # `choices_for`); a choice is still checked against the queryset.
+        # The options, when the caller makes them once for every child block (see
+        # `choices_for`; callables, drawn when a select is drawn); a choice is still
+        # checked against the queryset.
         if school_choices is not None:
             self.fields["school"].choices = school_choices
         if group_choices is not None:
@@ -416,14 +419,17 @@ class EnrolmentFormSet:
         initial_group: Group,
         initial_language: str,
     ) -> None:
-        choices = ChildForm.choices_for(schools, groups)
+        # Made when a select is first drawn, once for all blocks: a valid post that
+        # goes straight on to the thank-you page never needs them.
+        options = functools.cache(lambda: ChildForm.choices_for(schools, groups))
         self.children = [
             ChildForm(
                 data,
                 prefix=f"child-{index}",
                 schools=schools,
                 groups=groups,
-                **choices,
+                school_choices=lambda: options()["school_choices"],
+                group_choices=lambda: options()["group_choices"],
                 audience=programme.audience,
                 empty_permitted=index > 0,
                 initial={
