@@ -28,6 +28,11 @@ Then, with httpx and asyncio, three phases:
 3. the capacity: the same parents' flow back to back on every client for
    `--burst-seconds`, with the staff still reading: requests per second at saturation.
 
+With `--flow html` the parents use the pages instead of the API, as most will: the school
+search page, the school's page (a group picked from its links), the enrolment form, its
+post (CSRF token, session and form key as a browser carries them; every 20th posted twice)
+and the thank-you page, whose seat or waitlist words are checked against the database.
+
 Each parent comes from its own loopback address (127.0.x.y), as parents do from their own
 homes, so the per-address throttles (10 submissions a minute) apply as in production and
 need no change.
@@ -41,6 +46,7 @@ waitlisted exactly once (one submission with one enrolment per key, none without
 
     .venv/bin/python bench/load.py
     .venv/bin/python bench/load.py --parents 500 --window 20 --workers 2 --threads 8
+    .venv/bin/python bench/load.py --flow html
 
 Targets (2-core machine): enrolment POST p95 under 300 ms during the opening, and phase 3's
 requests per second at least 40 % of the trivial endpoint's. Exit status 1 when a request
@@ -56,6 +62,7 @@ import datetime as dt
 import io
 import os
 import random
+import re
 import secrets
 import shutil
 import signal
@@ -464,6 +471,8 @@ class Recorder:
         elapsed = time.perf_counter() - started
         ok = response.status_code in expect
         detail = "" if ok else f"{response.status_code} {response.text[:200]!r}"
+        if not ok and "form-field-error" in response.text:
+            detail = f"{response.status_code} form errors: {_page_errors(response.text)}"
         self.samples.append(Sample(label, started, elapsed, ok, detail))
         return response if ok else None
 
@@ -677,6 +686,154 @@ async def parent(
                 recorder.samples[-1].detail = "replay answered another submission"
 
 
+HTML_GROUP_LINK = re.compile(r'href="/aanmelden/groep/([0-9]+)/')
+
+
+def _hidden(page: str, name: str) -> str:
+    found = re.search(rf'name="{name}" value="([^"]*)"', page) or re.search(
+        rf'value="([^"]*)" name="{name}"', page
+    )
+    if found is None:
+        raise ValueError(f"the form has no {name}")
+    return found.group(1)
+
+
+def _form_fields(n: int, group: GroupInfo, school: SchoolInfo, rng: random.Random) -> dict:
+    """The enrolment form as a parent fills it in: one child, the sibling blocks untouched."""
+    child = _child_payload(n, group, school, rng)
+    enroller, others = _guardians(n, rng)
+    fields: dict[str, str] = {}
+    for index in range(3):
+        values = {"school": str(school.pk), "group": str(group.pk)}
+        if index == 0:
+            values |= {
+                "first_name": child["first_name"],
+                "last_name": child["last_name"],
+                "date_of_birth": dt.date.fromisoformat(child["date_of_birth"]).strftime("%d-%m-%Y"),
+                "grade": str(child["grade"]),
+                "class_name": child["class_name"],
+            }
+        for name in ("first_name", "last_name", "date_of_birth", "grade", "class_name"):
+            values.setdefault(name, "")
+        fields |= {f"child-{index}-{name}": value for name, value in values.items()}
+    fields |= {
+        "name": enroller["name"],
+        "email": enroller["email"],
+        "phone": enroller.get("phone", ""),
+        "relation": enroller.get("relation") or "mother",  # the form asks everyone
+        "authority": enroller["authority"],
+        "language": "nl",
+        "consent": "on",
+    }
+    if others:
+        fields |= {
+            "other_name": others[0]["name"],
+            "other_email": others[0]["email"],
+            "other_language": "nl",
+        }
+    return fields
+
+
+def _page_errors(page: str) -> str:
+    """The error messages a form page shows (for the failure's detail)."""
+    found = re.findall(r'class="utrecht-form-field-error-message"[^>]*>(.*?)</', page, re.S)
+    found += re.findall(r'gp-enrol__block-errors"[^>]*>(.*?)</div>', page, re.S)
+    return "; ".join(" ".join(re.sub(r"<[^>]+>", " ", f).split()) for f in found)[:300]
+
+
+async def parent_html(
+    n: int,
+    world: World,
+    base_url: str,
+    recorder: Recorder,
+    submitted: list[Submitted],
+    rng: random.Random,
+) -> None:
+    """The same parent through the pages a browser shows (`/aanmelden/`): search the
+    school, open its page, open a group's form, send it and land on the thank-you page.
+
+    The cookies are `Secure` (DEBUG off), so the script carries them, as for the staff."""
+    address = f"127.0.{1 + n // 250}.{1 + n % 250}"
+    weights = [sum(g.school_id == s.pk for g in world.groups) for s in world.schools]
+    school = rng.choices(world.schools, weights=weights)[0]
+    origin = f"https://127.0.0.1:{base_url.rsplit(':', 1)[1]}"
+    async with _client(base_url, local_address=address) as client:
+        found = await recorder.call(
+            client, "GET page school search", "GET", "/aanmelden/", params={"q": school.name}
+        )
+        if found is None:
+            return
+        if f"/aanmelden/school/{school.pk}/" not in found.text:
+            recorder.samples[-1].ok = False
+            recorder.samples[-1].detail = f"school {school.pk} not found by its name"
+            return
+        listed = await recorder.call(
+            client, "GET page school groups", "GET", f"/aanmelden/school/{school.pk}/"
+        )
+        if listed is None:
+            return
+        offered = [int(pk) for pk in dict.fromkeys(HTML_GROUP_LINK.findall(listed.text))]
+        if not offered:
+            recorder.samples[-1].ok = False
+            recorder.samples[-1].detail = f"school {school.pk} lists no open group"
+            return
+        chosen = rng.choice(offered)
+        group = next(g for g in world.groups if g.pk == chosen)
+        url = f"/aanmelden/groep/{chosen}/?school={school.pk}"
+        form = await recorder.call(client, "GET page enrolment form", "GET", url)
+        if form is None:
+            return
+        cookies = _cookies(form)
+        fields = _form_fields(n, group, school, rng) | {
+            "csrfmiddlewaretoken": _hidden(form.text, "csrfmiddlewaretoken"),
+            "idempotency_key": _hidden(form.text, "idempotency_key"),
+            "consent_version": _hidden(form.text, "consent_version"),
+        }
+        headers = {
+            "Cookie": _cookie_header(cookies),
+            "Origin": origin,
+            "Referer": origin + url,
+        }
+        sent = await recorder.call(
+            client,
+            "POST page enrolment form",
+            "POST",
+            url,
+            data=fields,
+            headers=headers,
+            expect=(302,),
+        )
+        if sent is None:
+            return
+        if sent.headers.get("location") != "/aanmelden/ontvangen/":
+            recorder.samples[-1].ok = False
+            recorder.samples[-1].detail = f"sent to {sent.headers.get('location')!r}"
+            return
+        cookies.update(_cookies(sent))
+        if n % REPLAY_EVERY == 0:  # the double click: the same page again, nothing new
+            await recorder.call(
+                client,
+                "POST page enrolment form (replay)",
+                "POST",
+                url,
+                data=fields,
+                headers={**headers, "Cookie": _cookie_header(cookies)},
+                expect=(302,),
+            )
+        thanks = await recorder.call(
+            client,
+            "GET page received",
+            "GET",
+            "/aanmelden/ontvangen/",
+            headers={"Cookie": _cookie_header(cookies)},
+        )
+        if thanks is None:
+            return
+        # The thank-you page says seat or waitlist; the database is checked afterwards.
+        status = "waitlisted" if "wachtlijst" in thanks.text else "awaiting_consent"
+        submitted.append(Submitted("", "", "", status, chosen))
+
+
 async def log_in(base_url: str, member: StaffInfo) -> dict[str, str]:
     """Log in through the form, as a browser behind the TLS proxy; returns the cookies.
 
@@ -792,6 +949,7 @@ async def enrolment_phase(
     seconds: float | None,
     think: float,
     seed: int,
+    flow: str = "api",
 ) -> Phase:
     """Parents `first`, `first + 1`, ... each go through the enrolment, `clients` at a time,
     while the readers read. With `window`, parent k starts k * window / count seconds in (the
@@ -825,7 +983,8 @@ async def enrolment_phase(
                 else:
                     lags.append(-delay)
             started_parents += 1
-            await parent(n, world, base_url, parent_recorder, submitted, local)
+            visit = parent_html if flow == "html" else parent
+            await visit(n, world, base_url, parent_recorder, submitted, local)
 
     reading = [
         asyncio.create_task(
@@ -881,6 +1040,8 @@ def verify(world: World, submitted: list[Submitted], parents: int) -> list[str]:
             and max(r["created_at"] for r in holding) > min(r["created_at"] for r in queued)
         ):
             problems.append(f"group {pk}: a waitlisted child arrived before a seated one")
+    if any(not s.key for s in submitted):  # the pages: keys and ids stay in the session
+        return problems + _verify_pages(submitted, parents, seated, waiting, groups)
     # Only a key's SHA-256 is stored (enrolment.services.idempotency_key_hash).
     by_hash = {idempotency_key_hash(s.key): s.key for s in submitted}
     keys = list(by_hash.values())
@@ -922,6 +1083,38 @@ def verify(world: World, submitted: list[Submitted], parents: int) -> list[str]:
     return problems
 
 
+def _verify_pages(
+    submitted: list[Submitted], parents: int, seated: int, waiting: int, groups: dict
+) -> list[str]:
+    """The page flow's checks: a thank-you page per parent, one submission each (the
+    double posts made none), one enrolment per submission, and the pages' seat or
+    waitlist words adding up to the database's."""
+    from django.db.models import Count
+
+    from enrolment.models import Submission
+    from notifications.models import OutboxMessage
+
+    problems: list[str] = []
+    if len(submitted) != parents:
+        problems.append(f"{parents - len(submitted)} parents saw no thank-you page")
+    total = Submission.objects.count()
+    if total != len(submitted):
+        problems.append(f"{total} submissions in the database for {len(submitted)} sent")
+    not_once = Submission.objects.annotate(n=Count("enrolments")).exclude(n=1).count()
+    if not_once:
+        problems.append(f"{not_once} submissions do not have exactly one enrolment")
+    shown = Counter(s.status for s in submitted)
+    if shown["waitlisted"] != waiting or shown["awaiting_consent"] != seated:
+        problems.append(f"the pages said {dict(shown)}; the database holds {seated} seated")
+    print(
+        f"\ndatabase: {total} submissions, each with exactly one enrolment: {seated} seated, "
+        f"{waiting} waitlisted (the pages said {dict(shown)}); "
+        f"{sum(g.capacity for g in groups.values())} seats in {len(groups)} groups; "
+        f"{OutboxMessage.objects.count()} outbox rows queued for a worker"
+    )
+    return problems
+
+
 # --- main --------------------------------------------------------------------------------
 
 
@@ -946,6 +1139,12 @@ def main() -> int:
     parser.add_argument("--threads", type=int, default=4, help="threads per gunicorn worker")
     parser.add_argument("--trivial-seconds", type=float, default=10.0)
     parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument(
+        "--flow",
+        choices=["api", "html"],
+        default="api",
+        help="parents through the public API (as an app would) or through the pages",
+    )
     parser.add_argument("--keep", action="store_true", help="keep the load_bench database")
     args = parser.parse_args()
 
@@ -1032,7 +1231,12 @@ async def run(stack: Stack, world: World, args: argparse.Namespace) -> dict[str,
     report(trivial, trivial_seconds, f"1. trivial endpoint, {args.clients} clients")
     trivial_rps = len(trivial) / trivial_seconds
 
-    common = {"clients": args.clients, "think": args.staff_think, "seed": args.seed}
+    common = {
+        "clients": args.clients,
+        "think": args.staff_think,
+        "seed": args.seed,
+        "flow": args.flow,
+    }
     # 2. The opening as specified: the parents arrive evenly over the window.
     cpu = cpu_now()
     opening = await enrolment_phase(
@@ -1052,7 +1256,8 @@ async def run(stack: Stack, world: World, args: argparse.Namespace) -> dict[str,
         f"2. opening of enrolment: {args.parents} parents arriving over {args.window:.0f} s, "
         f"at most {args.clients} at a time, {args.staff} staff reading",
     )
-    posts = figures.get("POST enrolment", {})
+    post_label = "POST page enrolment form" if args.flow == "html" else "POST enrolment"
+    posts = figures.get(post_label, {})
     on_time = opening.worst_lag < 1.0
     print(
         f"all {args.parents} parents started within the window: "
