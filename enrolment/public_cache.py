@@ -94,6 +94,11 @@ def _reset_quietly() -> None:
         logger.warning("Public cache: the catalogue version could not be changed.", exc_info=True)
 
 
+def current_version() -> str:
+    """The catalogue version now, for whatever else keys a cached fragment on it."""
+    return _current_version(cache.get(VERSION_KEY))
+
+
 def _current_version(found: Any) -> str:
     if found is not None:
         return found

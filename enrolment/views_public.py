@@ -36,6 +36,7 @@ from django.utils.timezone import localtime
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from enrolment import public_cache
 from enrolment.forms_public import (
     EnrolmentFormSet,
     InterestForm,
@@ -351,6 +352,22 @@ def enrol(request: HttpRequest, group_id: int) -> HttpResponse:
             "formset": formset,
             "child_forms": formset.children,
             "several_groups": len(offered_ids) > 1,
+            # An empty form's child blocks depend only on these (the options come from
+            # the catalogue): drawn once and kept for a minute or until it changes.
+            "children_cache_key": None
+            if request.method == "POST"
+            else ":".join(
+                map(
+                    str,
+                    (
+                        public_cache.current_version(),
+                        group.pk,
+                        school.pk if school else 0,
+                        translation.get_language(),
+                        timezone.localdate().isoformat(),
+                    ),
+                )
+            ),
             "form": formset.guardian,
             "consent_text": consent_text,
             "consent_body": _consent_text_in_language(consent_text),

@@ -7,6 +7,7 @@ import re
 from typing import Any
 
 import pytest
+from django.core.cache import cache
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -16,6 +17,12 @@ from tests.enrolment.conftest import make_published_group
 from tests.enrolment.test_public_enrolment_form import form_data, form_url
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _fresh_rate_limit() -> None:
+    # The posting throttle counts in the cache, which outlives a test.
+    cache.clear()
 
 
 def _form_page(group: Any, school: Any) -> tuple[str, list[str]]:
@@ -74,3 +81,32 @@ def test_a_valid_post_goes_on_without_drawing_the_options(
     options = [s for s in sqls if s.startswith('SELECT DISTINCT "programmes_school"')]
     assert len(options) == 1
     assert "ORDER BY" not in options[0] and '"programmes_school"."id" = ' in options[0]
+
+
+def _option_queries(sqls: list[str]) -> list[str]:
+    return [s for s in sqls if s.startswith('SELECT DISTINCT "programmes_school"')]
+
+
+def test_the_next_parent_gets_the_child_blocks_drawn_before(
+    kies: Any, host: Any, consent_text: Any
+) -> None:
+    group = make_published_group(kies, host)
+    first, first_sqls = _form_page(group, host)
+    again, again_sqls = _form_page(group, host)
+    assert len(_option_queries(first_sqls)) == 1
+    assert _option_queries(again_sqls) == []  # not drawn again
+    strip = re.compile(r'name="(csrfmiddlewaretoken|idempotency_key)" value="[^"]*"')
+    assert strip.sub("", again) == strip.sub("", first)
+
+
+def test_a_new_group_shows_in_the_child_blocks_at_once(
+    kies: Any, host: Any, consent_text: Any
+) -> None:
+    group = make_published_group(kies, host)
+    _form_page(group, host)
+    sibling_group = make_published_group(kies, host)
+    page, _sqls = _form_page(group, host)
+    label = re.escape(group_label(sibling_group))
+    assert len(re.findall(rf'<option value="{sibling_group.pk}"[^>]*>{label}<', page)) == (
+        MAX_CHILDREN
+    )
