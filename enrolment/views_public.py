@@ -88,13 +88,40 @@ LINK_ERROR_STATUS = {"expired_link": 410, "revoked_link": 410}
 def open_groups_for_school(school: School, *, programme_id: int | None = None) -> list[Group]:
     """Open groups of individual-mode programmes that pupils of `school` may join.
 
-    Three queries however many groups: the groups, their scheduled sessions counted per
-    kind, their held seats. (Counting sessions and seats in one query joins every session
-    with every enrolment of a group: at the opening of a round, with dozens of enrolments
-    per group, that cross product was most of the database's work per page view.)
     Each group gets `seats_left`, `first_day` (the first child session), `child_meetings`
-    and `parent_meetings`.
+    and `parent_meetings`. All but the seats come from the public cache (one entry per
+    school, programme and day, under the catalogue version: `enrolment.public_cache`);
+    the seats are counted on every call, in one query.
     """
+    today = timezone.localdate()
+    groups = public_cache.cached(
+        ("school-groups-page", school.pk, programme_id, today.isoformat()),
+        lambda: (_open_groups_without_seats(school, programme_id, today), None),
+    )
+    held = (
+        dict(
+            Enrolment.objects.filter(
+                group_id__in=[g.pk for g in groups], status__in=sorted(SEAT_HOLDING)
+            )
+            .values("group_id")
+            .annotate(n=Count("pk"))
+            .values_list("group_id", "n")
+            .order_by()
+        )
+        if groups
+        else {}
+    )
+    for group in groups:
+        group.seats_held = held.get(group.pk, 0)
+        group.seats_left = max(0, group.capacity - group.seats_held)
+    return groups
+
+
+def _open_groups_without_seats(school: School, programme_id: int | None, today: Any) -> list[Group]:
+    """`open_groups_for_school` but the seats: the groups, then their scheduled sessions
+    counted per kind. (Counting sessions and seats in one query joins every session with
+    every enrolment of a group: at the opening of a round, with dozens of enrolments per
+    group, that cross product was most of the database's work per page view.)"""
     admitted = Group.admitted_schools.through.objects.filter(school_id=school.pk).values("group_id")
     queryset = (
         Group.objects.filter(
@@ -106,15 +133,15 @@ def open_groups_for_school(school: School, *, programme_id: int | None = None) -
     )
     if programme_id is not None:
         queryset = queryset.filter(programme_id=programme_id)
-    today = timezone.localdate()
     groups = [group for group in queryset if group_open_for_enrolment(group, today)]
-    ids = [group.pk for group in groups]
-    if not ids:
+    if not groups:
         return groups
     child = Q(kind=SessionKind.CHILD)
     sessions = {
         row["group_id"]: row
-        for row in Session.objects.filter(group_id__in=ids, status=SessionStatus.SCHEDULED)
+        for row in Session.objects.filter(
+            group_id__in=[g.pk for g in groups], status=SessionStatus.SCHEDULED
+        )
         .values("group_id")
         .annotate(
             child=Count("pk", filter=child),
@@ -123,20 +150,11 @@ def open_groups_for_school(school: School, *, programme_id: int | None = None) -
         )
         .order_by()
     }
-    held = dict(
-        Enrolment.objects.filter(group_id__in=ids, status__in=sorted(SEAT_HOLDING))
-        .values("group_id")
-        .annotate(n=Count("pk"))
-        .values_list("group_id", "n")
-        .order_by()
-    )
     for group in groups:
         row = sessions.get(group.pk, {})
-        group.seats_held = held.get(group.pk, 0)
         group.child_meetings = row.get("child", 0)
         group.parent_meetings = row.get("parent", 0)
         group.first_child_start = row.get("first")
-        group.seats_left = max(0, group.capacity - group.seats_held)
         group.first_day = (
             localtime(group.first_child_start).date() if group.first_child_start else None
         ) or group.first_date

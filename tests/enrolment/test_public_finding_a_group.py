@@ -14,6 +14,7 @@ from django.test.utils import CaptureQueriesContext
 from enrolment.models import Interest
 from enrolment.services import submission_create
 from scheduler.models import Group, GroupStatus
+from scheduler.services import group_cancel
 from tests import factories
 from tests.enrolment.conftest import FATHER, MOTHER, child, make_published_group
 
@@ -171,3 +172,25 @@ def test_the_school_search_query_count_does_not_grow_with_the_number_of_schools(
     few = queries()
     factories.SchoolFactory.create_batch(18)
     assert queries() == few
+
+
+def test_the_school_page_follows_new_cancelled_and_filling_groups_at_once(
+    client: Client, kies: Any, host: Any, consent_text: Any
+) -> None:
+    """The groups come from the public cache; the seats are counted on every view."""
+    first = make_published_group(kies, host, capacity=1)
+    url = f"/aanmelden/school/{host.pk}/"
+    assert f"/aanmelden/groep/{first.pk}/" in client.get(url).content.decode()
+    second = make_published_group(kies, host)
+    page = client.get(url).content.decode()
+    assert f"/aanmelden/groep/{second.pk}/" in page
+    assert "Nog 1 plaats" in page
+    submission_create(
+        children=[child(first, host)],
+        enroller=MOTHER,
+        other_guardians=[FATHER],
+        consent_text=consent_text,
+    )
+    assert "Nog 1 plaats" not in client.get(url).content.decode()
+    group_cancel(group=second)
+    assert f"/aanmelden/groep/{second.pk}/" not in client.get(url).content.decode()
