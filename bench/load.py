@@ -476,6 +476,11 @@ class Recorder:
         self.samples.append(Sample(label, started, elapsed, ok, detail))
         return response if ok else None
 
+    def fail_last(self, detail: str) -> None:
+        """The last call answered, but not what the parent needed."""
+        self.samples[-1].ok = False
+        self.samples[-1].detail = detail
+
 
 def _percentile(sorted_values: list[float], q: float) -> float:
     if not sorted_values:
@@ -600,6 +605,13 @@ def _guardians(n: int, rng: random.Random) -> tuple[dict, list[dict]]:
     return {"name": f"Ouder {n}", "email": f"ouder{n}@example.org", "authority": "sole"}, []
 
 
+def _home_and_school(n: int, world: World, rng: random.Random) -> tuple[str, SchoolInfo]:
+    """Parent n's own loopback address (the per-address throttles hold as for real homes)
+    and their child's school, schools weighted by their number of groups."""
+    weights = [sum(g.school_id == s.pk for g in world.groups) for s in world.schools]
+    return f"127.0.{1 + n // 250}.{1 + n % 250}", rng.choices(world.schools, weights=weights)[0]
+
+
 async def parent(
     n: int,
     world: World,
@@ -608,10 +620,7 @@ async def parent(
     submitted: list[Submitted],
     rng: random.Random,
 ) -> None:
-    # Each parent from their own address: the per-address throttles hold as for real homes.
-    address = f"127.0.{1 + n // 250}.{1 + n % 250}"
-    weights = [sum(g.school_id == s.pk for g in world.groups) for s in world.schools]
-    school = rng.choices(world.schools, weights=weights)[0]
+    address, school = _home_and_school(n, world, rng)
     async with _client(base_url, local_address=address) as client:
         found = await recorder.call(
             client,
@@ -623,8 +632,7 @@ async def parent(
         if found is None:
             return
         if school.pk not in {row["id"] for row in found.json()["results"]}:
-            recorder.samples[-1].ok = False
-            recorder.samples[-1].detail = f"school {school.pk} not found by its name"
+            recorder.fail_last(f"school {school.pk} not found by its name")
             return
         listed = await recorder.call(
             client, "GET public groups", "GET", f"/api/v1/public/schools/{school.pk}/groups/"
@@ -633,8 +641,7 @@ async def parent(
             return
         open_groups = listed.json()
         if not open_groups:
-            recorder.samples[-1].ok = False
-            recorder.samples[-1].detail = f"school {school.pk} lists no open group"
+            recorder.fail_last(f"school {school.pk} lists no open group")
             return
         # A parent takes the first group with a seat left, else joins a waitlist.
         with_seats = [g for g in open_groups if g["seats_left"] > 0]
@@ -682,8 +689,7 @@ async def parent(
                 expect=(200,),
             )
             if replay is not None and replay.json()["submission"] != body["submission"]:
-                recorder.samples[-1].ok = False
-                recorder.samples[-1].detail = "replay answered another submission"
+                recorder.fail_last("replay answered another submission")
 
 
 HTML_GROUP_LINK = re.compile(r'href="/aanmelden/groep/([0-9]+)/')
@@ -753,9 +759,7 @@ async def parent_html(
     school, open its page, open a group's form, send it and land on the thank-you page.
 
     The cookies are `Secure` (DEBUG off), so the script carries them, as for the staff."""
-    address = f"127.0.{1 + n // 250}.{1 + n % 250}"
-    weights = [sum(g.school_id == s.pk for g in world.groups) for s in world.schools]
-    school = rng.choices(world.schools, weights=weights)[0]
+    address, school = _home_and_school(n, world, rng)
     origin = f"https://127.0.0.1:{base_url.rsplit(':', 1)[1]}"
     async with _client(base_url, local_address=address) as client:
         found = await recorder.call(
@@ -764,8 +768,7 @@ async def parent_html(
         if found is None:
             return
         if f"/aanmelden/school/{school.pk}/" not in found.text:
-            recorder.samples[-1].ok = False
-            recorder.samples[-1].detail = f"school {school.pk} not found by its name"
+            recorder.fail_last(f"school {school.pk} not found by its name")
             return
         listed = await recorder.call(
             client, "GET page school groups", "GET", f"/aanmelden/school/{school.pk}/"
@@ -774,8 +777,7 @@ async def parent_html(
             return
         offered = [int(pk) for pk in dict.fromkeys(HTML_GROUP_LINK.findall(listed.text))]
         if not offered:
-            recorder.samples[-1].ok = False
-            recorder.samples[-1].detail = f"school {school.pk} lists no open group"
+            recorder.fail_last(f"school {school.pk} lists no open group")
             return
         chosen = rng.choice(offered)
         group = next(g for g in world.groups if g.pk == chosen)
@@ -806,8 +808,7 @@ async def parent_html(
         if sent is None:
             return
         if sent.headers.get("location") != "/aanmelden/ontvangen/":
-            recorder.samples[-1].ok = False
-            recorder.samples[-1].detail = f"sent to {sent.headers.get('location')!r}"
+            recorder.fail_last(f"sent to {sent.headers.get('location')!r}")
             return
         cookies.update(_cookies(sent))
         if n % REPLAY_EVERY == 0:  # the double click: the same page again, nothing new

@@ -67,7 +67,6 @@ from enrolment import access, public_cache, selectors, services
 from enrolment.audit import AuditAction, audit_record
 from enrolment.filters import EnrolmentFilter
 from enrolment.models import (
-    SEAT_HOLDING,
     Consent,
     ConsentText,
     Enrolment,
@@ -374,7 +373,7 @@ def open_groups_for(school: School) -> list[Group]:
     (`PublicSchoolGroupsView`).
     """
     groups = _open_groups_without_seats(school, localtime(timezone.now()).date())
-    _add_seats_left(groups, _seats_taken([group.pk for group in groups]))
+    _add_seats_left(groups, selectors.seats_taken([group.pk for group in groups]))
     return groups
 
 
@@ -408,19 +407,6 @@ def _open_groups_without_seats(school: School, today: dt.date) -> list[Group]:
         group.last_session_date = localtime(row["last"]).date() if row.get("last") else None
         group.session_count = row.get("count", 0)
     return groups
-
-
-def _seats_taken(group_ids: Sequence[int]) -> dict[int, int]:
-    """Seats held or confirmed per group, in one query (none for no groups)."""
-    if not group_ids:
-        return {}
-    return dict(
-        Enrolment.objects.filter(group_id__in=group_ids, status__in=sorted(SEAT_HOLDING))
-        .values("group_id")
-        .annotate(n=Count("pk"))
-        .values_list("group_id", "n")
-        .order_by()
-    )
 
 
 def _seats_left(capacity: int, taken: int) -> int:
@@ -463,7 +449,7 @@ class PublicSchoolGroupsView(PublicView, generics.ListAPIView):
         groups = public_cache.cached(public_cache.school_groups_key(school_id, today), build)
         if groups is None:  # no such active school: what get_object_or_404 says
             raise Http404(f"No {School._meta.object_name} matches the given query.")
-        taken = _seats_taken([g["pk"] for g in groups])
+        taken = selectors.seats_taken([g["pk"] for g in groups])
         rows = []
         for g in groups:
             row = g["row"]

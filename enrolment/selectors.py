@@ -47,6 +47,19 @@ PARTICIPATING = SEAT_HOLDING | {EnrolmentStatus.COMPLETED}
 ATTENDING = frozenset({EnrolmentStatus.CONFIRMED, EnrolmentStatus.COMPLETED})
 
 
+def seats_taken(group_ids: Sequence[int]) -> dict[int, int]:
+    """Seats held or confirmed per group id, in one query (none for no groups)."""
+    if not group_ids:
+        return {}
+    return dict(
+        Enrolment.objects.filter(group_id__in=group_ids, status__in=sorted(SEAT_HOLDING))
+        .values("group_id")
+        .annotate(n=Count("pk"))
+        .values_list("group_id", "n")
+        .order_by()
+    )
+
+
 def choice_label(choices: Any, value: Any) -> str:
     """What `get_<field>_display()` shows for `value` of a field with these `choices`, without
     the dict of every lazy label that Django builds (and translates) on each of those calls."""

@@ -45,7 +45,6 @@ from enrolment.forms_public import (
 )
 from enrolment.models import (
     ACTIVE,
-    SEAT_HOLDING,
     AccessLink,
     ConsentParty,
     ConsentText,
@@ -55,6 +54,7 @@ from enrolment.models import (
     LinkPurpose,
     Submission,
 )
+from enrolment.selectors import seats_taken
 from enrolment.services import (
     IdempotencyKeyReused,
     consent_answer,
@@ -98,19 +98,7 @@ def open_groups_for_school(school: School, *, programme_id: int | None = None) -
         ("school-groups-page", school.pk, programme_id, today.isoformat()),
         lambda: (_open_groups_without_seats(school, programme_id, today), None),
     )
-    held = (
-        dict(
-            Enrolment.objects.filter(
-                group_id__in=[g.pk for g in groups], status__in=sorted(SEAT_HOLDING)
-            )
-            .values("group_id")
-            .annotate(n=Count("pk"))
-            .values_list("group_id", "n")
-            .order_by()
-        )
-        if groups
-        else {}
-    )
+    held = seats_taken([g.pk for g in groups])
     for group in groups:
         group.seats_held = held.get(group.pk, 0)
         group.seats_left = max(0, group.capacity - group.seats_held)
