@@ -12,7 +12,7 @@ import datetime as dt
 import functools
 import re
 import secrets
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from django import forms
@@ -52,7 +52,58 @@ def group_label(group: Group) -> str:
     }
 
 
-class GroupChoiceField(forms.ModelChoiceField):
+class ObjectChoiceField(forms.ChoiceField):
+    """A choice among objects the view already holds, by id: checking a choice needs no
+    query (the enrolment form's schools and groups come from the public cache).
+
+    The cleaned value is the object. Options and objects are set per form
+    (`set_objects`); the options may be a callable, drawn only when the select is."""
+
+    def __init__(self, *, empty_label: str | None = None, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.empty_label = empty_label
+        self.objects: dict[str, Any] = {}
+
+    def label_from_instance(self, obj: Any) -> str:
+        return str(obj)
+
+    def options(self, objects: Sequence[Any]) -> list[tuple[Any, str]]:
+        empty = [("", self.empty_label)] if self.empty_label is not None else []
+        return empty + [(obj.pk, self.label_from_instance(obj)) for obj in objects]
+
+    def set_objects(
+        self, objects: dict[str, Any], choices: Callable[[], list[tuple[Any, str]]]
+    ) -> None:
+        self.objects = objects
+        self.choices = choices
+
+    def to_python(self, value: Any) -> Any:
+        if value in self.empty_values:
+            return None
+        found = self.objects.get(str(value))
+        if found is None:
+            raise ValidationError(
+                self.error_messages["invalid_choice"],
+                code="invalid_choice",
+                params={"value": value},
+            )
+        return found
+
+    def validate(self, value: Any) -> None:
+        forms.Field.validate(self, value)  # required; the choice was checked by to_python
+
+    def has_changed(self, initial: Any, data: Any) -> bool:
+        if self.disabled:
+            return False
+        return str(initial if initial is not None else "") != str(data if data is not None else "")
+
+
+class SchoolChoiceField(ObjectChoiceField):
+    def label_from_instance(self, obj: School) -> str:
+        return str(obj)
+
+
+class GroupChoiceField(ObjectChoiceField):
     def label_from_instance(self, obj: Group) -> str:
         return group_label(obj)
 
@@ -95,6 +146,31 @@ class InterestForm(UtrechtFormMixin, forms.Form):
         self.fields["programme"].queryset = programmes
 
 
+class ChildOptions:
+    """The schools and groups every child block of one form offers, made once for all
+    blocks: the objects by id (to check a choice) and, when a select is first drawn, its
+    options (a valid post that goes straight on to the thank-you page never needs them)."""
+
+    def __init__(self, schools: Sequence[School], groups: Sequence[Group]) -> None:
+        self.schools = {str(s.pk): s for s in schools}
+        self.groups = {str(g.pk): g for g in groups}
+        self._schools, self._groups = schools, groups
+
+    @functools.cached_property
+    def _school_choices(self) -> list[tuple[Any, str]]:
+        return ChildForm.base_fields["school"].options(self._schools)
+
+    @functools.cached_property
+    def _group_choices(self) -> list[tuple[Any, str]]:
+        return ChildForm.base_fields["group"].options(self._groups)
+
+    def school_choices(self) -> list[tuple[Any, str]]:
+        return self._school_choices
+
+    def group_choices(self) -> list[tuple[Any, str]]:
+        return self._group_choices
+
+
 class ChildForm(UtrechtFormMixin, forms.Form):
     """One child. Extra (sibling) blocks may stay empty; then they are left out."""
 
@@ -120,9 +196,8 @@ class ChildForm(UtrechtFormMixin, forms.Form):
             "invalid": _("Vul de geboortedatum in als dag-maand-jaar, bijvoorbeeld 15-03-2016."),
         },
     )
-    school = forms.ModelChoiceField(
+    school = SchoolChoiceField(
         label=_("School"),
-        queryset=School.objects.none(),
         empty_label=_("Kies de school"),
         error_messages={
             "required": _("Kies de school van het kind."),
@@ -145,8 +220,6 @@ class ChildForm(UtrechtFormMixin, forms.Form):
     )
     group = GroupChoiceField(
         label=_("Wanneer en waar"),
-        queryset=Group.objects.none(),
-        empty_label=None,
         error_messages={
             "required": _("Kies een groep."),
             "invalid_choice": _("Kies een groep uit de lijst."),
@@ -158,23 +231,15 @@ class ChildForm(UtrechtFormMixin, forms.Form):
     def __init__(
         self,
         *args: Any,
-        schools: QuerySet[School],
-        groups: QuerySet[Group],
+        options: ChildOptions,
         audience: str,
-        school_choices: Callable[[], list[tuple[Any, str]]] | None = None,
-        group_choices: Callable[[], list[tuple[Any, str]]] | None = None,
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["school"].queryset = schools
-        self.fields["group"].queryset = groups
-        # The options, when the caller makes them once for every child block (see
-        # `choices_for`; callables, drawn when a select is drawn); a choice is still
-        # checked against the queryset.
-        if school_choices is not None:
-            self.fields["school"].choices = school_choices
-        if group_choices is not None:
-            self.fields["group"].choices = group_choices
+        # The options are made once for every child block (`ChildOptions`), and drawn
+        # only when a select is drawn; a choice is checked against the same objects.
+        self.fields["school"].set_objects(options.schools, options.school_choices)
+        self.fields["group"].set_objects(options.groups, options.group_choices)
         grade = self.fields["grade"]
         if audience == Audience.VO:
             grade.label = _("Klas")
@@ -187,21 +252,6 @@ class ChildForm(UtrechtFormMixin, forms.Form):
             grade.choices = [("", _("Kies de groep"))] + [
                 (n, _("groep %(n)s") % {"n": n}) for n in range(1, 9)
             ]
-
-    @classmethod
-    def choices_for(
-        cls, schools: QuerySet[School], groups: QuerySet[Group]
-    ) -> dict[str, list[tuple[Any, str]]]:
-        """The school and group options as the fields would list them, in one query each.
-
-        A ModelChoiceField queries its queryset every time its select is drawn: once per
-        child block and field otherwise."""
-        school, group = cls.base_fields["school"], cls.base_fields["group"]
-        return {
-            "school_choices": [("", school.empty_label)]
-            + [(s.pk, school.label_from_instance(s)) for s in schools],
-            "group_choices": [(g.pk, group.label_from_instance(g)) for g in groups],
-        }
 
     def clean_first_name(self) -> str:
         return _plain_name(self.cleaned_data["first_name"])
@@ -413,23 +463,18 @@ class EnrolmentFormSet:
         data: Any | None,
         *,
         programme: Programme,
-        schools: QuerySet[School],
-        groups: QuerySet[Group],
+        schools: Sequence[School],
+        groups: Sequence[Group],
         initial_school: School | None,
         initial_group: Group,
         initial_language: str,
     ) -> None:
-        # Made when a select is first drawn, once for all blocks: a valid post that
-        # goes straight on to the thank-you page never needs them.
-        options = functools.cache(lambda: ChildForm.choices_for(schools, groups))
+        options = ChildOptions(schools, groups)
         self.children = [
             ChildForm(
                 data,
                 prefix=f"child-{index}",
-                schools=schools,
-                groups=groups,
-                school_choices=lambda: options()["school_choices"],
-                group_choices=lambda: options()["group_choices"],
+                options=options,
                 audience=programme.audience,
                 empty_permitted=index > 0,
                 initial={

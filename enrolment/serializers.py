@@ -17,6 +17,7 @@ from typing import Any
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
+from enrolment.catalogue import catalogue_group, catalogue_school
 from enrolment.models import (
     AttendanceStatus,
     Authority,
@@ -60,6 +61,32 @@ def id_field(queryset: Any, **kwargs: Any) -> serializers.PrimaryKeyRelatedField
         pk_field=serializers.IntegerField(min_value=1, max_value=MAX_ID),
         **kwargs,
     )
+
+
+class CatalogueIdField(serializers.PrimaryKeyRelatedField):
+    """`id_field` whose object comes from the public catalogue (`enrolment.catalogue`):
+    no query when the cache is warm. `lookup(id)` gives the object or None; the
+    queryset only names the model (for the schema) and is never read."""
+
+    def __init__(self, lookup: Any, queryset: Any, **kwargs: Any) -> None:
+        self.lookup = lookup
+        super().__init__(
+            queryset=queryset,
+            pk_field=serializers.IntegerField(min_value=1, max_value=MAX_ID),
+            **kwargs,
+        )
+
+    def to_internal_value(self, data: Any) -> Any:
+        found = self.lookup(self.pk_field.to_internal_value(data))
+        if found is None:
+            self.fail("does_not_exist", pk_value=data)
+        return found
+
+
+def _open_catalogue_group(group_id: int) -> Any:
+    # Only groups a parent could find; drafts answer exactly like ids that do not exist.
+    group = catalogue_group(group_id)
+    return group if group is not None and group.status == GroupStatus.PUBLISHED else None
 
 
 def token_field() -> TextField:
@@ -154,10 +181,16 @@ class PublicChildInputSerializer(serializers.Serializer):
     first_name = TextField(max_length=80)
     last_name = TextField(max_length=120)
     date_of_birth = serializers.DateField()
-    school = id_field(_public_schools(), help_text=_("De school van het kind (id)."))
+    school = CatalogueIdField(
+        catalogue_school, _public_schools(), help_text=_("De school van het kind (id).")
+    )
     grade = serializers.IntegerField(min_value=1, max_value=8, help_text=_("Groep of klas."))
     class_name = TextField(max_length=20, required=False, allow_blank=True, default="")
-    group = id_field(_open_groups(), help_text=_("De groep waarvoor het kind wordt aangemeld."))
+    group = CatalogueIdField(
+        _open_catalogue_group,
+        _open_groups(),
+        help_text=_("De groep waarvoor het kind wordt aangemeld."),
+    )
 
 
 class PublicEnrollerInputSerializer(serializers.Serializer):

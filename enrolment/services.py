@@ -103,6 +103,13 @@ def child_key(first_name: str, last_name: str, date_of_birth: dt.date) -> str:
 
 
 def first_child_session_date(group: Group) -> dt.date:
+    """The day of the group's first scheduled child session, else its planned first date.
+
+    A group from the public catalogue (`enrolment.catalogue.catalogue_group`) carries it
+    already as `first_session_day`."""
+    known = getattr(group, "first_session_day", None)
+    if known is not None:
+        return known
     first = (
         group.sessions.filter(kind=SessionKind.CHILD, status=SessionStatus.SCHEDULED)
         .order_by("starts_at")

@@ -18,6 +18,7 @@ from __future__ import annotations
 import contextlib
 import functools
 import re
+import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -25,8 +26,9 @@ from typing import Any
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.core.signing import BadSignature
 from django.db.models import Count, Min, Q
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone, translation
@@ -37,6 +39,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from enrolment import public_cache
+from enrolment.catalogue import catalogue_group, catalogue_school, enrol_options
 from enrolment.forms_public import (
     EnrolmentFormSet,
     InterestForm,
@@ -75,9 +78,13 @@ from programmes.models import Audience, EnrolmentMode, Programme, School
 from scheduler.models import Group, GroupStatus, Session, SessionKind, SessionStatus
 
 MAX_SCHOOLS_SHOWN = 30
-SESSION_KEY = "enrolment_received"
-# A per-browser secret the form's idempotency keys are bound to (see `_session_bound_key`).
-FORM_NONCE_KEY = "enrolment_form_nonce"
+# A per-browser secret the form's idempotency keys are bound to (see `_form_nonce`).
+FORM_NONCE_COOKIE = "gp_enrol_nonce"
+FORM_NONCE_FORMAT = re.compile(r"[A-Za-z0-9_-]{32}")  # new_idempotency_key()
+# The thank-you page finds the submission by a signed cookie with its public id.
+RECEIVED_COOKIE = "gp_enrol_received"
+RECEIVED_SALT = "enrolment.views_public.received"
+PARENT_COOKIE_MAX_AGE = 24 * 60 * 60
 # Status codes of the friendly page for a link that cannot be used.
 LINK_ERROR_STATUS = {"expired_link": 410, "revoked_link": 410}
 
@@ -93,16 +100,20 @@ def open_groups_for_school(school: School, *, programme_id: int | None = None) -
     school, programme and day, under the catalogue version: `enrolment.public_cache`);
     the seats are counted on every call, in one query.
     """
-    today = timezone.localdate()
-    groups = public_cache.cached(
-        ("school-groups-page", school.pk, programme_id, today.isoformat()),
-        lambda: (_open_groups_without_seats(school, programme_id, today), None),
-    )
+    groups = _offered_groups(school, programme_id, timezone.localdate())
     held = seats_taken([g.pk for g in groups])
     for group in groups:
         group.seats_held = held.get(group.pk, 0)
         group.seats_left = max(0, group.capacity - group.seats_held)
     return groups
+
+
+def _offered_groups(school: School, programme_id: int | None, today: Any) -> list[Group]:
+    """`open_groups_for_school` without the seats, from the public cache."""
+    return public_cache.cached(
+        ("school-groups-page", school.pk, programme_id, today.isoformat()),
+        lambda: (_open_groups_without_seats(school, programme_id, today), None),
+    )
 
 
 def _open_groups_without_seats(school: School, programme_id: int | None, today: Any) -> list[Group]:
@@ -189,7 +200,9 @@ def school_search(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "HEAD"])
 def school_groups(request: HttpRequest, school_id: int) -> HttpResponse:
-    school = get_object_or_404(School, pk=school_id, active=True)
+    school = catalogue_school(school_id)
+    if school is None:
+        raise Http404
     groups = open_groups_for_school(school)
     context: dict[str, Any] = {"school": school, "groups": groups}
     if not groups:
@@ -228,36 +241,48 @@ def interest_thanks(request: HttpRequest, school_id: int) -> HttpResponse:
 # --- step 3: the enrolment form --------------------------------------------------------
 
 
-def _admitted_school_ids(group: Group) -> set[int]:
-    return {s.pk for s in group.admitted_schools.all()} | {group.host_school_id}
-
-
-def _session_bound_key(request: HttpRequest, form_key: str | None) -> str | None:
-    """The idempotency key for the service: the form's key, bound to this browser's session.
+def _form_nonce(request: HttpRequest) -> tuple[str, bool]:
+    """This browser's secret the form's idempotency keys are bound to, and whether it is
+    new (then the response must set its cookie: `_set_parent_cookie`).
 
     The form carries its key in a hidden field, so anyone who learns it (a shared
-    computer's history, a proxy log) could send it. Bound to a secret kept in the session
-    that rendered the form, it replays (and so puts into the session what the
-    confirmation page shows) only for that same browser; from any other browser it is a
-    new, unrelated key. The nonce is made when the form is rendered, so a double click's
-    two posts find it already there.
+    computer's history, a proxy log) could send it. Bound to a secret kept in an HttpOnly
+    cookie of the browser that rendered the form, it replays (and so shows what the
+    thank-you page shows) only for that same browser; from any other browser it is a new,
+    unrelated key. The nonce is made when the form is rendered, so a double click's two
+    posts carry it already. A cookie, not the session: a parent's visit writes no row.
     """
-    nonce = request.session.get(FORM_NONCE_KEY)
-    if not nonce:
-        nonce = request.session[FORM_NONCE_KEY] = new_idempotency_key()
-    return f"web:{nonce}:{form_key}" if form_key else None
+    found = request.COOKIES.get(FORM_NONCE_COOKIE, "")
+    if FORM_NONCE_FORMAT.fullmatch(found):
+        return found, False
+    return new_idempotency_key(), True
+
+
+def _set_parent_cookie(
+    response: HttpResponse, name: str, value: str, *, salt: str | None = None
+) -> None:
+    """A cookie of the parent's pages: HttpOnly, SameSite=Lax, Secure as the session's,
+    for PARENT_COOKIE_MAX_AGE; signed when a `salt` is given."""
+    flags: dict[str, Any] = {
+        "max_age": PARENT_COOKIE_MAX_AGE,
+        "secure": settings.SESSION_COOKIE_SECURE,
+        "httponly": True,
+        "samesite": "Lax",
+    }
+    if salt is None:
+        response.set_cookie(name, value, **flags)
+    else:
+        response.set_signed_cookie(name, value, salt=salt, **flags)
 
 
 @throttle_posts
 @require_http_methods(["GET", "HEAD", "POST"])
 def enrol(request: HttpRequest, group_id: int) -> HttpResponse:
-    group = get_object_or_404(
-        Group.objects.exclude(status=GroupStatus.DRAFT)
-        .filter(programme__enrolment_mode=EnrolmentMode.INDIVIDUAL)
-        .select_related("programme", "host_school")
-        .prefetch_related("admitted_schools"),
-        pk=group_id,
-    )
+    # The group, the school and the form's options come from the public cache: at the
+    # opening of a round every parent asks for the same few groups (`enrolment.catalogue`).
+    group = catalogue_group(group_id)
+    if group is None:
+        raise Http404
     if not group_open_for_enrolment(group):
         return render(request, "enrolment/public/group_closed.html", {"group": group})
     try:
@@ -265,46 +290,32 @@ def enrol(request: HttpRequest, group_id: int) -> HttpResponse:
     except ValidationError:
         return render(request, "enrolment/public/unavailable.html", status=503)
 
-    admitted = _admitted_school_ids(group)
     school_id = request.GET.get("school", "")
     school = (
-        School.objects.filter(pk=int(school_id), active=True).first()
-        if re.fullmatch(r"[0-9]{1,12}", school_id) and int(school_id) in admitted
+        catalogue_school(int(school_id))
+        if re.fullmatch(r"[0-9]{1,12}", school_id) and int(school_id) in group.admitted_school_ids
         else None
     )
     # Siblings may join another open group of the same programme that fits their age.
-    offered_ids = {
-        g.pk
-        for g in open_groups_for_school(
-            school or group.host_school, programme_id=group.programme_id
-        )
-    } | {group.pk}
-    groups = (
-        Group.objects.filter(pk__in=offered_ids)
-        .select_related("programme", "host_school")
-        .order_by("first_date", "pk")
-    )
-    schools = (
-        School.objects.filter(active=True)
-        .filter(Q(hosted_groups__pk__in=offered_ids) | Q(admitting_groups__pk__in=offered_ids))
-        .distinct()
-        .order_by("name")
-    )
+    today = timezone.localdate()
+    offered_ids = frozenset(
+        g.pk for g in _offered_groups(school or group.host_school, group.programme_id, today)
+    ) | {group.pk}
+    options = enrol_options(group, school, offered_ids, today)
 
     def build_formset(data: Any) -> EnrolmentFormSet:
         return EnrolmentFormSet(
             data,
             programme=group.programme,
-            schools=schools,
-            groups=groups,
+            schools=options.schools,
+            groups=options.groups,
             initial_school=school,
             initial_group=group,
             initial_language=(translation.get_language() or "nl")[:2],
         )
 
     formset = build_formset(request.POST if request.method == "POST" else None)
-    if request.method != "POST":
-        _session_bound_key(request, None)  # make the session's nonce before the first post
+    nonce, new_nonce = _form_nonce(request)
     if request.method == "POST" and formset.is_valid():
         guardian = formset.guardian
         if guardian.cleaned_data.get("consent_version") != consent_text.version:
@@ -322,8 +333,10 @@ def enrol(request: HttpRequest, group_id: int) -> HttpResponse:
                     enroller=guardian.enroller_input(),
                     other_guardians=guardian.other_inputs(),
                     consent_text=consent_text,
-                    idempotency_key=_session_bound_key(
-                        request, guardian.cleaned_data.get("idempotency_key")
+                    idempotency_key=(
+                        f"web:{nonce}:{form_key}"
+                        if (form_key := guardian.cleaned_data.get("idempotency_key"))
+                        else None
                     ),
                 )
             except IdempotencyKeyReused:
@@ -345,8 +358,13 @@ def enrol(request: HttpRequest, group_id: int) -> HttpResponse:
             except ValidationError as error:
                 formset.add_service_error(error)
             else:
-                request.session[SESSION_KEY] = str(result.submission.public_id)
-                return redirect("enrol-received")
+                done = redirect("enrol-received")
+                _set_parent_cookie(
+                    done, RECEIVED_COOKIE, str(result.submission.public_id), salt=RECEIVED_SALT
+                )
+                if new_nonce:  # posted without the form's visit: a double click still replays
+                    _set_parent_cookie(done, FORM_NONCE_COOKIE, nonce)
+                return done
     response = render(
         request,
         "enrolment/public/enrol_form.html",
@@ -358,9 +376,9 @@ def enrol(request: HttpRequest, group_id: int) -> HttpResponse:
             "formset": formset,
             "child_forms": formset.children,
             "several_groups": len(offered_ids) > 1,
-            # An empty form's child blocks depend only on these (the options come from
-            # the catalogue): drawn once and kept for a minute or until it changes.
-            "children_cache_key": None
+            # An empty form (all but its hidden fields) depends only on these (the options
+            # come from the catalogue): drawn once and kept for a minute or until it changes.
+            "form_cache_key": None
             if request.method == "POST"
             else ":".join(
                 map(
@@ -371,6 +389,7 @@ def enrol(request: HttpRequest, group_id: int) -> HttpResponse:
                         school.pk if school else 0,
                         translation.get_language(),
                         timezone.localdate().isoformat(),
+                        consent_text.version,
                     ),
                 )
             ),
@@ -380,6 +399,8 @@ def enrol(request: HttpRequest, group_id: int) -> HttpResponse:
             "error_summary": formset.error_summary() if formset.has_errors() else [],
         },
     )
+    if new_nonce:
+        _set_parent_cookie(response, FORM_NONCE_COOKIE, nonce)
     add_never_cache_headers(response)
     return response
 
@@ -387,7 +408,14 @@ def enrol(request: HttpRequest, group_id: int) -> HttpResponse:
 @require_http_methods(["GET", "HEAD"])
 def received(request: HttpRequest) -> HttpResponse:
     """ "Bedankt": what happens next, and per child a held seat or a waitlist position."""
-    public_id = request.session.get(SESSION_KEY)
+    try:
+        public_id = uuid.UUID(
+            request.get_signed_cookie(
+                RECEIVED_COOKIE, salt=RECEIVED_SALT, max_age=PARENT_COOKIE_MAX_AGE
+            )
+        )
+    except (KeyError, BadSignature, ValueError):
+        public_id = None
     submission = Submission.objects.filter(public_id=public_id).first() if public_id else None
     if submission is None:
         return render(request, "enrolment/public/received_missing.html", status=404)

@@ -4,8 +4,9 @@ The promises, in the order a message lives them:
 
 - `message_enqueue` writes one row in the caller's transaction. The row's `key` is
   unique, so replaying an event writes nothing the second time. The send task is
-  scheduled only when the transaction commits; when the broker is down at that
-  moment nothing is lost, the periodic sweep finds the row later.
+  scheduled only when the transaction commits, one task for the rows a transaction
+  wrote (`send_messages`); when the broker is down at that moment nothing is lost,
+  the periodic sweep finds the rows later.
 - `message_send` claims the row with one conditional UPDATE, so of two workers
   holding the same task only one sends. It talks SMTP outside any transaction.
   Temporary failures (SMTP 4xx, connection errors) wait with exponential backoff;
@@ -115,8 +116,43 @@ def message_enqueue(
     )
     if not _insert_unless_key_exists(message):
         return None
-    transaction.on_commit(lambda: dispatch(message.pk), robust=True)
+    _dispatch_after_commit(message.pk)
     return message
+
+
+class _CommitBatch:
+    """The outbox rows written in one transaction, handed to the broker as one task when
+    it commits (an enrolment writes two or three mails; each task costs the request the
+    broker's round trip and Celery's message building)."""
+
+    def __init__(self) -> None:
+        self.ids: list[int] = []
+        self.done = False
+
+    def __call__(self) -> None:
+        # Done once run: a test that runs the hooks without committing keeps them listed.
+        self.done = True
+        ids, self.ids = self.ids, []
+        if len(ids) == 1:
+            dispatch(ids[0])
+        elif ids:
+            dispatch_many(ids)
+
+
+def _dispatch_after_commit(message_id: int) -> None:
+    """Dispatch `message_id` once the current transaction commits, with the other rows
+    written at the same savepoint level: a rolled-back savepoint drops its batch with
+    its rows, and never one of rows that stay."""
+    connection = transaction.get_connection(router.db_for_write(OutboxMessage))
+    if connection.in_atomic_block:
+        level = set(connection.savepoint_ids)
+        for savepoints, callback, *_rest in connection.run_on_commit:
+            if isinstance(callback, _CommitBatch) and not callback.done and savepoints == level:
+                callback.ids.append(message_id)
+                return
+    batch = _CommitBatch()
+    batch.ids.append(message_id)
+    transaction.on_commit(batch, using=connection.alias, robust=True)
 
 
 def _insert_unless_key_exists(message: OutboxMessage) -> bool:
@@ -162,15 +198,26 @@ def dispatch(message_id: int, *, countdown: float | None = None) -> bool:
     """
     from notifications.tasks import send_message
 
+    return _hand_over(send_message, message_id, countdown=countdown)
+
+
+def dispatch_many(message_ids: list[int]) -> bool:
+    """`dispatch` for several rows in one task (`send_messages`)."""
+    from notifications.tasks import send_messages
+
+    return _hand_over(send_messages, message_ids)
+
+
+def _hand_over(task: Any, argument: Any, *, countdown: float | None = None) -> bool:
     try:
-        send_message.apply_async(
-            args=[message_id],
+        task.apply_async(
+            args=[argument],
             countdown=countdown,
             retry=True,
             retry_policy={"max_retries": 1, "interval_start": 0, "interval_step": 0.2},
         )
     except Exception:  # the broker's errors differ per transport; the sweep recovers
-        logger.warning("outbox: could not dispatch message %s; the sweep will", message_id)
+        logger.warning("outbox: could not dispatch %s; the sweep will", argument)
         return False
     return True
 

@@ -42,6 +42,13 @@ def send_message(message_id: int) -> str:
     return outcome.status
 
 
+@shared_task(name="notifications.send_messages", ignore_result=True)
+def send_messages(message_ids: list[int]) -> list[str]:
+    """`send_message` for the rows one transaction wrote, one after the other. A row that
+    fails for now comes back on its own (`send_message` with a countdown)."""
+    return [send_message(message_id) for message_id in message_ids]
+
+
 @shared_task(name="notifications.outbox_sweep", ignore_result=True)
 def outbox_sweep() -> dict[str, int]:
     """Dispatch rows left queued or due for retry, and free rows held by dead workers."""

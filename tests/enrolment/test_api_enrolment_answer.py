@@ -14,6 +14,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from enrolment.models import Enrolment
 from enrolment.services import submission_create
 from scheduler.models import SessionKind
 from scheduler.services import session_move
@@ -109,3 +110,56 @@ def test_the_answer_reads_nothing_back(
     statements = [q["sql"] for q in captured.captured_queries]
     last_write = max(i for i, sql in enumerate(statements) if sql.startswith("INSERT"))
     assert [s for s in statements[last_write + 1 :] if s.startswith("SELECT")] == []
+
+
+def test_a_warm_catalogue_reads_no_school_group_or_session_but_the_locked_group(
+    client: Client, group: Any, host: Any, consent_text: Any
+) -> None:
+    """The school and group named, and the group's first day, come from the public cache
+    that every parent's search filled; only the seat lock reads the group, in the
+    transaction."""
+    assert client.get(f"/api/v1/public/schools/{host.pk}/groups/").status_code == 200
+    post(client, "public/enrolments/", form(group, host, first="Eerste"))  # warms the rest
+    with CaptureQueriesContext(connection) as captured:
+        answer = post(client, "public/enrolments/", form(group, host, first="Tweede"))
+    assert answer.status_code == 201, answer.content
+    reads = [
+        q["sql"]
+        for q in captured.captured_queries
+        if q["sql"].startswith("SELECT")
+        and any(
+            f'FROM "{table}"' in q["sql"]
+            for table in ("programmes_school", "scheduler_group", "scheduler_session")
+        )
+    ]
+    assert len(reads) == 1, reads
+    assert 'WHERE "scheduler_group"."id" = ' in reads[0]
+    assert connection.vendor != "postgresql" or "FOR UPDATE" in reads[0]
+
+
+def test_an_unknown_or_draft_group_is_refused_the_same_cached_or_not(
+    client: Client, group: Any, host: Any, kies: Any, consent_text: Any
+) -> None:
+    from scheduler.models import GroupStatus
+
+    draft = make_published_group(kies, host)
+    draft.status = GroupStatus.DRAFT
+    draft.save()
+    answers = []
+    for _ in range(2):  # cold, then warm
+        for group_id in (draft.pk, 999_999):
+            body = form(group, host)
+            body["children"][0]["group"] = group_id
+            answer = post(client, "public/enrolments/", body)
+            assert answer.status_code == 400
+            answers.append(answer.json()["children"]["0"]["group"])
+    # Cold and warm alike, each id gets the message of an id that does not exist.
+    assert (
+        answers
+        == [
+            [f'Ongeldige pk "{draft.pk}" - object bestaat niet.'],
+            ['Ongeldige pk "999999" - object bestaat niet.'],
+        ]
+        * 2
+    )
+    assert Enrolment.objects.count() == 0

@@ -21,6 +21,7 @@ from scheduler.services import group_cancel
 from tests import factories
 from tests.notifications.message_support import (
     COORDINATOR_EMAIL,
+    FATHER,
     MOTHER,
     SOLE,
     enrol,
@@ -135,3 +136,23 @@ def test_telling_waiting_families_of_a_cancelled_group_costs_the_same_for_any_nu
         assert {f"m{families}-{n}@example.org" for n in range(families)} <= told
         assert {f"o{families}-{n}@example.org" for n in range(families)} <= told
     assert reads[0] == reads[1]
+
+
+def test_a_waitlisted_familys_mails_go_to_the_broker_as_one_task(
+    mail_group: Any, consent_text: Any, monkeypatch: Any, django_capture_on_commit_callbacks
+) -> None:
+    from notifications import outbox
+
+    _fill(mail_group, consent_text)
+    single: list[int] = []
+    many: list[list[int]] = []
+    monkeypatch.setattr(outbox, "dispatch", lambda pk, countdown=None: single.append(pk))
+    monkeypatch.setattr(outbox, "dispatch_many", lambda ids: many.append(list(ids)))
+    with django_capture_on_commit_callbacks(execute=True):
+        enrolment = enrol(mail_group, consent_text, MOTHER, FATHER, first="Noor")
+
+    assert enrolment.status == "waitlisted"
+    written = [r for r in rows() if r.to_email in (MOTHER.email, FATHER.email)]
+    assert single == []
+    assert len(many) == 1 and sorted(many[0]) == sorted(r.pk for r in written)
+    assert len(many[0]) >= 2  # the receipt and the waitlist mail at least

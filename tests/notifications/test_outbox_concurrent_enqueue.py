@@ -25,6 +25,7 @@ def test_a_key_written_by_a_transaction_in_flight_is_written_once(
     assert connection.vendor == "postgresql"
     dispatched: list[int] = []
     monkeypatch.setattr(outbox, "dispatch", lambda pk, countdown=None: dispatched.append(pk))
+    monkeypatch.setattr(outbox, "dispatch_many", lambda ids: dispatched.extend(ids))
     first_wrote = threading.Event()
     results: dict[str, object] = {}
     errors: list[BaseException] = []

@@ -133,3 +133,55 @@ def test_only_a_written_row_is_dispatched_after_commit(
         enqueue_sample(key="k:dispatch")
 
     assert dispatched == [first.pk] == [OutboxMessage.objects.get().pk]
+
+
+def _capture_dispatches(monkeypatch) -> tuple[list[int], list[list[int]]]:
+    from notifications import outbox
+
+    single: list[int] = []
+    many: list[list[int]] = []
+    monkeypatch.setattr(outbox, "dispatch", lambda pk, countdown=None: single.append(pk))
+    monkeypatch.setattr(outbox, "dispatch_many", lambda ids: many.append(list(ids)))
+    return single, many
+
+
+def test_the_rows_of_one_transaction_go_to_the_broker_as_one_task(
+    monkeypatch, django_capture_on_commit_callbacks
+) -> None:
+    single, many = _capture_dispatches(monkeypatch)
+    with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
+        first = enqueue_sample(key="k:batch-1")
+        second = enqueue_sample(key="k:batch-2")
+        enqueue_sample(key="k:batch-1")  # a replay writes nothing and adds nothing
+
+    assert single == []
+    assert many == [[first.pk, second.pk]]
+
+
+def test_a_batch_dropped_with_its_savepoint_does_not_take_later_rows_with_it(
+    monkeypatch, django_capture_on_commit_callbacks
+) -> None:
+    single, many = _capture_dispatches(monkeypatch)
+    with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
+        with pytest.raises(RuntimeError), transaction.atomic():
+            enqueue_sample(key="k:dropped")
+            raise RuntimeError("this part failed")
+        kept = enqueue_sample(key="k:kept")
+
+    assert many == []
+    assert single == [kept.pk]
+    assert list(OutboxMessage.objects.values_list("key", flat=True)) == ["k:kept"]
+
+
+def test_every_row_kept_is_sent_once_and_a_rolled_back_one_never(
+    django_capture_on_commit_callbacks,
+) -> None:
+    with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
+        enqueue_sample(key="k:one", to="een@example.org")
+        with pytest.raises(RuntimeError), transaction.atomic():
+            enqueue_sample(key="k:gone", to="weg@example.org")
+            raise RuntimeError("this part failed")
+        enqueue_sample(key="k:two", to="twee@example.org")
+
+    assert sorted(m.to[0] for m in mail.outbox) == ["een@example.org", "twee@example.org"]
+    assert set(OutboxMessage.objects.values_list("status", flat=True)) == {OutboxStatus.SENT}

@@ -1,0 +1,119 @@
+"""The groups and schools a parent's request names, read from the public cache.
+
+Every enrolment (page or API) names a group and a school by id, and the form offers the
+other open groups of the same programme and their schools. At the opening of a round
+thousands of parents name the same forty groups within minutes, so these reads come
+from `enrolment.public_cache` (one cache round trip when warm), under the catalogue
+version that every change to a school, programme, group, session or consent text
+replaces. Nothing here counts seats: whoever needs them counts them live
+(`enrolment.selectors.seats_taken`), and `submission_create` decides on a seat with the
+group's row locked, never from a cached copy.
+
+The objects are copies (unpickled per request): changing one changes nothing for the
+next request, and none of them may be saved.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Hashable, Sequence
+from dataclasses import dataclass
+
+from django.db.models import Min, Q
+from django.utils.timezone import localtime
+
+from enrolment import public_cache
+from enrolment.services import first_child_session_date
+from programmes.models import EnrolmentMode, School
+from scheduler.models import Group, GroupStatus, Session, SessionKind, SessionStatus
+
+# Not worth a cache entry: an id that names nothing is answered from the database each
+# time (`cached` keeps nothing whose deadline has passed).
+_NOT_KEPT = 0.0
+
+
+def catalogue_group(group_id: int) -> Group | None:
+    """The group `group_id` as parents may see it, or None: not a draft, of a programme
+    that enrols individually. With its programme and host school, `admitted_school_ids`
+    (the host school included) and `first_session_day` (`first_child_session_date`, which
+    then needs no query). Its status may be any but draft: the caller decides what a
+    closed or cancelled group answers."""
+
+    def build() -> tuple[Group | None, float | None]:
+        group = (
+            Group.objects.exclude(status=GroupStatus.DRAFT)
+            .filter(pk=group_id, programme__enrolment_mode=EnrolmentMode.INDIVIDUAL)
+            .select_related("programme", "host_school")
+            .first()
+        )
+        if group is None:
+            return None, _NOT_KEPT
+        group.admitted_school_ids = frozenset(
+            group.admitted_schools.values_list("pk", flat=True)
+        ) | {group.host_school_id}
+        group.first_session_day = first_child_session_date(group)
+        return group, None
+
+    return public_cache.cached(("group", group_id), build)
+
+
+def catalogue_school(school_id: int) -> School | None:
+    """The active school `school_id`, or None."""
+
+    def build() -> tuple[School | None, float | None]:
+        school = School.objects.filter(pk=school_id, active=True).first()
+        return school, (None if school is not None else _NOT_KEPT)
+
+    return public_cache.cached(("school", school_id), build)
+
+
+@dataclass(frozen=True)
+class EnrolOptions:
+    """What the enrolment form of one group offers its child blocks."""
+
+    # The group itself and the programme's other open groups, with `first_session_day`.
+    groups: Sequence[Group]
+    schools: Sequence[School]  # the active schools whose pupils may join one of them
+
+
+def enrol_options(
+    group: Group, school: School | None, offered_ids: frozenset[int], today: dt.date
+) -> EnrolOptions:
+    """The groups (by first date) and schools (by name) of the form for `group`, opened
+    from `school`'s page; `offered_ids` are the ids of the groups on offer there."""
+
+    def build() -> tuple[EnrolOptions, float | None]:
+        ids = offered_ids | {group.pk}
+        groups = list(
+            Group.objects.filter(pk__in=ids)
+            .select_related("programme", "host_school")
+            .order_by("first_date", "pk")
+        )
+        firsts = dict(
+            Session.objects.filter(
+                group_id__in=ids, kind=SessionKind.CHILD, status=SessionStatus.SCHEDULED
+            )
+            .values("group_id")
+            .annotate(first=Min("starts_at"))
+            .values_list("group_id", "first")
+            .order_by()
+        )
+        for option in groups:  # as first_child_session_date, without a query per group
+            first = firsts.get(option.pk)
+            option.first_session_day = localtime(first).date() if first else option.first_date
+        schools = list(
+            School.objects.filter(active=True)
+            .filter(Q(hosted_groups__pk__in=ids) | Q(admitting_groups__pk__in=ids))
+            .distinct()
+            .order_by("name")
+        )
+        return EnrolOptions(groups=groups, schools=schools), None
+
+    parts: tuple[Hashable, ...] = (
+        "enrol-options",
+        group.pk,
+        school.pk if school else 0,
+        tuple(sorted(offered_ids)),
+        today.isoformat(),
+    )
+    return public_cache.cached(parts, build)
