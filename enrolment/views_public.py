@@ -55,7 +55,6 @@ from enrolment.models import (
     EnrolmentStatus,
     Guardian,
     LinkPurpose,
-    Submission,
 )
 from enrolment.selectors import seats_taken
 from enrolment.services import (
@@ -204,7 +203,23 @@ def school_groups(request: HttpRequest, school_id: int) -> HttpResponse:
     if school is None:
         raise Http404
     groups = open_groups_for_school(school)
-    context: dict[str, Any] = {"school": school, "groups": groups}
+    context: dict[str, Any] = {
+        "school": school,
+        "groups": groups,
+        # The list is drawn once per catalogue version, language, day and seats left.
+        "groups_cache_key": ":".join(
+            map(
+                str,
+                (
+                    public_cache.current_version(),
+                    school.pk,
+                    translation.get_language(),
+                    timezone.localdate().isoformat(),
+                    *(group.seats_left for group in groups),
+                ),
+            )
+        ),
+    }
     if not groups:
         context["interest_form"] = InterestForm(programmes=programmes_for_interest(school))
     return render(request, "enrolment/public/school_groups.html", context)
@@ -416,23 +431,30 @@ def received(request: HttpRequest) -> HttpResponse:
         )
     except (KeyError, BadSignature, ValueError):
         public_id = None
-    submission = Submission.objects.filter(public_id=public_id).first() if public_id else None
-    if submission is None:
-        return render(request, "enrolment/public/received_missing.html", status=404)
-    enrolments = list(
-        submission.enrolments.select_related(
-            "child", "group__programme", "group__host_school"
-        ).order_by("pk")
+    # The children's groups (programme, school) as the catalogue has them: every parent
+    # of a round lands here, for the same few groups (`enrolment.catalogue`).
+    enrolments = (
+        list(
+            Enrolment.objects.filter(submission__public_id=public_id)
+            .select_related("child")
+            .order_by("pk")
+        )
+        if public_id
+        else []
     )
+    if not enrolments:
+        return render(request, "enrolment/public/received_missing.html", status=404)
     for enrolment in enrolments:
+        group = catalogue_group(enrolment.group_id)
+        if group is not None:
+            enrolment.group = group
         if enrolment.status == EnrolmentStatus.WAITLISTED:
             enrolment.position = waitlist_position(enrolment)
-    guardians = list(submission.guardians.all())
+    guardians = list(Guardian.objects.filter(submission_id=enrolments[0].submission_id))
     response = render(
         request,
         "enrolment/public/received.html",
         {
-            "submission": submission,
             "enrolments": enrolments,
             "enroller": next((g for g in guardians if g.is_enroller), None),
             "others": [g for g in guardians if not g.is_enroller],

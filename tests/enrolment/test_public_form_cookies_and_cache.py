@@ -119,3 +119,14 @@ def test_an_english_parent_never_gets_the_dutch_form_drawn_before(
     assert "2. Your details" in page and "2. Uw gegevens" not in page
     first_line = consent_text.text_en.strip().splitlines()[0]
     assert first_line in page.replace("&#x27;", "'")
+
+
+def test_the_school_page_drawn_in_dutch_is_not_served_in_english(
+    client: Client, group: Any, host: Any
+) -> None:
+    url = f"/aanmelden/school/{host.pk}/"
+    dutch = client.get(url).content.decode()
+    english = Client(headers={"accept-language": "en"}).get(url).content.decode()
+    assert "Aanmelden voor deze groep" in dutch
+    assert "Aanmelden voor deze groep" not in english
+    assert "8 places left" in english and "Nog 8 plaatsen" in dutch
