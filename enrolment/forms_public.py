@@ -469,21 +469,13 @@ class EnrolmentFormSet:
         initial_group: Group,
         initial_language: str,
     ) -> None:
-        options = ChildOptions(schools, groups)
-        self.children = [
-            ChildForm(
-                data,
-                prefix=f"child-{index}",
-                options=options,
-                audience=programme.audience,
-                empty_permitted=index > 0,
-                initial={
-                    "school": initial_school.pk if initial_school else None,
-                    "group": initial_group.pk,
-                },
-            )
-            for index in range(MAX_CHILDREN)
-        ]
+        self._data = data
+        self._child_options = ChildOptions(schools, groups)
+        self._audience = programme.audience
+        self._child_initial = {
+            "school": initial_school.pk if initial_school else None,
+            "group": initial_group.pk,
+        }
         self.guardian = GuardianForm(
             data,
             programme=programme,
@@ -495,6 +487,22 @@ class EnrolmentFormSet:
         )
         self.service_errors: list[str] = []
         self._used: list[int] = []
+
+    @functools.cached_property
+    def children(self) -> list[ChildForm]:
+        """The child blocks, made when first needed: an empty form whose blocks were drawn
+        before (the page's cached body) never needs them."""
+        return [
+            ChildForm(
+                self._data,
+                prefix=f"child-{index}",
+                options=self._child_options,
+                audience=self._audience,
+                empty_permitted=index > 0,
+                initial=self._child_initial,
+            )
+            for index in range(MAX_CHILDREN)
+        ]
 
     def is_valid(self) -> bool:
         valid = all([form.is_valid() for form in self.children]) and self.guardian.is_valid()

@@ -180,10 +180,17 @@ def school_search(request: HttpRequest) -> HttpResponse:
     query = form.cleaned_data["q"].strip() if form.is_valid() else ""
     schools: list[School] = []
     if query:
-        schools = list(
-            School.objects.filter(active=True)
-            .filter(Q(name__icontains=query) | Q(city__icontains=query))
-            .order_by("name", "city")[: MAX_SCHOOLS_SHOWN + 1]
+        # From the public cache: at the opening of a round parents search the same names.
+        schools = public_cache.cached(
+            ("school-search-page", query.lower()),
+            lambda: (
+                list(
+                    School.objects.filter(active=True)
+                    .filter(Q(name__icontains=query) | Q(city__icontains=query))
+                    .order_by("name", "city")[: MAX_SCHOOLS_SHOWN + 1]
+                ),
+                None,
+            ),
         )
     return render(
         request,
@@ -389,7 +396,8 @@ def enrol(request: HttpRequest, group_id: int) -> HttpResponse:
             "school": school,
             "first_day": first_child_session_date(group),
             "formset": formset,
-            "child_forms": formset.children,
+            # Called by the template only when the child blocks are drawn (not cached).
+            "child_forms": lambda: formset.children,
             "several_groups": len(offered_ids) > 1,
             # An empty form (all but its hidden fields) depends only on these (the options
             # come from the catalogue): drawn once and kept for a minute or until it changes.
@@ -411,7 +419,9 @@ def enrol(request: HttpRequest, group_id: int) -> HttpResponse:
             "form": formset.guardian,
             "consent_text": consent_text,
             "consent_body": _consent_text_in_language(consent_text),
-            "error_summary": formset.error_summary() if formset.has_errors() else [],
+            "error_summary": formset.error_summary()
+            if request.method == "POST" and formset.has_errors()
+            else [],
         },
     )
     if new_nonce:

@@ -130,3 +130,23 @@ def test_the_school_page_drawn_in_dutch_is_not_served_in_english(
     assert "Aanmelden voor deze groep" in dutch
     assert "Aanmelden voor deze groep" not in english
     assert "8 places left" in english and "Nog 8 plaatsen" in dutch
+
+
+def test_the_search_page_is_cached_and_follows_a_renamed_school_at_once(
+    client: Client, host: Any
+) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from programmes.services import school_update
+
+    assert host.name in client.get("/aanmelden/", {"q": "horizon"}).content.decode()
+    with CaptureQueriesContext(connection) as warm:
+        again = client.get("/aanmelden/", {"q": "Horizon"}).content.decode()
+    assert host.name in again
+    assert [q for q in warm.captured_queries if "programmes_school" in q["sql"]] == []
+
+    school_update(school=host, name="Basisschool Het Kompas")
+
+    assert "Het Kompas" not in client.get("/aanmelden/", {"q": "Horizon"}).content.decode()
+    assert "Het Kompas" in client.get("/aanmelden/", {"q": "kompas"}).content.decode()

@@ -118,3 +118,24 @@ def test_a_new_group_shows_in_the_child_blocks_at_once(
     assert len(re.findall(rf'<option value="{sibling_group.pk}"[^>]*>{label}<', page)) == (
         MAX_CHILDREN
     )
+
+
+def test_the_next_parent_gets_the_form_without_its_child_forms_being_built(
+    kies: Any, host: Any, consent_text: Any, monkeypatch: Any
+) -> None:
+    from enrolment import forms_public
+
+    group = make_published_group(kies, host)
+    built: list[str] = []
+    original = forms_public.ChildForm.__init__
+
+    def counting(self: Any, *args: Any, **kwargs: Any) -> None:
+        built.append(kwargs.get("prefix", ""))
+        original(self, *args, **kwargs)
+
+    monkeypatch.setattr(forms_public.ChildForm, "__init__", counting)
+    _first, _sqls = _form_page(group, host)
+    assert built == ["child-0", "child-1", "child-2"]
+    again, _sqls = _form_page(group, host)
+    assert built == ["child-0", "child-1", "child-2"]  # the drawn blocks came from the cache
+    assert again.count('name="child-0-first_name"') == 1
