@@ -32,11 +32,8 @@ from typing import Any
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.paginator import Paginator as DjangoPaginator
 from django.db.models import (
-    Count,
-    Max,
     Min,
     Prefetch,
-    Q,
     QuerySet,
 )
 from django.http import Http404
@@ -65,6 +62,7 @@ from rest_framework.views import APIView
 
 from enrolment import access, public_cache, selectors, services
 from enrolment.audit import AuditAction, audit_record
+from enrolment.catalogue import open_groups
 from enrolment.filters import EnrolmentFilter
 from enrolment.models import (
     Consent,
@@ -104,7 +102,7 @@ from programmes import access as programme_access
 from programmes.api_auth import ApiTokenAuthentication
 from programmes.models import EnrolmentMode, Programme, School
 from scheduler import access as scheduler_access
-from scheduler.models import Group, GroupStatus, Session, SessionKind, SessionStatus
+from scheduler.models import Group, Session, SessionKind, SessionStatus
 
 # The error codes `services.link_resolve` gives for a link that cannot be used.
 LINK_ERROR_CODES = frozenset({"invalid_link", "wrong_link", "revoked_link", "expired_link"})
@@ -378,34 +376,14 @@ def open_groups_for(school: School) -> list[Group]:
 
 
 def _open_groups_without_seats(school: School, today: dt.date) -> list[Group]:
-    """`open_groups_for` up to the seats: the groups and their child sessions."""
-    admitting = Group.admitted_schools.through.objects.filter(school=school).values("group_id")
-    groups = list(
-        Group.objects.filter(
-            Q(host_school=school) | Q(pk__in=admitting),
-            status=GroupStatus.PUBLISHED,
-            programme__enrolment_mode=EnrolmentMode.INDIVIDUAL,
-        )
-        .filter(Q(enrolment_opens_on__isnull=True) | Q(enrolment_opens_on__lte=today))
-        .filter(Q(enrolment_closes_on__isnull=True) | Q(enrolment_closes_on__gte=today))
-        .select_related("programme", "host_school")
-        .order_by("first_date", "id")
-    )
-    ids = [group.pk for group in groups]
-    sessions = {
-        row["group_id"]: row
-        for row in Session.objects.filter(
-            group_id__in=ids, kind=SessionKind.CHILD, status=SessionStatus.SCHEDULED
-        )
-        .values("group_id")
-        .annotate(first=Min("starts_at"), last=Max("starts_at"), count=Count("pk"))
-        .order_by()
-    }
+    """`open_groups_for` up to the seats (`enrolment.catalogue.open_groups`), with the
+    session figures the API answers."""
+    groups = open_groups(school.pk, today)
     for group in groups:
-        row = sessions.get(group.pk, {})
-        group.first_session_date = localtime(row["first"]).date() if row.get("first") else None
-        group.last_session_date = localtime(row["last"]).date() if row.get("last") else None
-        group.session_count = row.get("count", 0)
+        first, last = group.first_child_start, group.last_child_start
+        group.first_session_date = localtime(first).date() if first else None
+        group.last_session_date = localtime(last).date() if last else None
+        group.session_count = group.child_meetings
     return groups
 
 

@@ -19,7 +19,7 @@ import datetime as dt
 from collections.abc import Hashable, Sequence
 from dataclasses import dataclass
 
-from django.db.models import Min, Q
+from django.db.models import Count, Max, Min, Q
 from django.utils.timezone import localtime
 
 from enrolment import public_cache
@@ -65,6 +65,63 @@ def catalogue_school(school_id: int) -> School | None:
         return school, (None if school is not None else _NOT_KEPT)
 
     return public_cache.cached(("school", school_id), build)
+
+
+def open_groups(school_id: int, today: dt.date, *, programme_id: int | None = None) -> list[Group]:
+    """The groups pupils of `school_id` may enrol in on `today`, by first date: published,
+    of a programme that enrolls individually, hosted by the school or admitting it, with
+    the enrolment window open. Seats are not counted (see `seats_taken`).
+
+    Each group carries its scheduled sessions: `child_meetings`, `parent_meetings`,
+    `first_child_start` and `last_child_start` (None without child sessions) and
+    `first_day` (the first child session's day, else the planned first date). Two
+    queries for any number of groups. (Counting sessions and seats in one query would
+    join every session with every enrolment of a group: at the opening of a round, with
+    dozens of enrolments per group, that cross product was most of the database's work.)
+    Both the API and the pages cache the result (`enrolment.public_cache`).
+    """
+    admitted = Group.admitted_schools.through.objects.filter(school_id=school_id).values("group_id")
+    queryset = (
+        Group.objects.filter(
+            Q(host_school_id=school_id) | Q(pk__in=admitted),
+            status=GroupStatus.PUBLISHED,
+            programme__enrolment_mode=EnrolmentMode.INDIVIDUAL,
+        )
+        .filter(Q(enrolment_opens_on__isnull=True) | Q(enrolment_opens_on__lte=today))
+        .filter(Q(enrolment_closes_on__isnull=True) | Q(enrolment_closes_on__gte=today))
+        .select_related("programme", "host_school")
+        .order_by("first_date", "pk")
+    )
+    if programme_id is not None:
+        queryset = queryset.filter(programme_id=programme_id)
+    groups = list(queryset)
+    if not groups:
+        return groups
+    child = Q(kind=SessionKind.CHILD)
+    sessions = {
+        row["group_id"]: row
+        for row in Session.objects.filter(
+            group_id__in=[g.pk for g in groups], status=SessionStatus.SCHEDULED
+        )
+        .values("group_id")
+        .annotate(
+            child=Count("pk", filter=child),
+            parent=Count("pk", filter=Q(kind=SessionKind.PARENT)),
+            first=Min("starts_at", filter=child),
+            last=Max("starts_at", filter=child),
+        )
+        .order_by()
+    }
+    for group in groups:
+        row = sessions.get(group.pk, {})
+        group.child_meetings = row.get("child", 0)
+        group.parent_meetings = row.get("parent", 0)
+        group.first_child_start = row.get("first")
+        group.last_child_start = row.get("last")
+        group.first_day = (
+            localtime(group.first_child_start).date() if group.first_child_start else None
+        ) or group.first_date
+    return groups
 
 
 @dataclass(frozen=True)

@@ -27,7 +27,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.signing import BadSignature
-from django.db.models import Count, Min, Q
+from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
@@ -39,7 +39,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from enrolment import public_cache
-from enrolment.catalogue import catalogue_group, catalogue_school, enrol_options
+from enrolment.catalogue import catalogue_group, catalogue_school, enrol_options, open_groups
 from enrolment.forms_public import (
     EnrolmentFormSet,
     InterestForm,
@@ -74,7 +74,7 @@ from enrolment.services import (
 )
 from enrolment.throttle import throttle_posts
 from programmes.models import Audience, EnrolmentMode, Programme, School
-from scheduler.models import Group, GroupStatus, Session, SessionKind, SessionStatus
+from scheduler.models import Group
 
 MAX_SCHOOLS_SHOWN = 30
 # A per-browser secret the form's idempotency keys are bound to (see `_form_nonce`).
@@ -116,47 +116,11 @@ def _offered_groups(school: School, programme_id: int | None, today: Any) -> lis
 
 
 def _open_groups_without_seats(school: School, programme_id: int | None, today: Any) -> list[Group]:
-    """`open_groups_for_school` but the seats: the groups, then their scheduled sessions
-    counted per kind. (Counting sessions and seats in one query joins every session with
-    every enrolment of a group: at the opening of a round, with dozens of enrolments per
-    group, that cross product was most of the database's work per page view.)"""
-    admitted = Group.admitted_schools.through.objects.filter(school_id=school.pk).values("group_id")
-    queryset = (
-        Group.objects.filter(
-            status=GroupStatus.PUBLISHED, programme__enrolment_mode=EnrolmentMode.INDIVIDUAL
-        )
-        .filter(Q(host_school_id=school.pk) | Q(pk__in=admitted))
-        .select_related("programme", "host_school")
-        .order_by("programme__name_nl", "first_date", "pk")
+    """`catalogue.open_groups`, by programme (the page lists them per programme)."""
+    return sorted(
+        open_groups(school.pk, today, programme_id=programme_id),
+        key=lambda g: (g.programme.name_nl, g.first_date, g.pk),
     )
-    if programme_id is not None:
-        queryset = queryset.filter(programme_id=programme_id)
-    groups = [group for group in queryset if group_open_for_enrolment(group, today)]
-    if not groups:
-        return groups
-    child = Q(kind=SessionKind.CHILD)
-    sessions = {
-        row["group_id"]: row
-        for row in Session.objects.filter(
-            group_id__in=[g.pk for g in groups], status=SessionStatus.SCHEDULED
-        )
-        .values("group_id")
-        .annotate(
-            child=Count("pk", filter=child),
-            parent=Count("pk", filter=Q(kind=SessionKind.PARENT)),
-            first=Min("starts_at", filter=child),
-        )
-        .order_by()
-    }
-    for group in groups:
-        row = sessions.get(group.pk, {})
-        group.child_meetings = row.get("child", 0)
-        group.parent_meetings = row.get("parent", 0)
-        group.first_child_start = row.get("first")
-        group.first_day = (
-            localtime(group.first_child_start).date() if group.first_child_start else None
-        ) or group.first_date
-    return groups
 
 
 def programmes_for_interest(school: School) -> Any:
