@@ -18,7 +18,9 @@ from __future__ import annotations
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
-from django.db.models import QuerySet
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group as AuthGroup
+from django.db.models import Exists, OuterRef, QuerySet
 
 from programmes.models import (
     Programme,
@@ -45,18 +47,30 @@ class Role(StrEnum):
 
 
 def roles_of(user: Any) -> frozenset[Role]:
-    """The roles of `user`, computed once per user object (two queries at most)."""
+    """The roles of `user`, computed once per user object, in one query."""
     if not getattr(user, "is_authenticated", False):
         return frozenset()
     cached = getattr(user, "_access_roles", None)
     if cached is not None:
         return cached
+    flags = (
+        get_user_model()
+        .objects.filter(pk=user.pk)
+        .annotate(
+            is_manager_=Exists(AuthGroup.objects.filter(user=OuterRef("pk"), name=MANAGER_GROUP)),
+            is_coordinator_=Exists(School.objects.filter(coordinators=OuterRef("pk"))),
+            is_trainer_=Exists(Trainer.objects.filter(user=OuterRef("pk"))),
+        )
+        .values_list("is_manager_", "is_coordinator_", "is_trainer_")
+        .first()
+    ) or (False, False, False)
+    manager, coordinator, trainer = flags
     roles: set[Role] = set()
-    if user.is_superuser or user.groups.filter(name=MANAGER_GROUP).exists():
+    if user.is_superuser or manager:
         roles.add(Role.MANAGER)
-    if School.objects.filter(coordinators=user).exists():
+    if coordinator:
         roles.add(Role.COORDINATOR)
-    if Trainer.objects.filter(user=user).exists():
+    if trainer:
         roles.add(Role.TRAINER)
     result = frozenset(roles)
     user._access_roles = result
