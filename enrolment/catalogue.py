@@ -35,7 +35,7 @@ _NOT_KEPT = 0.0
 def catalogue_group(group_id: int) -> Group | None:
     """The group `group_id` as parents may see it, or None: not a draft, of a programme
     that enrols individually. With its programme and host school, `admitted_school_ids`
-    (the host school included) and `first_session_day` (`first_child_session_date`, which
+    (the host school included) and `first_day` (`first_child_session_date`, which
     then needs no query). Its status may be any but draft: the caller decides what a
     closed or cancelled group answers."""
 
@@ -51,7 +51,7 @@ def catalogue_group(group_id: int) -> Group | None:
         group.admitted_school_ids = frozenset(
             group.admitted_schools.values_list("pk", flat=True)
         ) | {group.host_school_id}
-        group.first_session_day = first_child_session_date(group)
+        group.first_day = first_child_session_date(group)
         return group, None
 
     return public_cache.cached(("group", group_id), build)
@@ -128,36 +128,28 @@ def open_groups(school_id: int, today: dt.date, *, programme_id: int | None = No
 class EnrolOptions:
     """What the enrolment form of one group offers its child blocks."""
 
-    # The group itself and the programme's other open groups, with `first_session_day`.
+    # The group itself and the programme's other open groups, with `first_day`.
     groups: Sequence[Group]
     schools: Sequence[School]  # the active schools whose pupils may join one of them
 
 
 def enrol_options(
-    group: Group, school: School | None, offered_ids: frozenset[int], today: dt.date
+    group: Group, school: School | None, offered: Sequence[Group], today: dt.date
 ) -> EnrolOptions:
-    """The groups (by first date) and schools (by name) of the form for `group`, opened
-    from `school`'s page; `offered_ids` are the ids of the groups on offer there."""
+    """The groups (by first date) and schools (by name) of the form for `group` (from
+    `catalogue_group`), opened from `school`'s page where `offered` (`open_groups` of
+    the same programme) are on offer."""
+    known = {g.pk: g for g in [*offered, group]}  # each with its `first_day`
+    ids = sorted(known)
 
     def build() -> tuple[EnrolOptions, float | None]:
-        ids = offered_ids | {group.pk}
         groups = list(
             Group.objects.filter(pk__in=ids)
             .select_related("programme", "host_school")
             .order_by("first_date", "pk")
         )
-        firsts = dict(
-            Session.objects.filter(
-                group_id__in=ids, kind=SessionKind.CHILD, status=SessionStatus.SCHEDULED
-            )
-            .values("group_id")
-            .annotate(first=Min("starts_at"))
-            .values_list("group_id", "first")
-            .order_by()
-        )
-        for option in groups:  # as first_child_session_date, without a query per group
-            first = firsts.get(option.pk)
-            option.first_session_day = localtime(first).date() if first else option.first_date
+        for option in groups:
+            option.first_day = known[option.pk].first_day
         schools = list(
             School.objects.filter(active=True)
             .filter(Q(hosted_groups__pk__in=ids) | Q(admitting_groups__pk__in=ids))
@@ -170,7 +162,7 @@ def enrol_options(
         "enrol-options",
         group.pk,
         school.pk if school else 0,
-        tuple(sorted(offered_ids)),
+        tuple(ids),
         today.isoformat(),
     )
     return public_cache.cached(parts, build)

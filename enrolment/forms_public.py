@@ -98,11 +98,6 @@ class ObjectChoiceField(forms.ChoiceField):
         return str(initial if initial is not None else "") != str(data if data is not None else "")
 
 
-class SchoolChoiceField(ObjectChoiceField):
-    def label_from_instance(self, obj: School) -> str:
-        return str(obj)
-
-
 class GroupChoiceField(ObjectChoiceField):
     def label_from_instance(self, obj: Group) -> str:
         return group_label(obj)
@@ -196,7 +191,7 @@ class ChildForm(UtrechtFormMixin, forms.Form):
             "invalid": _("Vul de geboortedatum in als dag-maand-jaar, bijvoorbeeld 15-03-2016."),
         },
     )
-    school = SchoolChoiceField(
+    school = ObjectChoiceField(
         label=_("School"),
         empty_label=_("Kies de school"),
         error_messages={

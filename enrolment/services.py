@@ -106,8 +106,8 @@ def first_child_session_date(group: Group) -> dt.date:
     """The day of the group's first scheduled child session, else its planned first date.
 
     A group from the public catalogue (`enrolment.catalogue.catalogue_group`) carries it
-    already as `first_session_day`."""
-    known = getattr(group, "first_session_day", None)
+    already as `first_day` (so do `enrolment.catalogue.open_groups`')."""
+    known = getattr(group, "first_day", None)
     if known is not None:
         return known
     first = (

@@ -284,10 +284,8 @@ def enrol(request: HttpRequest, group_id: int) -> HttpResponse:
     )
     # Siblings may join another open group of the same programme that fits their age.
     today = timezone.localdate()
-    offered_ids = frozenset(
-        g.pk for g in _offered_groups(school or group.host_school, group.programme_id, today)
-    ) | {group.pk}
-    options = enrol_options(group, school, offered_ids, today)
+    offered = _offered_groups(school or group.host_school, group.programme_id, today)
+    options = enrol_options(group, school, offered, today)
 
     def build_formset(data: Any) -> EnrolmentFormSet:
         return EnrolmentFormSet(
@@ -362,7 +360,7 @@ def enrol(request: HttpRequest, group_id: int) -> HttpResponse:
             "formset": formset,
             # Called by the template only when the child blocks are drawn (not cached).
             "child_forms": lambda: formset.children,
-            "several_groups": len(offered_ids) > 1,
+            "several_groups": len(options.groups) > 1,
             # An empty form (all but its hidden fields) depends only on these (the options
             # come from the catalogue): drawn once and kept for a minute or until it changes.
             "form_cache_key": None
