@@ -540,24 +540,29 @@ class PublicEnrolmentView(PublicView):
         enroller = services.GuardianInput(**data["enroller"])
         others = [services.GuardianInput(**g) for g in data.get("other_guardians") or []]
         try:
-            if key:
-                earlier = services.submission_replay(
-                    idempotency_key=key,
-                    fingerprint=services.submission_fingerprint(
-                        children=children,
-                        enroller=enroller,
-                        other_guardians=others,
-                        consent_text_version=data["consent_text_version"],
-                    ),
-                )
-                if earlier is not None:
-                    return Response(_submission_answer(earlier))
             # Only the version in force is accepted, so one query for it settles both.
             try:
                 consent_text: ConsentText | None = services.consent_text_current()
             except DjangoValidationError:  # no text in force yet
                 consent_text = None
             if consent_text is None or consent_text.version != data["consent_text_version"]:
+                # A repeat of a request that succeeded before the text changed still gets
+                # its first answer (submission_create looks the key up only when it fails).
+                earlier = (
+                    None
+                    if not key
+                    else services.submission_replay(
+                        idempotency_key=key,
+                        fingerprint=services.submission_fingerprint(
+                            children=children,
+                            enroller=enroller,
+                            other_guardians=others,
+                            consent_text_version=data["consent_text_version"],
+                        ),
+                    )
+                )
+                if earlier is not None:
+                    return Response(_submission_answer(earlier))
                 raise ValidationError(
                     {
                         "consent_text_version": [
@@ -574,7 +579,6 @@ class PublicEnrolmentView(PublicView):
                 other_guardians=others,
                 consent_text=consent_text,
                 idempotency_key=key,
-                key_checked=True,  # just above
             )
         except services.IdempotencyKeyReused as reused:
             return Response(

@@ -48,7 +48,14 @@ from enrolment.models import (
     Submission,
     age_on,
 )
-from programmes.models import ChildConsent, EnrolmentMode, GuardianConsent, Programme, School
+from programmes.models import (
+    ChildConsent,
+    EnrolmentMode,
+    GuardianConsent,
+    Programme,
+    School,
+    reply_to_subquery,
+)
 from scheduler.models import Group, GroupStatus, SessionKind, SessionStatus
 
 # --- input shapes ----------------------------------------------------------------------
@@ -284,9 +291,14 @@ def _lock_group(group_id: int) -> Group:
         Group.objects.filter(pk=group_id).update(capacity=F("capacity"))
     # OF self: only the group's row. A plain FOR UPDATE would lock the joined programme
     # and school rows too, and so queue every enrolment of the programme behind this one.
+    # The host school's reply-to address comes along for the messages about the new
+    # enrolment (notifications.listeners); the seats are counted in a statement of their
+    # own, after the lock (`seats_taken`), so the count sees every enrolment committed
+    # while this one waited.
     return (
         Group.objects.select_for_update(of=("self",))
         .select_related("programme", "host_school")
+        .annotate(host_reply_to=reply_to_subquery("host_school"))
         .get(pk=group_id)
     )
 
@@ -406,7 +418,6 @@ def submission_create(
     other_guardians: Sequence[GuardianInput] = (),
     consent_text: ConsentText,
     idempotency_key: str | None = None,
-    key_checked: bool = False,
 ) -> SubmissionResult:
     """Enrol one or more children (siblings) with their guardians entered once.
 
@@ -418,25 +429,17 @@ def submission_create(
     other input it raises IdempotencyKeyReused (see `submission_replay`). Concurrent
     requests with one key make one submission: the unique key hash decides the race.
     Emits EnrolmentReceived and, per child, SeatHeld or Waitlisted.
-
-    `key_checked`: the caller has just found the key unused (`submission_replay`), so it is
-    not looked up again; a twin that raced in since is still caught by the unique hash.
     """
-    fingerprint = None
-    if idempotency_key:
-        fingerprint = submission_fingerprint(
+    fingerprint = (
+        submission_fingerprint(
             children=children,
             enroller=enroller,
             other_guardians=other_guardians,
             consent_text_version=consent_text.version,
         )
-        earlier = (
-            None
-            if key_checked
-            else submission_replay(idempotency_key=idempotency_key, fingerprint=fingerprint)
-        )
-        if earlier is not None:
-            return earlier
+        if idempotency_key
+        else None
+    )
     try:
         with transaction.atomic():
             return _submission_create(
@@ -447,13 +450,18 @@ def submission_create(
                 idempotency_key=idempotency_key,
                 fingerprint=fingerprint,
             )
-    except IntegrityError:
-        # A concurrent twin with the same key won the race (the unique hash made this
-        # insert wait for its commit): the same request gets its result, another is refused.
+    except (IntegrityError, ValidationError) as error:
+        # A used key is looked up only now, when the submission could not be made: a
+        # repeat of a request that succeeded is refused by the checks (the child is
+        # enrolled) or by the unique key hash (a concurrent twin, whose insert made this
+        # one wait for its commit). Either way it gets the first answer; another request
+        # with the same key is refused. The first try of a key costs no look-up.
         if idempotency_key and fingerprint:
             earlier = submission_replay(idempotency_key=idempotency_key, fingerprint=fingerprint)
             if earlier is not None:
                 return earlier
+        if isinstance(error, ValidationError):
+            raise
         raise ValidationError(
             _("Dit kind is dit schooljaar al aangemeld voor dit programma.")
         ) from None

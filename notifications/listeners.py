@@ -27,12 +27,9 @@ Who hears what:
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from functools import cache
 from typing import Any
 
-from django.contrib.auth import get_user_model
-from django.db.models import OuterRef, Subquery, Sum, Value
-from django.db.models.functions import Coalesce
+from django.db.models import Sum
 
 from config.domain_events import subscribe
 from enrolment import events as enrolment_events
@@ -58,7 +55,7 @@ from notifications.messages import (
     trainer_recipient,
     user_recipient,
 )
-from programmes.models import Trainer
+from programmes.models import Trainer, reply_to_subquery
 from scheduler import events as scheduler_events
 from scheduler.models import Group, GroupStatus, Session, SessionKind, SessionStatus
 
@@ -68,27 +65,13 @@ CANCEL = "CANCEL"
 # --- loading ---------------------------------------------------------------------------
 
 
-@cache  # built once per path: annotate() resolves a copy for each query
-def _reply_to_of(school: str) -> Coalesce:
-    """The address `reply_to_for` gives for the school at `school` (a lookup path), as a
-    subquery: the listeners load it with the enrolment instead of in a query of its own."""
-    first_coordinator = (
-        get_user_model()
-        .objects.filter(coordinated_schools=OuterRef(school))
-        .exclude(email="")
-        .order_by("pk")
-        .values("email")[:1]
-    )
-    return Coalesce(Subquery(first_coordinator), Value(""))
-
-
 def _enrolments() -> Any:
     """Enrolments with what every message about them shows, and their reply-to address.
 
     The submission is not joined: only its id is needed (`_guardians_of`)."""
     return Enrolment.objects.select_related(
         "child", "group__programme", "group__host_school"
-    ).annotate(host_reply_to=_reply_to_of("group__host_school"))
+    ).annotate(host_reply_to=reply_to_subquery("group__host_school"))
 
 
 def _enrolment(enrolment_id: int) -> Enrolment | None:
@@ -105,6 +88,8 @@ def _reply_to(enrolment: Enrolment) -> str:
     """The reply-to of the group's host school, loaded with the enrolment when it could be
     (else looked up once and kept on the object for the next message about it)."""
     preloaded = getattr(enrolment, "host_reply_to", None)
+    if preloaded is None:  # a group locked for a new enrolment brings it along
+        preloaded = getattr(enrolment.group, "host_reply_to", None)
     if preloaded is None:
         preloaded = enrolment.host_reply_to = reply_to_for(enrolment.group.host_school)
     return preloaded

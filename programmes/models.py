@@ -9,12 +9,15 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from functools import cache
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import F, OuterRef, Q, Subquery, Value
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
@@ -324,6 +327,21 @@ class Programme(models.Model):
             )
         if errors:
             raise ValidationError(errors)
+
+
+@cache  # built once per path: annotate() resolves a copy for each query
+def reply_to_subquery(school: str) -> Coalesce:
+    """The e-mail address of the first coordinator (by id) of the school at `school` (a
+    lookup path, e.g. "group__host_school"), or "": the reply-to of messages about that
+    school's groups, as a subquery, so it comes with the row that needs it."""
+    first_coordinator = (
+        get_user_model()
+        .objects.filter(coordinated_schools=OuterRef(school))
+        .exclude(email="")
+        .order_by("pk")
+        .values("email")[:1]
+    )
+    return Coalesce(Subquery(first_coordinator), Value(""))
 
 
 class School(models.Model):
