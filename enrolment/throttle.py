@@ -24,9 +24,10 @@ from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
-from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+
+from config.cache import count_hit
 
 DEFAULT_LIMIT = 20
 DEFAULT_WINDOW_SECONDS = 600
@@ -49,18 +50,11 @@ def hit(request: HttpRequest, *, scope: str = "enrolment-public") -> bool:
     """Count one request of this client; False when the client is over the limit.
 
     A fixed window: the counter lives as long as the window and is incremented
-    atomically (`cache.incr` is atomic in Redis and in the local-memory cache).
+    atomically, in one round trip on Redis (`config.cache.count_hit`).
     """
     limit, window = limits()
     bucket = int(time.time() // window)
-    key = f"throttle:{scope}:{client_key(request)}:{bucket}"
-    cache.add(key, 0, timeout=window)
-    try:
-        count = cache.incr(key)
-    except ValueError:  # evicted between add and incr: start again
-        cache.set(key, 1, timeout=window)
-        count = 1
-    return count <= limit
+    return count_hit(f"throttle:{scope}:{client_key(request)}:{bucket}", window) <= limit
 
 
 def too_many_requests(request: HttpRequest) -> HttpResponse:
