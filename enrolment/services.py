@@ -586,7 +586,12 @@ def _submission_create(
     placed: dict[int, Enrolment] = {}
     for index in order:
         data, child = children[index], pupils[index]
-        group = _lock_group(data.group.pk)
+        try:
+            group = _lock_group(data.group.pk)
+        except Group.DoesNotExist:  # deleted since the form (or the cache) showed it
+            raise ValidationError(
+                {f"children.{index}": [_("Aanmelden voor deze groep is nu niet mogelijk.")]}
+            ) from None
         has_seat = seats_taken(group) < group.capacity
         enrolment = Enrolment.objects.create(
             submission=submission,

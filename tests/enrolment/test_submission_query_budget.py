@@ -13,6 +13,7 @@ from django.test.utils import CaptureQueriesContext
 
 from enrolment.models import Authority, Child, Enrolment, Guardian, Submission
 from enrolment.services import GuardianInput, submission_create
+from scheduler.models import Group
 from tests.enrolment.conftest import SOLE, child
 
 pytestmark = pytest.mark.django_db
@@ -169,3 +170,17 @@ def test_the_mails_are_written_without_looking_them_up_first(
     assert not any(sql.startswith('SELECT "auth_user"') for sql in sqls)
     locked = [sql for sql in sqls if sql.startswith('SELECT "scheduler_group"')][-1]
     assert '"auth_user"' in locked
+
+
+def test_a_group_deleted_since_the_form_showed_it_is_a_clear_refusal(
+    group: Any, host: Any, consent_text: Any
+) -> None:
+    # The form (or the public cache) still offered the group; it is gone by the post.
+    shown = child(group, host)
+    Group.objects.filter(pk=group.pk).delete()
+    with pytest.raises(ValidationError) as refused:
+        submission_create(children=[shown], enroller=SOLE, consent_text=consent_text)
+    assert refused.value.message_dict == {
+        "children.0": ["Aanmelden voor deze groep is nu niet mogelijk."]
+    }
+    assert Submission.objects.count() == Guardian.objects.count() == Child.objects.count() == 0
