@@ -101,6 +101,8 @@ if REDIS_URL:
         "default": {
             "BACKEND": "config.cache.SharedClientRedisCache",
             "LOCATION": REDIS_URL,
+            # Seconds: an unreachable Redis is a cache miss (config/cache.py), not a hang.
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
         }
     }
 else:

@@ -13,9 +13,7 @@ from django.test import override_settings
 from config.cache import SharedClientRedisCache, count_hit
 
 
-@override_settings(
-    CACHES={"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
-)
+@override_settings(CACHES={"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}})
 def test_the_memory_cache_counts_each_hit_and_ends_the_window() -> None:
     key = f"hits-{uuid.uuid4().hex}"
     assert [count_hit(key, 60) for _ in range(3)] == [1, 2, 3]
