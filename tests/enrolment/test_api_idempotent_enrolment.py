@@ -3,13 +3,14 @@ body answers the first submission again and makes nothing new."""
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 import pytest
 from django.core.cache import cache
 from django.test import Client
 
-from enrolment.models import Enrolment, Submission
+from enrolment.models import ConsentText, Enrolment, EnrolmentStatus, Submission
 from enrolment.services import idempotency_key_hash
 from tests.enrolment.test_api_public_enrolment_flow import counts, form, post
 
@@ -91,3 +92,46 @@ def test_a_failed_request_does_not_use_up_its_key(
     assert post(client, "public/enrolments/", bad, HTTP_IDEMPOTENCY_KEY=KEY).status_code == 400
     good = post(client, "public/enrolments/", form(group, host), HTTP_IDEMPOTENCY_KEY=KEY)
     assert good.status_code == 201
+
+
+def test_a_repeat_after_the_consent_text_changed_still_gets_the_first_answer(
+    client: Client, group: Any, host: Any, consent_text: Any
+) -> None:
+    first = post(client, "public/enrolments/", form(group, host), HTTP_IDEMPOTENCY_KEY=KEY)
+    assert first.status_code == 201, first.content
+    ConsentText.objects.create(
+        version="2026-2",
+        text_nl="Nieuwe tekst.",
+        text_en="New text.",
+        active_from=consent_text.active_from + dt.timedelta(days=1),
+    )
+    before = counts()
+    again = post(client, "public/enrolments/", form(group, host), HTTP_IDEMPOTENCY_KEY=KEY)
+    assert again.status_code == 200
+    assert again.json() == first.json()
+    # A new request with the old text is refused: the parent must read the new one.
+    other = post(
+        client,
+        "public/enrolments/",
+        form(group, host, first="Noor"),
+        HTTP_IDEMPOTENCY_KEY="another-key-for-noor-0001",
+    )
+    assert other.status_code == 400
+    assert "consent_text_version" in other.json()
+    assert counts() == before
+
+
+def test_a_repeat_after_the_child_was_withdrawn_answers_the_first_submission(
+    client: Client, group: Any, host: Any, consent_text: Any
+) -> None:
+    # The checks now pass (the child holds no active enrolment): the unique key hash is
+    # what recognises the repeat, and nothing new is made.
+    first = post(client, "public/enrolments/", form(group, host), HTTP_IDEMPOTENCY_KEY=KEY)
+    assert first.status_code == 201, first.content
+    Enrolment.objects.update(status=EnrolmentStatus.WITHDRAWN)
+    before = counts()
+    again = post(client, "public/enrolments/", form(group, host), HTTP_IDEMPOTENCY_KEY=KEY)
+    assert again.status_code == 200, again.content
+    assert again.json()["submission"] == first.json()["submission"]
+    assert again.json()["enrolments"][0]["status"] == "withdrawn"
+    assert counts() == before
