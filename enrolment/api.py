@@ -58,7 +58,7 @@ from rest_framework.response import Response
 from rest_framework.routers import SimpleRouter
 from rest_framework.serializers import Serializer
 from rest_framework.settings import api_settings
-from rest_framework.throttling import BaseThrottle
+from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
 from config.cache import count_hit
@@ -127,7 +127,7 @@ class SafeJSONParser(JSONParser):
             raise ParseError(_("De JSON is te diep genest.")) from None
 
 
-class PublicRateThrottle(BaseThrottle):
+class PublicRateThrottle(ScopedRateThrottle):
     """Per client address and per the view's `throttle_scope`, at the configured rate
     ("30/min": at most 30 requests in each minute of the clock).
 
@@ -138,20 +138,20 @@ class PublicRateThrottle(BaseThrottle):
     a request arrives, so a changed setting (a test, an override) takes effect at once.
     """
 
-    PERIODS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
+    def get_rate(self) -> str | None:
+        return (api_settings.DEFAULT_THROTTLE_RATES or {}).get(self.scope)
 
     def allow_request(self, request: Request, view: Any) -> bool:
-        scope = getattr(view, "throttle_scope", None)
-        rate = (api_settings.DEFAULT_THROTTLE_RATES or {}).get(scope)
+        self.scope = getattr(view, self.scope_attr, None)
+        rate = self.get_rate()
         if rate is None:
             return True
-        number, period = rate.split("/")
-        window = self.PERIODS[period[0]]
+        number, window = self.parse_rate(rate)
         now = time.time()
         bucket = int(now // window)
         self.retry_after = (bucket + 1) * window - now
-        key = f"throttle:api:{scope}:{client_key(request)}:{bucket}"
-        return count_hit(key, window) <= int(number)
+        key = f"throttle:api:{self.scope}:{client_key(request)}:{bucket}"
+        return count_hit(key, window) <= number
 
     def wait(self) -> float:
         return self.retry_after
