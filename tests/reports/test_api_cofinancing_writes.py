@@ -285,14 +285,17 @@ def test_an_invoice_is_sent_then_paid_and_its_due_date_follows_the_term(
     as_alice: Client, invoice: Invoice
 ) -> None:
     url = f"{INVOICES}{invoice.pk}/"
-    sent = post(as_alice, f"{url}mark-sent/", {"date_sent": "2026-11-02"})
+    # Before the due date: a sent invoice, not (yet) an overdue one.
+    with at(dt.date(2026, 11, 10)):
+        sent = post(as_alice, f"{url}mark-sent/", {"date_sent": "2026-11-02"})
     assert sent.status_code == 200, sent.json()
     assert (sent.json()["status"], sent.json()["date_sent"], sent.json()["due_date"]) == (
         "sent",
         "2026-11-02",
         "2026-12-02",
     )
-    paid = post(as_alice, f"{url}mark-paid/", {"date_paid": "2026-11-20"})
+    with at(dt.date(2026, 11, 20)):
+        paid = post(as_alice, f"{url}mark-paid/", {"date_paid": "2026-11-20"})
     assert paid.status_code == 200, paid.json()
     assert (paid.json()["status"], paid.json()["date_paid"]) == ("paid", "2026-11-20")
     invoice.refresh_from_db()
