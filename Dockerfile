@@ -1,6 +1,6 @@
 # syntax=docker/dockerfile:1
 # Production image: gunicorn serving config.wsgi; the same image runs the Celery
-# worker and beat (see compose.yaml).
+# worker and beat (see docker-compose.yml).
 
 # --- build: Python dependencies, front-end assets, translations, static files ---
 FROM python:3.11-slim AS build
