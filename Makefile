@@ -10,11 +10,14 @@ ASSETS := static/vendor/utrecht/.built
 # Where the SQLite database, file e-mail and the seed marker live (settings read VAR_DIR too).
 VAR_DIR ?= var
 RUN_ADDR ?= 127.0.0.1:8000
+# The address in the links `make run` prints and mails (log-ins, e-mail, calendar feeds):
+# the one the server listens on (RUN_ADDR may be a bare port), unless SITE_URL is set.
+RUN_SITE_URL = http://$(if $(findstring :,$(RUN_ADDR)),$(RUN_ADDR),127.0.0.1:$(RUN_ADDR))
 
 .PHONY: run test setup lint fmt migrate seed messages assets lock clean help demo-data
 
 help:
-	@echo "make run    set up and serve the demo site on http://127.0.0.1:8000"
+	@echo "make run    set up and serve the demo site on $(RUN_SITE_URL) (RUN_ADDR=host:port)"
 	@echo "make test   set up and run the whole test suite"
 	@echo "make lint   ruff check"
 	@echo "make lock   recompile requirements/*.txt from pyproject.toml"
@@ -48,6 +51,7 @@ setup: $(BIN)/.installed $(ASSETS) messages
 
 # The demo site runs with DEBUG on (dev server serves static files, demo passwords allowed).
 run: export DEBUG = true
+run: export SITE_URL ?= $(RUN_SITE_URL)
 run: setup
 	$(MANAGE) migrate --noinput -v 0
 	@test -f $(VAR_DIR)/.seeded || ($(MANAGE) seed_demo && $(MANAGE) seed_demo_groups && touch $(VAR_DIR)/.seeded)
@@ -61,6 +65,7 @@ test: setup
 # the same database as `make run` (var/db.sqlite3, or DATABASE_URL when set), next to the
 # Zwolle demo and its log-ins. Runs once; a second run says so and adds nothing.
 demo-data: export DEBUG = true
+demo-data: export SITE_URL ?= $(RUN_SITE_URL)
 demo-data: setup
 	$(MANAGE) migrate --noinput -v 0
 	$(MANAGE) seed_demo
