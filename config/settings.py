@@ -208,7 +208,7 @@ NOTIFICATIONS_MAX_ATTEMPTS = env_int("NOTIFICATIONS_MAX_ATTEMPTS", 10)
 # The first retry waits this long; each next one twice as long (at most an hour).
 NOTIFICATIONS_RETRY_BASE_SECONDS = env_int("NOTIFICATIONS_RETRY_BASE_SECONDS", 60)
 
-# E-mail: SMTP when EMAIL_HOST is set, otherwise one file per message in var/mail/.
+# E-mail: SMTP when EMAIL_HOST is set, otherwise one .eml file per message in var/mail/.
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Gemeente Zwolle <noreply@example.org>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 EMAIL_HOST = env_str("EMAIL_HOST")
@@ -221,7 +221,7 @@ if EMAIL_HOST:
     EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", False)
     EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 30)
 else:
-    EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
+    EMAIL_BACKEND = "notifications.mail_files.EmlFileBackend"
     EMAIL_FILE_PATH = VAR_DIR / "mail"
 
 # Security. Production (DEBUG off) gets secure cookies, HSTS and an HTTPS redirect

@@ -121,7 +121,7 @@ def test_production_defaults_are_secure_when_debug_is_off(env: pytest.MonkeyPatc
 
 
 def test_email_goes_to_files_unless_an_smtp_host_is_set(env: pytest.MonkeyPatch) -> None:
-    assert load_settings()["EMAIL_BACKEND"].endswith("filebased.EmailBackend")
+    assert load_settings()["EMAIL_BACKEND"] == "notifications.mail_files.EmlFileBackend"
     env.setenv("EMAIL_HOST", "mailpit")
     env.setenv("EMAIL_PORT", "1025")
     settings = load_settings()
