@@ -58,7 +58,13 @@ class FeedLink:
 
     @property
     def https_url(self) -> str:
+        """The web address (https in production; http under `make run`)."""
         return feed_urls(self.raw)[0]
+
+    @property
+    def scheme(self) -> str:
+        """The scheme of the web address, so the page labels what it shows."""
+        return self.https_url.split("://", 1)[0]
 
     @property
     def webcal_url(self) -> str:
