@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -53,16 +53,30 @@ _ALL_REGIONS_PATTERN = re.compile(
 
 
 @dataclass
-class ImportResult:
-    """What an import did: rows added, rows changed, rows that already matched the file."""
-
+class YearCounts:
     created: int = 0
     updated: int = 0
     unchanged: int = 0
 
+
+@dataclass
+class ImportResult:
+    """What an import did: rows added, rows changed, rows that already matched the file;
+    in total and per school year (`years`, in the order first met)."""
+
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    years: dict[str, YearCounts] = field(default_factory=dict)
+
     @property
     def total(self) -> int:
         return self.created + self.updated + self.unchanged
+
+    def count(self, school_year: str, outcome: str) -> None:
+        counts = self.years.setdefault(school_year, YearCounts())
+        setattr(counts, outcome, getattr(counts, outcome) + 1)
+        setattr(self, outcome, getattr(self, outcome) + 1)
 
     def __str__(self) -> str:
         return _("%(created)s toegevoegd, %(updated)s bijgewerkt, %(unchanged)s ongewijzigd") % {
@@ -70,6 +84,13 @@ class ImportResult:
             "updated": self.updated,
             "unchanged": self.unchanged,
         }
+
+    def lines(self) -> list[str]:
+        """One line per school year: `2027-2028: 15 toegevoegd, 0 bijgewerkt, 0 ongewijzigd`."""
+        return [
+            f"{label}: {ImportResult(counts.created, counts.updated, counts.unchanged)}"
+            for label, counts in self.years.items()
+        ]
 
 
 @dataclass(frozen=True)
@@ -133,8 +154,7 @@ def school_holidays_import_ics(
     calendar = _parse_calendar(data)
     source = (source.strip() or _default_source(calendar))[:SOURCE_MAX_LENGTH]
     parsed = _parse_events(calendar, region=region or None)
-    with transaction.atomic():
-        return _store(parsed, advisory=advisory, source=source)
+    return _store(parsed, advisory=advisory, source=source)
 
 
 def _parse_calendar(data: bytes) -> Calendar:
@@ -333,49 +353,101 @@ def _regions_of(event: Any, summary: str) -> list[str]:
     return []
 
 
-def _store(parsed: list[_ParsedHoliday], *, advisory: bool, source: str) -> ImportResult:
+@dataclass(frozen=True)
+class HolidayRecord:
+    """One holiday as an import read it, ready for `school_holidays_store`.
+
+    `where` names the record in error messages (the event, the vacation); `ical_uid`
+    None leaves a stored UID as it is.
+    """
+
+    where: str
+    school_year: str
+    region: str
+    kind: str
+    name: str
+    start_date: dt.date
+    end_date: dt.date
+    advisory: bool
+    source: str
+    ical_uid: str | None = None
+
+
+def school_holidays_store(records: list[HolidayRecord]) -> ImportResult:
+    """Add or update each record's holiday; the shared write step of every holiday import.
+
+    Promises: a missing school year is created; a standard holiday matches the row of
+    its (school year, region, kind), another the row of (school year, region, first
+    day, name); a match is updated in place only when a field differs, so storing the
+    same records twice changes nothing. Counts per school year in the result.
+
+    Runs in one transaction; refuses (raising `ValidationError` naming the record and
+    leaving nothing written) what the services refuse.
+    """
     result = ImportResult()
     years: dict[str, SchoolYear] = {}
-    for holiday in parsed:
-        label = SchoolYear.label_for(holiday.start_date)
-        if label not in years:
-            years[label] = services.school_year_get_or_create(label=label)
-        year = years[label]
-        existing = _existing(year, holiday)
-        fields: dict[str, Any] = {
-            "start_date": holiday.start_date,
-            "end_date": holiday.end_date,
-            "advisory": advisory,
-            "source": source,
-            "ical_uid": holiday.uid,
-        }
-        try:
-            if existing is None:
-                services.school_holiday_create(
-                    school_year=year,
-                    region=holiday.region,
-                    kind=holiday.kind,
-                    name=holiday.name,
-                    **fields,
+    with transaction.atomic():
+        for record in records:
+            if record.school_year not in years:
+                years[record.school_year] = services.school_year_get_or_create(
+                    label=record.school_year
                 )
-                result.created += 1
-            elif all(getattr(existing, field) == value for field, value in fields.items()):
-                result.unchanged += 1
-            else:
-                services.school_holiday_update(holiday=existing, **fields)
-                result.updated += 1
-        except ValidationError as error:
-            raise ValidationError(
-                [
-                    f"{_event_label(holiday.number, holiday.summary)} "
-                    f"(regio {holiday.region}): {message}"
-                    for message in error.messages
-                ]
-            ) from error
+            year = years[record.school_year]
+            existing = _existing(year, record)
+            fields: dict[str, Any] = {
+                "start_date": record.start_date,
+                "end_date": record.end_date,
+                "advisory": record.advisory,
+                "source": record.source,
+            }
+            if record.ical_uid is not None:
+                fields["ical_uid"] = record.ical_uid
+            try:
+                if existing is None:
+                    services.school_holiday_create(
+                        school_year=year,
+                        region=record.region,
+                        kind=record.kind,
+                        name=record.name,
+                        **fields,
+                    )
+                    result.count(record.school_year, "created")
+                elif all(getattr(existing, field) == value for field, value in fields.items()):
+                    result.count(record.school_year, "unchanged")
+                else:
+                    services.school_holiday_update(holiday=existing, **fields)
+                    result.count(record.school_year, "updated")
+            except ValidationError as error:
+                raise ValidationError(
+                    [
+                        f"{record.where} (regio {record.region}): {message}"
+                        for message in error.messages
+                    ]
+                ) from error
     return result
 
 
-def _existing(year: SchoolYear, holiday: _ParsedHoliday) -> SchoolHoliday | None:
+def _store(parsed: list[_ParsedHoliday], *, advisory: bool, source: str) -> ImportResult:
+    return school_holidays_store(
+        [
+            HolidayRecord(
+                where=_event_label(holiday.number, holiday.summary),
+                school_year=SchoolYear.label_for(holiday.start_date),
+                region=holiday.region,
+                kind=holiday.kind,
+                name=holiday.name,
+                start_date=holiday.start_date,
+                end_date=holiday.end_date,
+                advisory=advisory,
+                source=source,
+                ical_uid=holiday.uid,
+            )
+            for holiday in parsed
+        ]
+    )
+
+
+def _existing(year: SchoolYear, holiday: HolidayRecord) -> SchoolHoliday | None:
     rows = SchoolHoliday.objects.filter(school_year=year, region=holiday.region)
     if holiday.kind != HolidayKind.OTHER:
         return rows.filter(kind=holiday.kind).first()
