@@ -27,7 +27,7 @@ def site_urls_seen_by_make_run(tmp_path: Path, *args: str, site_url: str | None 
     env = {
         name: value
         for name, value in os.environ.items()
-        if name not in {"SITE_URL", "MAKEFLAGS", "MFLAGS", "MAKELEVEL"}
+        if name not in {"SITE_URL", "RUN_ADDR", "MAKEFLAGS", "MFLAGS", "MAKELEVEL"}
     }
     if site_url is not None:
         env["SITE_URL"] = site_url
