@@ -76,6 +76,11 @@ def can_override_soft_conflicts(user: Any) -> bool:
     return access.is_manager(user)
 
 
+def can_confirm_no_holidays(user: Any) -> bool:
+    """Only the programme manager, who keeps the holidays, may plan in a year without them."""
+    return access.is_manager(user)
+
+
 def can_plan_groups(user: Any) -> bool:
     """Whether `user` plans groups (or asks for them) at one school or more.
 

@@ -212,6 +212,10 @@ class GroupViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, SchedulerVi
         data = self.validated(GroupCreateSerializer)
         self._check_host_school(data["host_school"].pk)
         override = override_by(request.user, data.pop("override_soft_conflicts"))
+        # Only the manager may plan in a year without holidays; for others the flag is ignored.
+        data["confirm_no_holidays"] = data["confirm_no_holidays"] and (
+            access.can_confirm_no_holidays(request.user)
+        )
         created = services.group_create(**data, created_by=request.user, override_by=override)
         return self._detail(created.group.pk, status.HTTP_201_CREATED)
 
@@ -468,6 +472,7 @@ class PlannerRunViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Schedu
             school_year=data["school_year"],
             started_by=request.user,
             time_limit_seconds=data["time_limit_seconds"],
+            confirm_no_holidays=data["confirm_no_holidays"],
         )
         # The task may already have finished (eager Celery): answer what is stored now.
         run = self.get_queryset().get(pk=run.pk)
@@ -483,7 +488,10 @@ class PlannerRunViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Schedu
         run = self.get_object()
         data = self.validated(PlannerRunAcceptSerializer)
         groups = services.planner_run_accept(
-            run=run, request_ids=data["request_ids"], accepted_by=request.user
+            run=run,
+            request_ids=data["request_ids"],
+            accepted_by=request.user,
+            confirm_no_holidays=data["confirm_no_holidays"],
         )
         return Response(
             {"group_ids": [group.pk for group in groups]}, status=status.HTTP_201_CREATED

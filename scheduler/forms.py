@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from programmes import access as catalogue_access
 from programmes.forms import DATE_INPUT, SearchForm, UtrechtFormMixin
 from programmes.models import EnrolmentMode, Programme, School, SchoolYear, Trainer
+from scheduler import access as scheduler_access
 from scheduler.models import GroupStatus, PlanningRequestStatus, Weekday
 
 TIME_INPUT = "%H:%M"
@@ -161,10 +162,22 @@ class PlanningRequestFilterForm(SearchForm):
     )
 
 
+def confirm_no_holidays_field() -> forms.BooleanField:
+    return forms.BooleanField(
+        label=_("Ik bevestig dat dit schooljaar geen schoolvakanties heeft"),
+        required=False,
+        help_text=_(
+            "Alleen nodig als er voor dit schooljaar nog geen vakanties zijn ingevoerd. "
+            "Importeer ze liever eerst (Schooljaren en vakanties)."
+        ),
+    )
+
+
 class PlannerStartForm(UtrechtFormMixin, forms.Form):
     school_year = forms.ModelChoiceField(
         label=_("schooljaar"), queryset=SchoolYear.objects.order_by("-start_date")
     )
+    confirm_no_holidays = confirm_no_holidays_field()
 
 
 # --- groups ------------------------------------------------------------------------------
@@ -272,9 +285,12 @@ class GroupForm(UtrechtFormMixin, forms.Form):
     )
     mentor_name = forms.CharField(label=_("naam mentor"), max_length=120, required=False)
     mentor_email = forms.EmailField(label=_("e-mail mentor"), required=False)
+    confirm_no_holidays = confirm_no_holidays_field()
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        if not scheduler_access.can_confirm_no_holidays(user):
+            del self.fields["confirm_no_holidays"]
         self.fields["programme"].queryset = active_programmes()
         schools = catalogue_access.schools_visible_to(user).filter(active=True).order_by("name")
         self.fields["host_school"].queryset = schools

@@ -29,6 +29,18 @@ from scheduler.models import (
 )
 
 
+def confirm_no_holidays_field() -> serializers.BooleanField:
+    return serializers.BooleanField(
+        default=False,
+        write_only=True,
+        help_text=_(
+            "Bevestig dat dit schooljaar geen schoolvakanties heeft. Zonder deze bevestiging "
+            "wordt een schooljaar zonder vakanties voor de regio van de school geweigerd "
+            "(400, code no_holidays)."
+        ),
+    )
+
+
 def school_year_field(**kwargs: Any) -> serializers.SlugRelatedField:
     return serializers.SlugRelatedField(
         slug_field="label",
@@ -305,6 +317,7 @@ class GroupCreateSerializer(GroupSeriesInputSerializer):
             "Accepteer zachte conflicten (alleen de programmabeheerder); wordt vastgelegd."
         ),
     )
+    confirm_no_holidays = confirm_no_holidays_field()
 
 
 class PlannedSessionSerializer(serializers.Serializer):
@@ -403,6 +416,7 @@ class PlanningRequestSerializer(serializers.ModelSerializer):
 
 class PlannerRunSerializer(serializers.ModelSerializer):
     school_year = school_year_field()
+    confirm_no_holidays = confirm_no_holidays_field()
     time_limit_seconds = serializers.IntegerField(
         min_value=1, max_value=600, default=30, help_text=_("Rekentijd voor de solver.")
     )
@@ -427,6 +441,7 @@ class PlannerRunSerializer(serializers.ModelSerializer):
             "started_by",
             "created_at",
             "finished_at",
+            "confirm_no_holidays",
         ]
         read_only_fields = [
             "status",
@@ -445,6 +460,7 @@ class PlannerRunAcceptSerializer(serializers.Serializer):
         min_length=1,
         help_text=_("De verzoeken uit het voorstel die als conceptgroep worden aangemaakt."),
     )
+    confirm_no_holidays = confirm_no_holidays_field()
 
 
 class PlannerRunAcceptedSerializer(serializers.Serializer):

@@ -25,6 +25,7 @@ from django.utils.translation import gettext as _
 from config.domain_events import emit
 from programmes.calendar import SchoolCalendar
 from programmes.models import EnrolmentMode, Programme, School, SchoolYear, Trainer
+from programmes.selectors import refuse_school_year_without_holidays
 from scheduler import access, events
 from scheduler.conflicts import Conflict, ConflictChecker, Slot
 from scheduler.models import (
@@ -189,12 +190,15 @@ def group_create(
     mentor_email: str = "",
     created_by: Any | None = None,
     override_by: Any | None = None,
+    confirm_no_holidays: bool = False,
 ) -> GroupCreated:
     """Create a draft group and generate its sessions around the host school's closed days.
 
     Refuses: an inactive programme, a capacity above the programme's maximum, a first
     date outside the school year or not on the chosen weekday, unqualified or too many
-    trainers, a class-mode group without its class, and any hard conflict of the series.
+    trainers, a class-mode group without its class, a school year without holidays for
+    the host school's region (code "no_holidays") unless `confirm_no_holidays` says the
+    year has none, and any hard conflict of the series.
     Soft conflicts need `override_by` (a programme manager); they are recorded.
     """
     trainers = list(trainers)
@@ -231,6 +235,11 @@ def group_create(
         errors["enrolment_closes_on"] = _("Aanmelden moet sluiten vóór de eerste datum.")
     if errors:
         raise ValidationError(errors)
+    refuse_school_year_without_holidays(
+        school_year=school_year,
+        regions=[host_school.holiday_region],
+        confirm_no_holidays=confirm_no_holidays,
+    )
     _validate_trainers(programme, trainers)
 
     group = Group(
@@ -635,13 +644,21 @@ PLANNER_MENTOR_PLACEHOLDER = "nog in te vullen"
 
 @transaction.atomic
 def planner_run_start(
-    *, school_year: SchoolYear, started_by: Any | None, time_limit_seconds: int = 30
+    *,
+    school_year: SchoolYear,
+    started_by: Any | None,
+    time_limit_seconds: int = 30,
+    confirm_no_holidays: bool = False,
 ) -> PlannerRun:
     """Queue a year planner run over `school_year`'s open requests.
 
     Creates the run (status queued) and enqueues `scheduler.tasks.run_planner` on the
     planning queue after the commit; with eager Celery (`make run`) the run is done when
     the commit returns.
+
+    Refuses a time limit outside 1 to 600 seconds, and a school year without holidays
+    for the region of a school with an open request (code "no_holidays") unless
+    `confirm_no_holidays` says the year has none.
     """
     from scheduler.tasks import run_planner
 
@@ -649,6 +666,15 @@ def planner_run_start(
         raise ValidationError(
             {"time_limit_seconds": _("Kies een rekentijd van 1 tot 600 seconden.")}
         )
+    refuse_school_year_without_holidays(
+        school_year=school_year,
+        regions=PlanningRequest.objects.filter(
+            school_year=school_year, status=PlanningRequestStatus.OPEN, programme__active=True
+        )
+        .values_list("school__holiday_region", flat=True)
+        .distinct(),
+        confirm_no_holidays=confirm_no_holidays,
+    )
     run = PlannerRun.objects.create(
         school_year=school_year, started_by=started_by, time_limit_seconds=time_limit_seconds
     )
@@ -719,15 +745,20 @@ def _proposal_refused(exc: ValidationError, request: PlanningRequest) -> Validat
 
 @transaction.atomic
 def planner_run_accept(
-    *, run: PlannerRun, request_ids: Sequence[int], accepted_by: Any | None
+    *,
+    run: PlannerRun,
+    request_ids: Sequence[int],
+    accepted_by: Any | None,
+    confirm_no_holidays: bool = False,
 ) -> list[Group]:
     """Turn the chosen proposals of a finished run into draft groups, all or nothing.
 
     For each request id: `group_create` with the proposed weekday, time, first date and
     trainers (sessions generated and conflict-checked again), then the request becomes
     planned with that group. Refuses a run that is not done, a request that is not in
-    the proposal or no longer open, and any conflict (the world changed since the run):
-    then nothing is created.
+    the proposal or no longer open, a school year without holidays for a chosen school's
+    region (code "no_holidays") unless `confirm_no_holidays` says the year has none, and
+    any conflict (the world changed since the run): then nothing is created.
     """
     run = PlannerRun.objects.select_related("school_year").get(pk=run.pk)
     if run.status != PlannerRunStatus.DONE:
@@ -754,6 +785,11 @@ def planner_run_accept(
                 _("Verzoek %(id)s is niet meer open; het is al ingepland of ingetrokken.")
                 % {"id": pk}
             )
+    refuse_school_year_without_holidays(
+        school_year=run.school_year,
+        regions={requests[pk].school.holiday_region for pk in wanted},
+        confirm_no_holidays=confirm_no_holidays,
+    )
     trainer_ids = {t for pk in wanted for t in proposals[pk]["trainer_ids"]}
     trainers = Trainer.objects.select_related("user").in_bulk(trainer_ids)
     groups: list[Group] = []
@@ -776,6 +812,7 @@ def planner_run_accept(
                 class_size=request.expected_children if class_mode else None,
                 mentor_name=PLANNER_MENTOR_PLACEHOLDER if class_mode else "",
                 created_by=accepted_by,
+                confirm_no_holidays=confirm_no_holidays,
             )
         except ValidationError as exc:
             raise _proposal_refused(exc, request) from exc

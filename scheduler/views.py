@@ -296,9 +296,15 @@ class PlannerStartView(RoleRequiredMixin, View):
         if not form.is_valid():
             messages.error(request, _("Kies het schooljaar waarvoor de planner moet rekenen."))
             return HttpResponseRedirect(reverse("planning-home") + "#planner")
-        run = services.planner_run_start(
-            school_year=form.cleaned_data["school_year"], started_by=request.user
-        )
+        try:
+            run = services.planner_run_start(
+                school_year=form.cleaned_data["school_year"],
+                started_by=request.user,
+                confirm_no_holidays=form.cleaned_data["confirm_no_holidays"],
+            )
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+            return HttpResponseRedirect(reverse("planning-home") + "#planner")
         run.refresh_from_db()  # with eager Celery the run finished after the commit
         if run.status == PlannerRunStatus.DONE:
             messages.success(request, _("De planner is klaar. Bekijk het voorstel hieronder."))
@@ -337,7 +343,10 @@ class PlannerAcceptView(RoleRequiredMixin, View):
             return HttpResponseRedirect(back)
         try:
             groups = services.planner_run_accept(
-                run=self.run, request_ids=request_ids, accepted_by=request.user
+                run=self.run,
+                request_ids=request_ids,
+                accepted_by=request.user,
+                confirm_no_holidays=bool(request.POST.get("confirm_no_holidays")),
             )
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
