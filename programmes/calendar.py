@@ -77,6 +77,23 @@ def public_holidays(start: dt.date, end: dt.date) -> dict[dt.date, str]:
     return result
 
 
+def nth_weekday(year: int, month: int, weekday: int, n: int) -> dt.date:
+    """The `n`th `weekday` (Monday 0) of a month: nth_weekday(2026, 11, 2, 1) is the first
+    Wednesday of November 2026. `n` counts from 1."""
+    first = dt.date(year, month, 1)
+    return first + dt.timedelta(days=(weekday - first.weekday()) % 7, weeks=n - 1)
+
+
+def dankdag(year: int) -> dt.date:
+    """Dankdag voor gewas en arbeid: the first Wednesday of November of `year`."""
+    return nth_weekday(year, 11, 2, 1)
+
+
+def biddag(year: int) -> dt.date:
+    """Biddag voor gewas en arbeid: the second Wednesday of March of `year`."""
+    return nth_weekday(year, 3, 2, 2)
+
+
 class SchoolCalendar:
     """Open and closed days of one school over a date range (inclusive)."""
 
