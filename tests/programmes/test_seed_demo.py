@@ -2,13 +2,16 @@ from __future__ import annotations
 
 import datetime as dt
 from io import StringIO
+from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from programmes.access import Role, roles_of
+from programmes.calendar import ClosedBecause, SchoolCalendar
 from programmes.management.commands.seed_demo import DEMO_ACCOUNTS
 from programmes.models import (
     EnrolmentMode,
@@ -21,8 +24,15 @@ from programmes.models import (
     SchoolYear,
     Trainer,
 )
+from programmes.school_holiday_data import SHIPPED_SCHOOL_YEARS
 
-pytestmark = pytest.mark.django_db
+AMSTERDAM = ZoneInfo("Europe/Amsterdam")
+# The demo's years and closed days follow the clock; the tests without a day of their own
+# run on the day the demo was rewritten to follow it.
+pytestmark = [
+    pytest.mark.django_db,
+    pytest.mark.time_machine(dt.datetime(2026, 12, 6, 10, 0, tzinfo=AMSTERDAM), tick=False),
+]
 
 
 @pytest.fixture(autouse=True)
@@ -75,6 +85,89 @@ def test_christian_schools_close_on_biddag_and_dankdag() -> None:
     reasons = dict(regenboog.closures.values_list("start_date", "reason"))
     assert reasons == {dt.date(2026, 11, 4): "Dankdag", dt.date(2027, 3, 10): "Biddag"}
     assert not School.objects.get(brin="31PL").closures.exists()
+
+
+# today -> the demo's school years with (Dankdag, Biddag) of each, computed by hand.
+CALENDAR_DAYS = {
+    dt.date(2026, 12, 6): {"2026-2027": (dt.date(2026, 11, 4), dt.date(2027, 3, 10))},
+    dt.date(2027, 3, 26): {"2026-2027": (dt.date(2026, 11, 4), dt.date(2027, 3, 10))},
+    dt.date(2027, 7, 20): {
+        "2026-2027": (dt.date(2026, 11, 4), dt.date(2027, 3, 10)),
+        "2027-2028": (dt.date(2027, 11, 3), dt.date(2028, 3, 8)),
+    },
+    dt.date(2027, 9, 1): {"2027-2028": (dt.date(2027, 11, 3), dt.date(2028, 3, 8))},
+    dt.date(2028, 2, 29): {"2027-2028": (dt.date(2027, 11, 3), dt.date(2028, 3, 8))},
+    dt.date(2029, 10, 26): {"2029-2030": (dt.date(2029, 11, 7), dt.date(2030, 3, 13))},
+}
+
+
+def seed_on(day: dt.date) -> str:
+    with time_machine.travel(
+        dt.datetime.combine(day, dt.time(10, 0), tzinfo=AMSTERDAM), tick=False
+    ):
+        return seed()
+
+
+@pytest.mark.parametrize("today", CALENDAR_DAYS, ids=str)
+def test_the_demo_shows_the_current_school_year_and_from_may_the_next(today: dt.date) -> None:
+    out = seed_on(today)
+    labels = list(CALENDAR_DAYS[today])
+    assert f"Demo data ready for {' and '.join(labels)}" in out
+    # The shipped holidays bring their years along; any other year is the demo's doing.
+    existing = set(SchoolYear.objects.values_list("label", flat=True))
+    assert set(labels) <= existing
+    assert existing - set(SHIPPED_SCHOOL_YEARS) == set(labels) - set(SHIPPED_SCHOOL_YEARS)
+
+
+@pytest.mark.parametrize("today", CALENDAR_DAYS, ids=str)
+def test_christian_schools_close_on_the_computed_dankdag_and_biddag_of_each_year(
+    today: dt.date,
+) -> None:
+    seed_on(today)
+    expected = {
+        day: reason
+        for dankdag, biddag in CALENDAR_DAYS[today].values()
+        for day, reason in ((dankdag, "Dankdag"), (biddag, "Biddag"))
+    }
+    christian = School.objects.filter(brin__in=["24RB", "26KP", "29WW", "32FT", "41HZ"])
+    for school in christian:
+        assert dict(school.closures.values_list("start_date", "reason")) == expected, school
+    assert not SchoolClosure.objects.filter(
+        reason__in=["Dankdag", "Biddag"], school__brin="31PL"
+    ).exists()
+
+
+@pytest.mark.parametrize("today", CALENDAR_DAYS, ids=str)
+def test_study_days_fall_on_school_days_inside_each_demo_year(today: dt.date) -> None:
+    seed_on(today)
+    study_days = SchoolClosure.objects.filter(reason="Studiedag").select_related("school")
+    assert study_days.count() == 3 * len(CALENDAR_DAYS[today])
+    for label in CALENDAR_DAYS[today]:
+        year = SchoolYear.objects.get(label=label)
+        in_year = [c for c in study_days if year.contains(c.start_date)]
+        assert len(in_year) == 3, label
+        for closure in in_year:
+            status = SchoolCalendar(closure.school, year.start_date, year.end_date).status(
+                closure.start_date
+            )
+            # Closed for the study day itself only: a weekday outside holidays.
+            assert [r.because for r in status.reasons] == [ClosedBecause.SCHOOL_CLOSURE]
+
+
+@pytest.mark.parametrize("today", [dt.date(2027, 7, 20), dt.date(2029, 10, 26)], ids=str)
+def test_a_second_run_on_another_day_adds_only_that_days_years(today: dt.date) -> None:
+    seed_on(today)
+    first = counts()
+    assert "nothing new" in seed_on(today)
+    assert counts() == first
+
+
+def test_a_year_without_holiday_data_gets_none_and_a_warning() -> None:
+    out = seed_on(dt.date(2029, 10, 26))
+    year = SchoolYear.objects.get(label="2029-2030")
+    assert not year.holidays.exists()
+    assert "2029-2030 has no holiday data" in out
+    assert "has no holiday data" not in seed_on(dt.date(2027, 9, 1))
 
 
 def test_each_demo_user_has_exactly_its_role() -> None:

@@ -2,9 +2,15 @@
 
 It creates what is missing and leaves what exists alone (a programme manager's
 edits in the demo survive a second run): four programmes, 12 primary and 4
-secondary schools with invented names, 8 trainers, school year 2026-2027, a
-few closed days and one log-in per role. Every row goes through
-`programmes.services`, so the demo obeys the same rules as real data.
+secondary schools with invented names, 8 trainers, the current school year (and
+from 1 May the next one too), the closed days of those years and one log-in per
+role. Every row goes through `programmes.services`, so the demo obeys the same
+rules as real data.
+
+The demo follows the calendar: its years come from today, Dankdag and Biddag are
+computed for each year and study days are rules ("the first Friday of February")
+placed on a school day of that year. Holidays are never made up: a year the shipped
+data does not cover gets none, and the manager's pages warn about it.
 
 The demo accounts have well-known passwords, so the command only runs with
 DEBUG on or with `--demo`.
@@ -22,9 +28,11 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
+from django.utils import timezone
 
 from programmes import services
 from programmes.access import MANAGER_GROUP, Role
+from programmes.calendar import ClosedBecause, SchoolCalendar, biddag, dankdag, nth_weekday
 from programmes.models import (
     Audience,
     ChildConsent,
@@ -35,11 +43,57 @@ from programmes.models import (
     School,
     SchoolClosure,
     SchoolType,
+    SchoolYear,
     Trainer,
 )
+from programmes.selectors import school_year_has_holidays
 
-SCHOOL_YEAR = "2026-2027"
 CITY = "Zwolle"
+REGION = HolidayRegion.NOORD
+# From this month on the demo also shows the next school year, as planning for it begins.
+NEXT_YEAR_FROM_MONTH = 5
+
+
+def demo_school_year_labels(today: dt.date) -> list[str]:
+    """The school years the demo shows on `today`: the current one, and from 1 May the next."""
+    current = SchoolYear.label_for(today)
+    if NEXT_YEAR_FROM_MONTH <= today.month <= 7:
+        first = int(current[:4]) + 1
+        return [current, f"{first}-{first + 1}"]
+    return [current]
+
+
+def has_holidays(label: str, region: str = REGION) -> bool:
+    """Whether school year `label` exists and has holidays for `region` (shipped, imported
+    or entered by the manager)."""
+    year = SchoolYear.objects.filter(label=label).first()
+    return year is not None and school_year_has_holidays(year, region=region)
+
+
+@dataclass(frozen=True)
+class StudyDay:
+    """A study day as a rule within a school year: the `nth` `weekday` (Monday 0) of `month`.
+
+    A rule that lands in a holiday or on a public holiday moves a week on; the school's own
+    closed days do not move it (the study day itself is one, on a second run)."""
+
+    month: int
+    weekday: int
+    nth: int
+
+    def in_year(self, year: SchoolYear, calendar: SchoolCalendar) -> dt.date:
+        calendar_year = year.start_date.year if self.month >= 8 else year.end_date.year
+        day = nth_weekday(calendar_year, self.month, self.weekday, self.nth)
+        while self._closed(calendar, day) and day + dt.timedelta(weeks=1) <= year.end_date:
+            day += dt.timedelta(weeks=1)
+        return day
+
+    @staticmethod
+    def _closed(calendar: SchoolCalendar, day: dt.date) -> bool:
+        return any(
+            reason.because != ClosedBecause.SCHOOL_CLOSURE
+            for reason in calendar.status(day).reasons
+        )
 
 
 @dataclass(frozen=True)
@@ -203,7 +257,7 @@ class DemoSchool:
     street_address: str
     postcode: str
     christian: bool = False  # closes on Biddag and Dankdag
-    study_days: tuple[dt.date, ...] = field(default=())
+    study_days: tuple[StudyDay, ...] = field(default=())
 
 
 SCHOOLS: tuple[DemoSchool, ...] = (
@@ -214,7 +268,7 @@ SCHOOLS: tuple[DemoSchool, ...] = (
         SchoolType.PO,
         "Zonnebloemstraat 7",
         "8012 DA",
-        study_days=(dt.date(2027, 2, 5),),
+        study_days=(StudyDay(month=2, weekday=4, nth=1),),  # first Friday of February
     ),
     DemoSchool("CBS Het Kompas", "26KP", SchoolType.PO, "Meeuwenlaan 3", "8021 AC", True),
     DemoSchool("OBS De Vlinderboom", "27VB", SchoolType.PO, "Vlinderstraat 18", "8017 BK"),
@@ -224,7 +278,7 @@ SCHOOLS: tuple[DemoSchool, ...] = (
         SchoolType.PO,
         "Sterrenlaan 2",
         "8043 EZ",
-        study_days=(dt.date(2026, 10, 2),),
+        study_days=(StudyDay(month=10, weekday=4, nth=1),),  # first Friday of October
     ),
     DemoSchool("CBS De Wegwijzer", "29WW", SchoolType.PO, "Wegedoornstraat 11", "8026 XL", True),
     DemoSchool("RKBS Sint Franciscus", "30SF", SchoolType.PO, "Kloosterweg 5", "8019 AP"),
@@ -243,16 +297,13 @@ SCHOOLS: tuple[DemoSchool, ...] = (
         SchoolType.VO,
         "Vechtstraat 45",
         "8021 KZ",
-        study_days=(dt.date(2027, 6, 18),),
+        study_days=(StudyDay(month=6, weekday=4, nth=3),),  # third Friday of June
     ),
     DemoSchool("Stadsmavo De IJssel", "43IJ", SchoolType.VO, "IJsselkade 3", "8011 NP"),
 )
 
 # The demo coordinator's schools: a Christian and a public primary school.
 COORDINATED_BRINS = ("24RB", "27VB")
-
-DANKDAG = dt.date(2026, 11, 4)  # first Wednesday of November
-BIDDAG = dt.date(2027, 3, 10)  # second Wednesday of March
 
 
 @dataclass(frozen=True)
@@ -293,16 +344,29 @@ class Command(BaseCommand):
                 "run it with DEBUG=true or pass --demo."
             )
         self.created: dict[str, int] = {}
+        today = timezone.localdate()
         with transaction.atomic():
             programmes = self.seed_programmes()
-            services.school_year_get_or_create(label=SCHOOL_YEAR)
-            schools = self.seed_schools()
+            years = self.seed_school_years(today)
+            schools = self.seed_schools(years)
             users = self.seed_accounts()
             self.seed_trainers(programmes)
             self.seed_coordinators(schools, users["coordinator"])
         summary = ", ".join(f"{count} {what}" for what, count in self.created.items() if count)
+        for year in years:
+            if not has_holidays(year.label):
+                self.stdout.write(
+                    self.style.WARNING(
+                        f"School year {year.label} has no holiday data for regio {REGION}; "
+                        "the demo does not make any up. The manager's pages warn about it "
+                        "(import the holidays from an .ics file there)."
+                    )
+                )
         self.stdout.write(
-            self.style.SUCCESS(f"Demo data ready ({summary or 'nothing new'} created).")
+            self.style.SUCCESS(
+                f"Demo data ready for {' and '.join(y.label for y in years)} "
+                f"({summary or 'nothing new'} created)."
+            )
         )
 
     def _count(self, what: str, created: bool) -> None:
@@ -318,7 +382,15 @@ class Command(BaseCommand):
             result[code] = programme
         return result
 
-    def seed_schools(self) -> dict[str, School]:
+    def seed_school_years(self, today: dt.date) -> list[SchoolYear]:
+        years = []
+        for label in demo_school_year_labels(today):
+            exists = SchoolYear.objects.filter(label=label).exists()
+            self._count("school years", not exists)
+            years.append(services.school_year_get_or_create(label=label))
+        return years
+
+    def seed_schools(self, years: list[SchoolYear]) -> dict[str, School]:
         result = {}
         for demo in SCHOOLS:
             school = School.objects.filter(brin=demo.brin, branch="00").first()
@@ -329,15 +401,24 @@ class Command(BaseCommand):
                     brin=demo.brin,
                     branch="00",
                     school_type=demo.school_type,
-                    holiday_region=HolidayRegion.NOORD,
+                    holiday_region=REGION,
                     street_address=demo.street_address,
                     postcode=demo.postcode,
                     city=CITY,
                     municipality=CITY,
                 )
-            closures = [(day, "Studiedag") for day in demo.study_days]
-            if demo.christian:
-                closures += [(DANKDAG, "Dankdag"), (BIDDAG, "Biddag")]
+            closures = []
+            for year in years:
+                if demo.study_days:
+                    calendar = SchoolCalendar(school, year.start_date, year.end_date)
+                    closures += [
+                        (rule.in_year(year, calendar), "Studiedag") for rule in demo.study_days
+                    ]
+                if demo.christian:
+                    closures += [
+                        (dankdag(year.start_date.year), "Dankdag"),
+                        (biddag(year.end_date.year), "Biddag"),
+                    ]
             for day, reason in closures:
                 exists = SchoolClosure.objects.filter(school=school, start_date=day).exists()
                 self._count("closed days", not exists)
