@@ -26,12 +26,12 @@ from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from programmes import access, api_tokens, services
+from programmes.forms import HolidayImportForm
 from programmes.holiday_import import school_holidays_import_ics
 from programmes.models import (
     ApiToken,
     CoFinancingAgreement,
     CoFinancingChange,
-    HolidayRegion,
     Invoice,
     InvoiceStatus,
     Programme,
@@ -347,45 +347,6 @@ class SchoolYearAdmin(CatalogueAdmin):
         obj.pk, obj.start_date, obj.end_date = created.pk, created.start_date, created.end_date
         obj._state.adding = False
         obj._state.db = created._state.db
-
-
-class HolidayImportForm(forms.Form):
-    file = forms.FileField(
-        label=_("Bestand (.ics)"),
-        help_text=_(
-            "Een iCalendar-bestand met de schoolvakanties als gebeurtenissen van hele dagen."
-        ),
-    )
-    region = forms.ChoiceField(
-        label=_("Regio"),
-        required=False,
-        choices=[("", _("Uit het bestand halen")), *HolidayRegion.choices],
-        help_text=_(
-            "Laat leeg als elke gebeurtenis zijn regio noemt (noord, midden, zuid of "
-            "heel Nederland)."
-        ),
-    )
-    advisory = forms.BooleanField(
-        label=_("Adviesdata, nog te controleren"),
-        required=False,
-        help_text=_("Aanvinken als de data nog niet met de officiële tabel zijn vergeleken."),
-    )
-    source = forms.CharField(
-        label=_("Bron"),
-        required=False,
-        max_length=200,
-        help_text=_("Bijvoorbeeld: rijksoverheid.nl. Leeg: de naam van de kalender."),
-    )
-
-    def clean_file(self) -> bytes:
-        upload = self.cleaned_data["file"]
-        limit = settings.ICS_UPLOAD_MAX_BYTES
-        if upload.size > limit:
-            raise ValidationError(
-                _("Het bestand is te groot (%(size)s kB); de grens is %(limit)s kB."),
-                params={"size": -(-upload.size // 1024), "limit": limit // 1024},
-            )
-        return upload.read(limit + 1)
 
 
 @admin.register(SchoolHoliday)

@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import ValidationError
@@ -217,6 +218,73 @@ class TrainerUnavailabilityForm(UtrechtFormMixin, forms.Form):
 
 class SchoolDayLookupForm(UtrechtFormMixin, forms.Form):
     datum = forms.DateField(label=_("datum"), widget=_date_widget())
+
+
+class HolidayImportForm(forms.Form):
+    """An .ics file of school holidays (the admin and the school-year page)."""
+
+    file = forms.FileField(
+        label=_("Bestand (.ics)"),
+        help_text=_(
+            "Een iCalendar-bestand met de schoolvakanties als gebeurtenissen van hele dagen."
+        ),
+    )
+    region = forms.ChoiceField(
+        label=_("Regio"),
+        required=False,
+        choices=[("", _("Uit het bestand halen")), *HolidayRegion.choices],
+        help_text=_(
+            "Laat leeg als elke gebeurtenis zijn regio noemt (noord, midden, zuid of "
+            "heel Nederland)."
+        ),
+    )
+    advisory = forms.BooleanField(
+        label=_("Adviesdata, nog te controleren"),
+        required=False,
+        help_text=_("Aanvinken als de data nog niet met de officiële tabel zijn vergeleken."),
+    )
+    source = forms.CharField(
+        label=_("Bron"),
+        required=False,
+        max_length=200,
+        help_text=_("Bijvoorbeeld: rijksoverheid.nl. Leeg: de naam van de kalender."),
+    )
+
+    def clean_file(self) -> bytes:
+        return _read_upload(self.cleaned_data["file"])
+
+
+class HolidayIcsUploadForm(UtrechtFormMixin, HolidayImportForm):
+    """The .ics import on the manager's school-year page."""
+
+    prefix = "ics"
+
+
+class HolidayOpendataUploadForm(UtrechtFormMixin, forms.Form):
+    """The Rijksoverheid's open data file of school holidays (JSON or XML)."""
+
+    prefix = "rijksoverheid"
+
+    file = forms.FileField(
+        label=_("Bestand van de Rijksoverheid (.json of .xml)"),
+        help_text=_(
+            "Het bestand met de schoolvakanties van een schooljaar van "
+            "opendata.rijksoverheid.nl (schoolholidays, ?output=json of ?output=xml)."
+        ),
+    )
+
+    def clean_file(self) -> bytes:
+        return _read_upload(self.cleaned_data["file"])
+
+
+def _read_upload(upload: Any) -> bytes:
+    limit = settings.ICS_UPLOAD_MAX_BYTES
+    if upload.size > limit:
+        raise ValidationError(
+            _("Het bestand is te groot (%(size)s kB); de grens is %(limit)s kB."),
+            params={"size": -(-upload.size // 1024), "limit": limit // 1024},
+        )
+    return upload.read(limit + 1)
 
 
 # --- list filters (GET) --------------------------------------------------------------

@@ -86,6 +86,11 @@ urlpatterns = [
         name="manage-school-year-detail",
     ),
     path(
+        "beheer/schooljaren/<int:pk>/vakanties/importeren/<str:kind>/",
+        views.SchoolYearHolidayImportView.as_view(),
+        name="manage-school-year-import",
+    ),
+    path(
         "beheer/schooljaren/<int:pk>/vakanties/nieuw/",
         views.SchoolHolidayCreateView.as_view(),
         name="manage-holiday-create",

@@ -18,7 +18,7 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.mixins import AccessMixin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Model, Prefetch, Q, QuerySet
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils import timezone
@@ -26,9 +26,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.generic import DetailView, FormView, ListView, TemplateView
 
-from programmes import access, services
+from programmes import access, selectors, services
 from programmes.calendar import school_day_status
 from programmes.forms import (
+    HolidayIcsUploadForm,
+    HolidayOpendataUploadForm,
     LoginForm,
     ProgrammeFilterForm,
     ProgrammeForm,
@@ -43,6 +45,8 @@ from programmes.forms import (
     TrainerUnavailabilityForm,
     add_service_error,
 )
+from programmes.holiday_import import ImportResult, school_holidays_import_ics
+from programmes.holiday_opendata import school_holidays_import_opendata
 from programmes.models import (
     HolidayRegion,
     Programme,
@@ -745,7 +749,64 @@ class SchoolYearDetailView(RoleRequiredMixin, NavSectionMixin, DetailView):
         ]
         context["has_advisory"] = any(h.advisory for hs in by_region.values() for h in hs)
         context["can_manage_catalogue"] = access.can_manage_catalogue(self.request.user)
+        if context["can_manage_catalogue"]:
+            context.update(self.import_context(kwargs))
         return context
+
+    def import_context(self, kwargs: dict[str, Any]) -> dict[str, Any]:
+        """The manager's part: the warning of missing holidays and the two imports."""
+        label = self.object.label
+        return {
+            "missing_regions": selectors.school_year_regions_without_holidays(
+                school_year=self.object
+            ),
+            "import_command": f"python manage.py import_school_holidays --school-year {label}",
+            "opendata_form": kwargs.get("opendata_form") or HolidayOpendataUploadForm(),
+            "ics_form": kwargs.get("ics_form") or HolidayIcsUploadForm(),
+        }
+
+
+class SchoolYearHolidayImportView(CatalogueManagerRequiredMixin, SchoolYearDetailView):
+    """POST an import on the school-year page: the Rijksoverheid's file or an .ics file.
+
+    A refused file shows its reasons on its form on the page again; nothing is written.
+    """
+
+    http_method_names = ["post"]
+    forms = {"rijksoverheid": HolidayOpendataUploadForm, "ics": HolidayIcsUploadForm}
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        self.object = self.get_object()
+        kind = self.kwargs["kind"]
+        if kind not in self.forms:
+            raise Http404
+        form = self.forms[kind](request.POST, request.FILES)
+        if form.is_valid():
+            try:
+                result = self.perform(kind, form.cleaned_data)
+            except ValidationError as error:
+                for message in error.messages:
+                    form.add_error("file", message)
+            else:
+                messages.success(request, self.success_message(result))
+                return HttpResponseRedirect(_school_year_url(self.object))
+        name = "opendata_form" if kind == "rijksoverheid" else "ics_form"
+        context = self.get_context_data(object=self.object, **{name: form})
+        return self.render_to_response(context, status=400)
+
+    def perform(self, kind: str, data: dict[str, Any]) -> ImportResult:
+        if kind == "rijksoverheid":
+            return school_holidays_import_opendata(data=data["file"])
+        return school_holidays_import_ics(
+            data=data["file"],
+            region=data["region"] or None,
+            advisory=data["advisory"],
+            source=data["source"],
+        )
+
+    def success_message(self, result: ImportResult) -> str:
+        per_year = "; ".join(result.lines())
+        return _("Schoolvakanties geïmporteerd: %(result)s.") % {"result": per_year or str(result)}
 
 
 class SchoolYearCreateView(CatalogueManagerRequiredMixin, ServiceFormView):

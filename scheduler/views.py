@@ -33,6 +33,7 @@ from django.views import View
 from django.views.generic import FormView, TemplateView
 
 from programmes import access as catalogue_access
+from programmes import selectors as catalogue_selectors
 from programmes.forms import add_service_error
 from programmes.models import Programme, SchoolYear
 from programmes.views import FilteredListView, NavSectionMixin, RoleRequiredMixin, ServiceFormView
@@ -206,6 +207,7 @@ class PlanningView(PlannerRoleMixin, FilteredListView):
             "planner_form": PlannerStartForm(
                 initial={"school_year": current}, auto_id="planner_%s"
             ),
+            **self.holiday_gaps(current, run),
         }
         if run is None or run.status != PlannerRunStatus.DONE:
             return context
@@ -224,6 +226,23 @@ class PlanningView(PlannerRoleMixin, FilteredListView):
         context["unsatisfied"] = result.get("unsatisfied", [])
         context["stats"] = result.get("stats", {})
         return context
+
+    def holiday_gaps(self, current: SchoolYear | None, run: PlannerRun | None) -> dict[str, Any]:
+        """The school years one plans in now (the current one, those with open requests,
+        the shown run's) that lack holidays for a region in use; three queries."""
+        wanted = Q(planning_requests__status=PlanningRequestStatus.OPEN)
+        if current is not None:
+            wanted |= Q(pk=current.pk)
+        if run is not None:
+            wanted |= Q(pk=run.school_year_id)
+        years = list(SchoolYear.objects.filter(wanted).distinct().order_by("start_date"))
+        gaps = catalogue_selectors.school_years_regions_without_holidays(school_years=years)
+        return {
+            "holiday_gaps": [
+                {"year": year, "regions": gaps[year.pk]} for year in years if gaps[year.pk]
+            ],
+            "run_year_lacks_holidays": bool(run and gaps.get(run.school_year_id)),
+        }
 
 
 class PlanningRequestCreateView(PlannerRoleMixin, ServiceFormView):
