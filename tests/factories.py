@@ -105,10 +105,45 @@ class SchoolYearFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = SchoolYear
         django_get_or_create = ("label",)
+        skip_postgeneration_save = True
 
     label = "2026-2027"
     start_date = factory.LazyAttribute(lambda y: SchoolYear.bounds_for_label(y.label)[0])
     end_date = factory.LazyAttribute(lambda y: SchoolYear.bounds_for_label(y.label)[1])
+
+    @factory.post_generation
+    def holidays(year: SchoolYear, create: bool, extracted: object, **kwargs: object) -> None:
+        """Tests only: a year beyond the shipped table gets the five holidays of the nearest
+        shipped year, moved by whole weeks and marked source "test", so planning in it is
+        not refused for want of holidays whatever day the suite runs on. A year that has
+        holidays keeps them; `SchoolYearFactory(holidays=False)` leaves a year bare."""
+        from programmes.school_holiday_data import (
+            SHIPPED_HOLIDAYS,
+            SHIPPED_SCHOOL_YEARS,
+            school_year_bounds,
+        )
+
+        if not create or extracted is False or year.holidays.exists():
+            return
+        nearest = min(
+            SHIPPED_SCHOOL_YEARS, key=lambda label: abs(int(label[:4]) - year.start_date.year)
+        )
+        shift = dt.timedelta(
+            weeks=round((year.start_date - school_year_bounds(nearest)[0]).days / 7)
+        )
+        SchoolHoliday.objects.bulk_create(
+            SchoolHoliday(
+                school_year=year,
+                region=shipped.region,
+                kind=shipped.kind,
+                start_date=shipped.start_date + shift,
+                end_date=shipped.end_date + shift,
+                advisory=shipped.advisory,
+                source="test",
+            )
+            for shipped in SHIPPED_HOLIDAYS
+            if shipped.school_year == nearest
+        )
 
 
 class SchoolHolidayFactory(factory.django.DjangoModelFactory):

@@ -293,3 +293,23 @@ def test_the_planning_page_does_not_warn_when_the_holidays_are_there(
     assert response.status_code == 200
     assert "nog geen schoolvakanties" not in response.text
     assert 'id="planner_confirm_no_holidays"' not in response.text
+
+
+# --- the test factory ---------------------------------------------------------------------
+
+
+def test_a_factory_year_beyond_the_shipped_table_gets_test_holidays_on_the_same_weekdays(
+    school_a: Any,
+) -> None:
+    from tests import factories
+
+    year = factories.SchoolYearFactory(label="2029-2030")
+    bare = factories.SchoolYearFactory(label="2030-2031", holidays=False)
+
+    holidays = list(year.holidays.all())
+    assert len(holidays) == 15
+    assert {h.source for h in holidays} == {"test"}
+    assert {h.start_date.weekday() for h in holidays} == {5}  # Saturdays, as shipped
+    assert all(year.contains(h.start_date) for h in holidays)
+    assert school_year_has_holidays(year)
+    assert not school_year_has_holidays(bare)
