@@ -22,18 +22,25 @@ from enrolment.models import (
     Guardian,
     age_on,
 )
-from programmes.calendar import SchoolCalendar
-from programmes.models import ChildConsent, Invoice, InvoiceStatus, School
+from programmes.calendar import ClosedBecause, SchoolCalendar
+from programmes.models import (
+    ChildConsent,
+    Invoice,
+    InvoiceStatus,
+    School,
+    SchoolClosure,
+    SchoolHoliday,
+)
 from reports.ledger import delivered_units, school_share
 from reports.management.commands.seed_large_municipality import MUNICIPALITY
 from scheduler.conflicts import ConflictChecker, Slot
 from scheduler.models import Group, GroupStatus, SessionKind, SessionStatus
 from scheduler.series import AMSTERDAM
 
-pytestmark = pytest.mark.django_db
-
 # A fixed moment in the autumn round, so every run sees the same mix of states.
 NOW = dt.datetime(2026, 11, 25, 10, 0, tzinfo=AMSTERDAM)
+
+pytestmark = [pytest.mark.django_db, pytest.mark.time_machine(NOW, tick=False)]
 SCALE = "0.05"
 # Few trainers for many groups: double bookings would show here if the builder allowed them.
 CROWDED_SCALE = "0.2"
@@ -188,3 +195,52 @@ def test_it_refuses_to_fill_a_production_database(settings) -> None:
     with pytest.raises(CommandError, match="DEBUG=true or pass --demo"):
         call_command("seed_large_municipality", "--scale", SCALE, stdout=StringIO())
     assert not School.objects.exists()
+
+
+# The builder's years and rounds follow the clock: a summer day, when no group is under way,
+# and a day in a year the shipped holidays do not cover.
+OTHER_DAYS = {
+    "2027-07-20": (
+        dt.datetime(2027, 7, 20, 10, 0, tzinfo=AMSTERDAM),
+        ["2025-2026", "2026-2027", "2027-2028"],
+    ),
+    "2029-10-26": (
+        dt.datetime(2029, 10, 26, 10, 0, tzinfo=AMSTERDAM),
+        ["2028-2029", "2029-2030", "2030-2031"],
+    ),
+}
+
+
+@pytest.mark.parametrize("day", OTHER_DAYS)
+def test_it_builds_last_this_and_next_school_year_of_any_day(day: str) -> None:
+    now, labels = OTHER_DAYS[day]
+    with time_machine.travel(now, tick=False):
+        out = StringIO()
+        call_command("seed_large_municipality", "--demo", "--scale", SCALE, stdout=out)
+    today = now.date()
+    assert sorted(set(Group.objects.values_list("school_year__label", flat=True))) == labels
+    for group in Group.objects.exclude(status=GroupStatus.CANCELLED).select_related(
+        "host_school", "school_year"
+    ):
+        days = [
+            timezone.localtime(s.starts_at).date()
+            for s in group.sessions.filter(status=SessionStatus.SCHEDULED)
+        ]
+        calendar = SchoolCalendar(group.host_school, min(days), max(days))
+        assert all(calendar.is_open(d) for d in days), group
+        if group.status == GroupStatus.COMPLETED:
+            assert max(days) < today, group
+        elif group.status == GroupStatus.RUNNING:
+            assert min(days) <= today <= max(days), group
+        else:
+            assert min(days) > today, group
+    closures = SchoolClosure.objects.filter(school__municipality=MUNICIPALITY)
+    for closure in closures.select_related("school"):
+        status = SchoolCalendar(closure.school, closure.start_date, closure.start_date).status(
+            closure.start_date
+        )
+        assert [r.because for r in status.reasons] == [ClosedBecause.SCHOOL_CLOSURE], closure
+    missing = [label for label in labels if label > "2027-2028"]  # beyond the shipped data
+    for label in labels:
+        assert (f"{label} has no holiday data" in out.getvalue()) == (label in missing)
+    assert not SchoolHoliday.objects.filter(school_year__label__in=missing).exists()

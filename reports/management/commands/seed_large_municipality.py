@@ -1,7 +1,8 @@
 """`manage.py seed_large_municipality`: a large invented municipality, for demos and load.
 
 Builds "Vechtstede" on the current database: 60 primary and 15 secondary schools
-with their coordinators, 30 trainers, three school years (last, this and next),
+with their coordinators, 30 trainers, three school years (last, this and next, counted
+from today, so the data follows the calendar),
 about 300 groups of the four programmes in every state, about 2,500 enrolments
 with guardians, consents, intakes and attendance, co-financing agreements and
 invoices for the secondary schools, planning requests and interest registrations.
@@ -16,6 +17,10 @@ a confirmed enrolment, qualified trainers, no trainer in two places at once, no
 session on a closed school day) and no domain event fires, so no e-mail is queued
 for these invented families. Needs the programmes of `seed_demo` (it makes them
 when they are missing).
+
+Holidays are never made up: a year the stored holiday data does not cover for the region
+is planned without them (the builder writes its sessions directly, so the scheduler's
+refusal does not apply), and the command names those years; the manager's pages warn.
 
 Runs once: when Vechtstede exists it says so and adds nothing. Like the other
 demo commands it needs DEBUG=true or `--demo`.
@@ -63,7 +68,7 @@ from enrolment.models import (
 )
 from enrolment.services import child_key, consent_text_current
 from programmes import services as catalogue
-from programmes.calendar import SchoolCalendar
+from programmes.calendar import SchoolCalendar, public_holidays
 from programmes.management.commands.seed_demo import PROGRAMMES
 from programmes.models import (
     ChildConsent,
@@ -76,10 +81,12 @@ from programmes.models import (
     Programme,
     School,
     SchoolClosure,
+    SchoolHoliday,
     SchoolType,
     SchoolYear,
     Trainer,
 )
+from programmes.selectors import school_year_has_holidays
 from reports.ledger import delivered_units, school_share
 from scheduler.models import (
     Group,
@@ -196,6 +203,15 @@ class Command(BaseCommand):
         with transaction.atomic():
             counts = builder.build()
         summary = ", ".join(f"{count} {what}" for what, count in counts.items())
+        for year in builder.years:
+            if not school_year_has_holidays(year, region=REGION):
+                self.stdout.write(
+                    self.style.WARNING(
+                        f"School year {year.label} has no holiday data for regio {REGION}: "
+                        "its groups are planned without holidays, and the manager's pages "
+                        "warn about it."
+                    )
+                )
         self.stdout.write(
             self.style.SUCCESS(
                 f"{MUNICIPALITY} ready in {time.monotonic() - started:.1f} s: {summary}."
@@ -245,6 +261,13 @@ class MunicipalityBuilder:
             catalogue.school_year_get_or_create(label=f"{year}-{year + 1}")
             for year in (start - 1, start, start + 1)
         ]
+        first, last = self.years[0].start_date, self.years[-1].end_date
+        self.holidays = list(
+            SchoolHoliday.objects.filter(
+                region=REGION, start_date__lte=last, end_date__gte=first
+            ).values_list("start_date", "end_date")
+        )
+        self.public_holidays = public_holidays(first, last)
         self.consent_text = consent_text_current()
         self.trainers = self.make_trainers()
         self.po_schools, self.vo_schools = self.make_schools()
@@ -367,6 +390,8 @@ class MunicipalityBuilder:
             for year in self.years:
                 day = year.start_date + dt.timedelta(days=self.rng.randint(40, 300))
                 day += dt.timedelta(days=(7 - day.weekday()) % 7 + self.rng.randint(0, 4))
+                while self.is_holiday(day):
+                    day += dt.timedelta(weeks=1)
                 closures.append(
                     SchoolClosure(school=school, start_date=day, end_date=day, reason="Studiedag")
                 )
@@ -375,6 +400,12 @@ class MunicipalityBuilder:
         return [s for s in schools if s.school_type == SchoolType.PO], [
             s for s in schools if s.school_type == SchoolType.VO
         ]
+
+    def is_holiday(self, day: dt.date) -> bool:
+        """A school holiday of the region or a public holiday (all schools share them)."""
+        return day in self.public_holidays or any(
+            first <= day <= last for first, last in self.holidays
+        )
 
     # --- groups and sessions --------------------------------------------------------------
 
