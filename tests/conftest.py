@@ -6,23 +6,72 @@ coordinates school B; dave is a trainer; eve is logged in but has no role.
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 from typing import Any
 
 import pytest
+import time_machine
 from django.test import Client
 
-from tests import factories
+from tests import clock, factories
 
 USING_POSTGRES = os.environ.get("DATABASE_URL", "").startswith(("postgres://", "postgresql://"))
 USING_REDIS = bool(os.environ.get("REDIS_URL"))
 
 _skipped_integration: list[str] = []
+_travels_at_setup = pytest.StashKey[int]()
+_session_travel: time_machine.travel | None = None
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--today",
+        metavar="YYYY-MM-DD",
+        help="run the whole session as if it were that day, from 10:00 Europe/Amsterdam",
+    )
 
 
 def pytest_configure(config: pytest.Config) -> None:
+    global _session_travel
     config.addinivalue_line("markers", "postgres: needs PostgreSQL (DATABASE_URL)")
     config.addinivalue_line("markers", "redis: needs Redis (REDIS_URL)")
+    today = config.getoption("--today", None)
+    if today:
+        try:
+            day = dt.date.fromisoformat(today)
+        except ValueError:
+            raise pytest.UsageError(f"--today={today}: give a day as YYYY-MM-DD") from None
+        _session_travel = time_machine.travel(clock.moment(day), tick=True)
+        _session_travel.start()
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    global _session_travel
+    if _session_travel is not None:
+        _session_travel.stop()
+        _session_travel = None
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_setup(item: pytest.Item) -> Any:
+    item.stash[_travels_at_setup] = clock.travels_so_far()
+    return (yield)
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_call(item: pytest.Item) -> Any:
+    """A test that names a date must fix the clock (see tests/clock.py)."""
+    result = yield
+    named = clock.date_named_by(item)
+    if named and clock.travels_so_far() == item.stash.get(_travels_at_setup, 0):
+        pytest.fail(
+            f"This test names a date ({named}) but runs on the wall clock: fix the clock "
+            "with `pytestmark = on_day(...)` from tests.clock (or time_machine.travel), or "
+            "write the dates relative to today.",
+            pytrace=False,
+        )
+    return result
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
@@ -36,7 +85,14 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
 
 
 def pytest_report_header(config: pytest.Config) -> list[str]:
+    today = config.getoption("--today", None)
     return [
+        "today: "
+        + (
+            f"{today} from 10:00 Europe/Amsterdam (--today)"
+            if today
+            else "the wall clock (run with --today=YYYY-MM-DD to travel)"
+        ),
         "database: "
         + ("PostgreSQL (DATABASE_URL)" if USING_POSTGRES else "SQLite (no DATABASE_URL)"),
         "redis: " + ("REDIS_URL set" if USING_REDIS else "not configured; Redis tests are skipped"),

@@ -1,4 +1,8 @@
-"""factory_boy factories for the catalogue; later apps add theirs here."""
+"""factory_boy factories for the catalogue; later apps add theirs here.
+
+Their dates follow today (the clock the test runs on): the current school year, a holiday
+and a closure ahead of today. A test that needs a particular day writes it and fixes the
+clock (tests/clock.py)."""
 
 from __future__ import annotations
 
@@ -8,6 +12,7 @@ from decimal import Decimal
 import factory
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
+from django.utils import timezone
 
 from programmes import access
 from programmes.models import (
@@ -107,7 +112,7 @@ class SchoolYearFactory(factory.django.DjangoModelFactory):
         django_get_or_create = ("label",)
         skip_postgeneration_save = True
 
-    label = "2026-2027"
+    label = factory.LazyFunction(lambda: SchoolYear.label_for(timezone.localdate()))
     start_date = factory.LazyAttribute(lambda y: SchoolYear.bounds_for_label(y.label)[0])
     end_date = factory.LazyAttribute(lambda y: SchoolYear.bounds_for_label(y.label)[1])
 
@@ -157,8 +162,14 @@ class SchoolHolidayFactory(factory.django.DjangoModelFactory):
     region = HolidayRegion.NOORD
     kind = HolidayKind.OTHER
     name = factory.Sequence(lambda n: f"Extra vrije dagen {n}")
-    start_date = dt.date(2026, 10, 10)
-    end_date = dt.date(2026, 10, 18)
+    # A week of the school year, ten weeks after its start (Saturday to Sunday).
+    start_date = factory.LazyAttribute(
+        lambda h: (
+            h.school_year.start_date
+            + dt.timedelta(weeks=10, days=(5 - h.school_year.start_date.weekday()) % 7)
+        )
+    )
+    end_date = factory.LazyAttribute(lambda h: h.start_date + dt.timedelta(days=8))
 
 
 class SchoolClosureFactory(factory.django.DjangoModelFactory):
@@ -166,7 +177,7 @@ class SchoolClosureFactory(factory.django.DjangoModelFactory):
         model = SchoolClosure
 
     school = factory.SubFactory(SchoolFactory)
-    start_date = dt.date(2026, 11, 11)
+    start_date = factory.LazyFunction(lambda: timezone.localdate() + dt.timedelta(weeks=3))
     end_date = factory.LazyAttribute(lambda c: c.start_date)
     reason = "Studiedag"
 
@@ -190,6 +201,13 @@ class TrainerUnavailabilityFactory(factory.django.DjangoModelFactory):
         model = TrainerUnavailability
 
     trainer = factory.SubFactory(TrainerFactory)
-    starts_at = dt.datetime(2026, 11, 2, 8, 0, tzinfo=dt.UTC)
-    ends_at = dt.datetime(2026, 11, 6, 17, 0, tzinfo=dt.UTC)
+    # Next week, Monday 08:00 to Friday 17:00 UTC.
+    starts_at = factory.LazyFunction(
+        lambda: dt.datetime.combine(
+            timezone.localdate() + dt.timedelta(days=7 - timezone.localdate().weekday()),
+            dt.time(8, 0),
+            tzinfo=dt.UTC,
+        )
+    )
+    ends_at = factory.LazyAttribute(lambda u: u.starts_at + dt.timedelta(days=4, hours=9))
     reason = "Vakantie"

@@ -39,9 +39,10 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
+from tests.clock import on_day
 from tests.fuzz.world import ROLES, World, seed_world
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, on_day("2026-12-06")]
 
 CHECKS = [
     not_a_server_error,

@@ -18,8 +18,9 @@ from programmes.models import (
     TrainerUnavailability,
 )
 from tests import factories
+from tests.clock import on_day
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, on_day("2026-12-06")]
 
 API = "/api/v1"
 

@@ -10,8 +10,9 @@ from django.test import Client
 
 from programmes.models import HolidayKind, HolidayRegion
 from tests import factories
+from tests.clock import on_day
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, on_day("2026-12-06")]
 
 API = "/api/v1"
 

@@ -14,8 +14,9 @@ from django.test.utils import CaptureQueriesContext
 
 from programmes.models import SchoolYear
 from tests import factories
+from tests.clock import on_day
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, on_day("2026-12-06")]
 
 API = "/api/v1"
 YEAR = "2030-2031"

@@ -12,8 +12,9 @@ from rest_framework.relations import PrimaryKeyRelatedField
 
 from programmes.models import Programme, School, SchoolClosure, TrainerUnavailability
 from tests import factories
+from tests.clock import on_day
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, on_day("2026-12-06")]
 
 API = "/api/v1"
 

@@ -12,8 +12,9 @@ from programmes.api import TokenRateThrottle
 from programmes.api_tokens import api_token_create, hash_api_token
 from programmes.models import ApiToken
 from tests import factories
+from tests.clock import on_day
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, on_day("2026-12-06")]
 
 TOKEN_URL = "/api/v1/auth/token/"
 

@@ -30,8 +30,9 @@ from programmes.api_tokens import (
 )
 from programmes.models import ApiToken
 from tests import factories
+from tests.clock import on_day
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, on_day("2026-12-06")]
 
 TOKEN_URL = "/api/v1/auth/token/"
 API = "/api/v1/programmes/"

@@ -10,8 +10,9 @@ import pytest
 from programmes.api_tokens import api_token_create, api_token_revoke, api_tokens_purge
 from programmes.models import ApiToken
 from programmes.tasks import api_tokens_purge_task
+from tests.clock import on_day
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, on_day("2026-12-06")]
 
 START = dt.datetime(2026, 1, 5, 9, tzinfo=dt.UTC)
 

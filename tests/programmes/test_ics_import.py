@@ -10,8 +10,9 @@ from django.core.management import CommandError, call_command
 
 from programmes.holiday_import import school_holidays_import_ics
 from programmes.models import HolidayKind, HolidayRegion, SchoolHoliday, SchoolYear
+from tests.clock import on_day
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, on_day("2026-12-06")]
 
 FIXTURES = Path(__file__).parent / "fixtures"
 

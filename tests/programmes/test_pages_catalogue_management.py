@@ -17,8 +17,9 @@ from programmes.models import (
     SchoolYear,
 )
 from tests import factories
+from tests.clock import on_day
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, on_day("2026-12-06")]
 
 
 def _programme_data(**overrides: object) -> dict[str, object]:

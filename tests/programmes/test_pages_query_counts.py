@@ -13,8 +13,9 @@ from django.urls import reverse
 
 from programmes.models import SchoolYear
 from tests import factories
+from tests.clock import on_day
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, on_day("2026-12-06")]
 
 
 def _queries(client: Client, url: str) -> int:

@@ -8,8 +8,9 @@ from django.urls import reverse
 
 from programmes.models import School, SchoolClosure
 from tests import factories
+from tests.clock import on_day
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, on_day("2026-12-06")]
 
 WEDNESDAY = "2026-11-11"  # no holiday in any region, not a public holiday
 

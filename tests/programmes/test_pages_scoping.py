@@ -10,8 +10,9 @@ from django.urls import reverse
 
 from programmes.models import School, SchoolClosure, TrainerUnavailability
 from tests import factories
+from tests.clock import on_day
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, on_day("2026-12-06")]
 
 
 def test_a_coordinator_sees_only_their_own_school_in_the_list(

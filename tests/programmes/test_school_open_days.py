@@ -7,8 +7,9 @@ import pytest
 from programmes.calendar import ClosedBecause, SchoolCalendar, school_day_status
 from programmes.models import HolidayKind, HolidayRegion, SchoolHoliday
 from tests import factories
+from tests.clock import on_day
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, on_day("2026-12-06")]
 
 
 def test_an_ordinary_tuesday_is_open() -> None:

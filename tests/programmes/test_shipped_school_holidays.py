@@ -13,8 +13,9 @@ from django.apps import apps
 from django.db import connection
 
 from programmes.models import HolidayKind, HolidayRegion, SchoolHoliday, SchoolYear
+from tests.clock import on_day
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, on_day("2026-12-06")]
 
 migration = importlib.import_module("programmes.migrations.0002_ship_school_holidays")
 

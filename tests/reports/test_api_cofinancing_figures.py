@@ -17,6 +17,7 @@ from programmes.services import invoice_mark_paid, invoice_mark_sent
 from reports.ledger import ledger_rows
 from scheduler.models import GroupStatus
 from tests import factories
+from tests.clock import on_day
 from tests.reports.cofinancing_support import MONDAY, Classes
 from tests.reports.test_api_support import (
     AGREEMENTS,
@@ -28,7 +29,7 @@ from tests.reports.test_api_support import (
     make_vo,
 )
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, on_day("2026-12-06")]
 
 FIGURES = (
     "units_agreed",

@@ -15,6 +15,7 @@ from django.test import Client
 from programmes.api_tokens import api_token_create
 from programmes.models import CoFinancingAgreement, Invoice, InvoiceStatus
 from tests import factories
+from tests.clock import on_day
 from tests.reports.test_api_support import (
     AGREEMENTS,
     INVOICES,
@@ -29,7 +30,7 @@ from tests.reports.test_api_support import (
     post,
 )
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, on_day("2026-12-06")]
 
 
 @pytest.fixture

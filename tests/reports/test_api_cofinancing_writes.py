@@ -21,6 +21,7 @@ from programmes.models import (
     InvoiceStatus,
 )
 from tests import factories
+from tests.clock import on_day
 from tests.reports.test_api_support import (
     AGREEMENTS,
     INVOICES,
@@ -34,7 +35,7 @@ from tests.reports.test_api_support import (
     put,
 )
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, on_day("2026-12-06")]
 
 SENT = dt.date(2026, 11, 2)
 

@@ -15,10 +15,11 @@ from programmes.models import SchoolType
 from programmes.services import invoice_mark_paid, invoice_mark_sent
 from scheduler.models import GroupStatus
 from tests import factories
+from tests.clock import on_day
 from tests.reports.cofinancing_support import MONDAY, Classes
 from tests.reports.test_api_support import AGREEMENTS, INVOICES, LEDGER, agree, bill, make_think
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, on_day("2026-12-06")]
 
 
 class Books:

@@ -12,6 +12,9 @@ from django.db import IntegrityError, transaction
 from programmes.models import CoFinancingAgreement, CostBasis, EnrolmentMode
 from programmes.services import agreement_create, agreement_update
 from tests import factories
+from tests.clock import on_day
+
+pytestmark = on_day("2026-12-06")
 
 
 @pytest.fixture

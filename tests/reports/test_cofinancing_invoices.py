@@ -19,6 +19,9 @@ from programmes.services import (
     invoice_mark_sent,
 )
 from tests import factories
+from tests.clock import on_day
+
+pytestmark = on_day("2026-12-06")
 
 SENT = dt.date(2026, 11, 2)
 

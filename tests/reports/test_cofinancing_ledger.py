@@ -20,7 +20,10 @@ from reports.ledger import delivered_units, ledger_rows
 from scheduler.models import GroupStatus
 from scheduler.services import group_cancel
 from tests import factories
+from tests.clock import on_day
 from tests.reports.cofinancing_support import Classes, agree, make_think, vo_school
+
+pytestmark = on_day("2026-12-06")
 
 
 @pytest.fixture

@@ -12,6 +12,9 @@ from decimal import Decimal
 from openpyxl import load_workbook
 
 from reports.exports import EURO_FORMAT, csv_response, xlsx_response
+from tests.clock import on_day
+
+pytestmark = on_day("2026-12-06")
 
 HEADERS = ["School", "Bedrag", "Verzonden", "Opmerking", "Groepen"]
 ROWS = [

@@ -28,6 +28,9 @@ from reports.suppression import (
     suppress,
     suppress_participation,
 )
+from tests.clock import on_day
+
+pytestmark = on_day("2026-12-06")
 
 SUPPRESSED_ONLY = {"viewer_is_manager_operational": False}
 

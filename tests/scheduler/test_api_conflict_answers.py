@@ -15,8 +15,9 @@ from django.test import Client
 from scheduler.models import ConflictOverride, Group, Session
 from scheduler.services import group_create
 from tests import factories
+from tests.clock import on_day
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, on_day("2026-12-06")]
 
 API = "/api/v1"
 MONDAY = dt.date(2027, 1, 11)

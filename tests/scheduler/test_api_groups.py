@@ -12,8 +12,9 @@ from django.test import Client
 from scheduler.models import Group, GroupStatus, Session, SessionStatus
 from scheduler.services import group_create
 from tests import factories
+from tests.clock import on_day
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, on_day("2026-12-06")]
 
 API = "/api/v1"
 MONDAY_11_JAN_2027 = dt.date(2027, 1, 11)

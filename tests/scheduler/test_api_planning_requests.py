@@ -13,8 +13,9 @@ from rest_framework.relations import PrimaryKeyRelatedField
 from scheduler.models import PlanningRequest, PlanningRequestStatus
 from scheduler.services import planning_request_create
 from tests import factories
+from tests.clock import on_day
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, on_day("2026-12-06")]
 
 API = "/api/v1"
 

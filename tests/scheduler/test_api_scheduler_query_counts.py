@@ -13,8 +13,9 @@ from django.test.utils import CaptureQueriesContext
 
 from scheduler.services import group_create, planning_request_create
 from tests import factories
+from tests.clock import on_day
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, on_day("2026-12-06")]
 
 API = "/api/v1"
 MONDAY = dt.date(2027, 1, 11)

@@ -13,8 +13,9 @@ from django.test import Client
 
 from scheduler.models import Group, GroupStatus, PlanningRequest, Session
 from scheduler.services import group_create, planning_request_create
+from tests.clock import on_day
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, on_day("2026-12-06")]
 
 API = "/api/v1"
 

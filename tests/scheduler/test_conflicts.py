@@ -10,8 +10,9 @@ from scheduler.models import ConflictOverride, Group, Session
 from scheduler.series import at_amsterdam
 from scheduler.services import ConflictError, SoftConflictError, group_create, session_move
 from tests import factories
+from tests.clock import on_day
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, on_day("2026-12-06")]
 
 MON = dt.date(2026, 11, 2)
 

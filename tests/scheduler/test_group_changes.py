@@ -19,8 +19,9 @@ from scheduler.services import (
     session_move,
 )
 from tests import factories
+from tests.clock import on_day
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, on_day("2026-12-06")]
 
 
 @pytest.fixture

@@ -13,8 +13,9 @@ from scheduler.models import ConflictOverride, Group, GroupStatus, Session, Sess
 from scheduler.series import at_amsterdam
 from scheduler.services import group_create
 from tests import factories
+from tests.clock import on_day
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, on_day("2026-12-06")]
 
 MON_2_NOV = dt.date(2026, 11, 2)
 

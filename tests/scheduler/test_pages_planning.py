@@ -19,8 +19,9 @@ from scheduler.models import (
 )
 from scheduler.services import planning_request_create
 from tests import factories
+from tests.clock import on_day
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, on_day("2026-12-06")]
 
 
 def make_request(school: Any, programme: Any, year: Any, **extra: Any) -> PlanningRequest:

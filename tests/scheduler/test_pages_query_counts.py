@@ -15,8 +15,9 @@ from django.urls import reverse
 from scheduler.models import PlannerRun
 from scheduler.services import group_create, planning_request_create
 from tests import factories
+from tests.clock import on_day
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, on_day("2026-12-06")]
 
 
 @pytest.fixture

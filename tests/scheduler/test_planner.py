@@ -50,6 +50,9 @@ from scheduler.services import (
 )
 from scheduler.tasks import run_planner
 from tests import factories
+from tests.clock import on_day
+
+pytestmark = on_day("2026-12-06")
 
 D = dt.date
 YEAR_START, YEAR_END = D(2026, 8, 1), D(2027, 7, 31)

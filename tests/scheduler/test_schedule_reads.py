@@ -11,8 +11,9 @@ from django.test.utils import CaptureQueriesContext
 from scheduler.selectors import calendar_view, group_list, trainer_schedule
 from scheduler.services import group_create
 from tests import factories
+from tests.clock import on_day
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, on_day("2026-12-06")]
 
 
 def make_groups(

@@ -12,6 +12,9 @@ from programmes.calendar import ClosedBecause, ClosedReason, DayStatus
 from scheduler.series import AMSTERDAM, plan_series
 from scheduler.services import series_preview
 from tests import factories
+from tests.clock import on_day
+
+pytestmark = on_day("2026-12-06")
 
 
 class FakeCalendar:

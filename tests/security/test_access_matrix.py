@@ -42,9 +42,10 @@ from django.db import transaction
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from tests.clock import on_day
 from tests.security.world import TODAY, build_world
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, on_day("2026-12-06")]
 
 PERSONAS = ("anonymous", "eve", "dave", "bob", "carol", "alice")
 EXCLUDED_PREFIXES = ("admin/", "i18n/")

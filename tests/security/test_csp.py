@@ -20,10 +20,11 @@ from django.test import Client
 from django.urls import reverse
 
 from config.security import SWAGGER_UI_STYLE_HASH, swagger_ui_dist
+from tests.clock import on_day
 from tests.security.test_access_matrix import PERSONAS, TABLE, all_routes, fetch, url_for
 from tests.security.world import TODAY, build_world
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, on_day("2026-12-06")]
 
 POLICY = {
     "default-src": "'self'",

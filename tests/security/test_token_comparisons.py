@@ -23,7 +23,10 @@ from enrolment.models import AccessLink, LinkPurpose
 from enrolment.services import link_resolve
 from notifications.feed_tokens import feed_token_resolve
 from notifications.models import CalendarFeedToken
+from tests.clock import on_day
 from tests.security.world import TODAY, build_world
+
+pytestmark = on_day("2026-12-06")
 
 ROOT = Path(__file__).resolve().parents[2]
 APPS = ["config", "programmes", "scheduler", "enrolment", "notifications", "reports"]
