@@ -197,7 +197,7 @@ def test_the_manager_creates_a_school_year_from_its_label_only(as_alice: Client)
 
 
 def test_a_school_year_is_not_changed_afterwards_but_can_be_deleted(as_alice: Client) -> None:
-    year = factories.SchoolYearFactory(label="2030-2031")
+    year = factories.SchoolYearFactory(label="2030-2031", holidays=False)
     factories.SchoolHolidayFactory(
         school_year=year, start_date=dt.date(2030, 10, 12), end_date=dt.date(2030, 10, 20)
     )
@@ -215,7 +215,7 @@ def test_a_school_year_is_not_changed_afterwards_but_can_be_deleted(as_alice: Cl
 def test_the_manager_creates_reads_changes_and_deletes_a_school_holiday(
     as_alice: Client,
 ) -> None:
-    factories.SchoolYearFactory(label="2030-2031")
+    factories.SchoolYearFactory(label="2030-2031", holidays=False)
     created = post(
         as_alice,
         f"{API}/school-holidays/",

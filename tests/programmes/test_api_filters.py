@@ -106,7 +106,7 @@ def test_unavailabilities_filter_by_trainer_and_overlapping_dates(
 
 
 def test_holidays_filter_by_school_year_label_region_kind_and_advisory(as_alice: Client) -> None:
-    year = factories.SchoolYearFactory(label="2030-2031")
+    year = factories.SchoolYearFactory(label="2030-2031", holidays=False)
     noord = factories.SchoolHolidayFactory(
         school_year=year,
         region=HolidayRegion.NOORD,

@@ -167,7 +167,7 @@ def test_a_school_year_label_of_two_unrelated_years_is_refused(as_alice: Client)
 
 
 def test_a_second_autumn_holiday_for_a_region_and_year_is_refused(as_alice: Client) -> None:
-    year = factories.SchoolYearFactory(label="2030-2031")
+    year = factories.SchoolYearFactory(label="2030-2031", holidays=False)
     services.school_holiday_create(
         school_year=year,
         region="noord",
@@ -192,7 +192,7 @@ def test_a_second_autumn_holiday_for_a_region_and_year_is_refused(as_alice: Clie
 
 
 def test_a_holiday_ending_before_it_starts_is_refused(as_alice: Client) -> None:
-    factories.SchoolYearFactory(label="2030-2031")
+    factories.SchoolYearFactory(label="2030-2031", holidays=False)
     with nothing_changes():
         response = post(
             as_alice,

@@ -59,7 +59,7 @@ def test_every_management_list_and_detail_page_renders_for_the_manager(
 ) -> None:
     programme = factories.ProgrammeFactory()
     trainer = factories.TrainerFactory(qualifications=[programme])
-    year = factories.SchoolYearFactory(label="2030-2031")
+    year = factories.SchoolYearFactory(label="2030-2031", holidays=False)
     holiday = factories.SchoolHolidayFactory(
         school_year=year, start_date=dt.date(2030, 10, 12), end_date=dt.date(2030, 10, 20)
     )
@@ -226,7 +226,7 @@ def test_the_school_list_is_paginated(as_alice: Client) -> None:
 def test_the_school_year_page_lists_holidays_per_region_and_marks_advisory_ones(
     as_alice: Client,
 ) -> None:
-    year = factories.SchoolYearFactory(label="2030-2031")
+    year = factories.SchoolYearFactory(label="2030-2031", holidays=False)
     factories.SchoolHolidayFactory(
         school_year=year,
         region=HolidayRegion.NOORD,
@@ -273,7 +273,7 @@ def test_a_school_year_with_a_bad_label_is_refused(as_alice: Client) -> None:
 
 
 def test_a_holiday_is_added_edited_and_deleted_after_confirmation(as_alice: Client) -> None:
-    year = factories.SchoolYearFactory(label="2030-2031")
+    year = factories.SchoolYearFactory(label="2030-2031", holidays=False)
     as_alice.post(
         reverse("manage-holiday-create", args=[year.pk]),
         {
@@ -313,7 +313,7 @@ def test_a_holiday_is_added_edited_and_deleted_after_confirmation(as_alice: Clie
 
 
 def test_a_second_autumn_holiday_for_a_region_is_refused_on_the_form(as_alice: Client) -> None:
-    year = factories.SchoolYearFactory(label="2030-2031")
+    year = factories.SchoolYearFactory(label="2030-2031", holidays=False)
     factories.SchoolHolidayFactory(
         school_year=year,
         kind=HolidayKind.AUTUMN,
@@ -366,5 +366,6 @@ def test_the_school_year_page_links_the_manager_to_the_holiday_import(as_alice: 
 
     text = as_alice.get(reverse("manage-school-year-detail", args=[year.pk])).text
 
-    assert reverse("admin:programmes_schoolholiday_import_ics") in text
-    assert "Vakanties importeren uit een .ics-bestand" in text
+    # The .ics import moved from the admin onto the manager's own school-year page.
+    assert reverse("manage-school-year-import", args=[year.pk, "ics"]) in text
+    assert reverse("manage-school-year-import", args=[year.pk, "rijksoverheid"]) in text
