@@ -86,9 +86,14 @@ urlpatterns = [
         name="manage-school-year-detail",
     ),
     path(
-        "beheer/schooljaren/<int:pk>/vakanties/importeren/<str:kind>/",
-        views.SchoolYearHolidayImportView.as_view(),
-        name="manage-school-year-import",
+        "beheer/schooljaren/<int:pk>/vakanties/importeren/rijksoverheid/",
+        views.SchoolYearHolidayImportView.as_view(kind="rijksoverheid"),
+        name="manage-school-year-import-rijksoverheid",
+    ),
+    path(
+        "beheer/schooljaren/<int:pk>/vakanties/importeren/ics/",
+        views.SchoolYearHolidayImportView.as_view(kind="ics"),
+        name="manage-school-year-import-ics",
     ),
     path(
         "beheer/schooljaren/<int:pk>/vakanties/nieuw/",

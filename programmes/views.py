@@ -18,7 +18,7 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.mixins import AccessMixin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Model, Prefetch, Q, QuerySet
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils import timezone
@@ -774,12 +774,11 @@ class SchoolYearHolidayImportView(CatalogueManagerRequiredMixin, SchoolYearDetai
 
     http_method_names = ["post"]
     forms = {"rijksoverheid": HolidayOpendataUploadForm, "ics": HolidayIcsUploadForm}
+    kind = "rijksoverheid"
 
     def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         self.object = self.get_object()
-        kind = self.kwargs["kind"]
-        if kind not in self.forms:
-            raise Http404
+        kind = self.kind
         form = self.forms[kind](request.POST, request.FILES)
         if form.is_valid():
             try:

@@ -367,5 +367,5 @@ def test_the_school_year_page_links_the_manager_to_the_holiday_import(as_alice: 
     text = as_alice.get(reverse("manage-school-year-detail", args=[year.pk])).text
 
     # The .ics import moved from the admin onto the manager's own school-year page.
-    assert reverse("manage-school-year-import", args=[year.pk, "ics"]) in text
-    assert reverse("manage-school-year-import", args=[year.pk, "rijksoverheid"]) in text
+    assert reverse("manage-school-year-import-ics", args=[year.pk]) in text
+    assert reverse("manage-school-year-import-rijksoverheid", args=[year.pk]) in text

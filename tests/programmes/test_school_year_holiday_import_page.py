@@ -36,7 +36,7 @@ def page(year: SchoolYear) -> str:
 
 
 def import_url(year: SchoolYear, kind: str) -> str:
-    return reverse("manage-school-year-import", args=[year.pk, kind])
+    return reverse(f"manage-school-year-import-{kind}", args=[year.pk])
 
 
 def upload(name: str, data: bytes | None = None) -> SimpleUploadedFile:

@@ -229,6 +229,8 @@ TABLE = [
     R("manage-school-year-create",        "GET",  "",                 302, 403, 403, 403, 403, 200),
     R("manage-school-year-detail",        "GET",  "year",             302, 403, 200, 200, 200, 200),
     R("manage-holiday-create",            "GET",  "year",             302, 403, 403, 403, 403, 200),
+    R("manage-school-year-import-rijksoverheid", "POST", "year",      302, 403, 403, 403, 403, 400),
+    R("manage-school-year-import-ics",    "POST", "year",             302, 403, 403, 403, 403, 400),
     R("manage-holiday-update",            "GET",  "holiday",          302, 403, 403, 403, 403, 200),
     R("manage-holiday-delete",            "GET",  "holiday",          302, 403, 403, 403, 403, 200),
 ]
