@@ -84,9 +84,10 @@ def literal_in(source: str) -> str | None:
 
 @cache
 def _module_literal(path: str) -> str | None:
-    """The first date literal in a test module or in the tests.* modules it imports."""
+    """The first date literal in a test module outside its test functions (constants,
+    helpers, fixtures), or in a tests.* module it imports."""
     source = Path(path).read_text(encoding="utf-8")
-    found = literal_in(source)
+    found = literal_in(_without_test_functions(source))
     if found:
         return f"{found!r} in {Path(path).relative_to(TESTS_DIR.parent)}"
     for imported in _imported_test_modules(source):
@@ -96,6 +97,20 @@ def _module_literal(path: str) -> str | None:
         if found:
             return found
     return None
+
+
+def _without_test_functions(source: str) -> str:
+    """The module's text with the bodies of its test functions blanked out: each test is
+    judged by its own text (see `date_named_by`), a helper or constant by all its users."""
+    lines = source.splitlines()
+    for node in ast.parse(source).body:
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef) and node.name.startswith(
+            "test"
+        ):
+            first = min([node.lineno, *(d.lineno for d in node.decorator_list)]) - 1
+            for index in range(first, node.end_lineno or first):
+                lines[index] = ""
+    return "\n".join(lines)
 
 
 def _imported_test_modules(source: str) -> list[Path]:
@@ -129,13 +144,19 @@ def _fixture_literal(func: Any) -> str | None:
 
 
 def date_named_by(item: pytest.Item) -> str | None:
-    """Where the test names a date: its module (or a tests.* module that imports), or a
-    fixture of the suite it uses. None when it names none."""
+    """Where the test names a date: its own text, its module's constants, helpers and
+    fixtures (or a tests.* module it imports), or a fixture of the suite it uses. None
+    when it names none."""
     module: ModuleType | None = getattr(item, "module", None)
     if module is not None and getattr(module, "__file__", None):
         found = _module_literal(module.__file__)
         if found:
             return found
+    function = getattr(item, "function", None)
+    if function is not None:
+        found = _fixture_literal(function)
+        if found:
+            return found.replace(" in fixture ", " in test ", 1)
     info = getattr(item, "_fixtureinfo", None)
     for defs in getattr(info, "name2fixturedefs", {}).values():
         for fixturedef in defs:

@@ -36,6 +36,18 @@ def test_names_a_date_with_the_clock_fixed():
     assert timezone.localdate() == WRITTEN_FOR
 """
 
+OWN_LITERAL_PROBE = """
+import datetime as dt
+
+
+def test_writes_its_own_date_on_the_wall_clock():
+    assert dt.date(2026, 11, 2).year == 2026
+
+
+def test_beside_it_names_none():
+    assert True
+"""
+
 RELATIVE_PROBE = """
 from django.utils import timezone
 
@@ -106,11 +118,17 @@ def _run_probe(tmp_name: str, files: dict[str, str], *args: str) -> subprocess.C
 def test_a_test_naming_a_date_on_the_wall_clock_fails_and_one_with_a_fixed_clock_passes() -> None:
     result = _run_probe(
         f"_clock_probe_{uuid.uuid4().hex[:8]}",
-        {"test_probe.py": PROBE, "test_relative.py": RELATIVE_PROBE},
+        {
+            "test_probe.py": PROBE,
+            "test_own.py": OWN_LITERAL_PROBE,
+            "test_relative.py": RELATIVE_PROBE,
+        },
         "--today=2029-10-26",
     )
     out = result.stdout
-    assert "1 failed, 2 passed" in out, out
+    assert "2 failed, 3 passed" in out, out
+    assert "test_own.py::test_writes_its_own_date_on_the_wall_clock" in out, out
+    assert "test_beside_it_names_none" not in out.split("short test summary")[-1], out
     assert "FAILED" in out and "test_names_a_date_on_the_wall_clock" in out, out
     assert "names a date ('date(2026,' in tests/_clock_probe_" in out, out
     assert "today: 2029-10-26 from 10:00 Europe/Amsterdam (--today)" in out, out

@@ -30,9 +30,10 @@ from enrolment.models import Attendance, AttendanceStatus
 from programmes.models import HolidayKind, HolidayRegion, SchoolHoliday, SchoolYear
 from scheduler.models import Group, GroupStatus, PlanningRequest, PlanningRequestStatus
 from tests.browser.conftest import log_in
+from tests.clock import on_day
 from tests.notifications.smtp_sink import SmtpSink, running_sink
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.django_db(transaction=True), on_day("2026-12-06")]
 
 HOLIDAYS_ICS = Path(__file__).parents[1] / "programmes/fixtures/schoolvakanties_2028_2029.ics"
 

@@ -14,8 +14,9 @@ from enrolment.models import ConsentText, Enrolment, EnrolmentStatus
 from scheduler.models import GroupStatus
 from scheduler.services import group_create, group_transition
 from tests import factories
+from tests.clock import on_day
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.django_db(transaction=True), on_day("2026-12-06")]
 
 
 @pytest.fixture

@@ -67,7 +67,7 @@ def seed_world() -> World:
         defaults={
             "text_nl": "Ik geef toestemming voor deelname.",
             "text_en": "I consent to taking part.",
-            "active_from": dt.datetime(2026, 1, 1, tzinfo=dt.UTC),
+            "active_from": timezone.now() - dt.timedelta(days=365),
         },
     )
     emitted: list[Any] = []
