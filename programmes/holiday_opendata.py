@@ -14,9 +14,12 @@ as JSON (`?output=json`) or XML (`?output=xml`). One school year reads:
      "notice": ..., "lastmodified": ...}
 
 and the list of all years is a JSON array of such objects. Strings may carry stray
-spaces and newlines; "heel Nederland" is all three regions; `compulsorydates` "false"
-marks the dates the government only advises (autumn and spring), and a year published
-as advice ("adviesdata" in its title) is advisory as a whole.
+spaces and newlines; "heel Nederland" is all three regions. A year published as advice
+("adviesdata" in its title) is advisory as a whole, which is what the product's
+`advisory` flag means ("advies, nog niet geverifieerd": check again when the definitive
+table is out). `compulsorydates` "false" marks the weeks (autumn, spring) schools may
+choose themselves even in a definitive year; that is not the same and sets no flag, so
+importing a definitive year marks it definitive throughout.
 
 Dates: the timestamps stand for whole Dutch calendar days, written in UTC in more
 than one way over the years (the day at 00:00Z; local midnight, 22:00Z or 23:00Z the
@@ -85,8 +88,8 @@ def school_holidays_import_opendata(*, data: bytes, source: str = "") -> ImportR
     - reads the JSON (one school year, or the list of all years) or the XML form;
     - every vacation becomes one holiday per region it names ("heel Nederland": all
       three), in the school year the file gives, which is created when missing;
-    - `advisory` is set where the government only advises the dates
-      (`compulsorydates` false) or the year is published as advice, cleared elsewhere;
+    - `advisory` is set where the year is published as advice, cleared in a definitive
+      year (the official file over advisory rows makes them definitive);
     - the source is `source`, or "rijksoverheid.nl";
     - writes through `school_holidays_store`: a holiday matches the row of its (school
       year, region, kind) and is updated only where it differs, so a second import of
@@ -271,7 +274,7 @@ def _vacation_records(
         raise ValidationError(_("geen vakantie."))
     title = _text(vacation.get("type"))
     kind, name = _kind_of(title)
-    advisory = year_is_advice or not _compulsory(vacation.get("compulsorydates"))
+    advisory = year_is_advice
     first, last = SchoolYear.bounds_for_label(label)
     records = []
     regions = vacation.get("regions")
@@ -345,14 +348,6 @@ def _kind_of(title: str) -> tuple[str, str]:
         if word in lowered:
             return kind, ""
     return HolidayKind.OTHER, (title or str(HolidayKind.OTHER.label))[:NAME_MAX_LENGTH]
-
-
-def _compulsory(value: Any) -> bool:
-    """`compulsorydates` is the string "true"/"false" (a JSON boolean is read too);
-    missing means fixed, as the government fixes all but autumn and spring."""
-    if isinstance(value, bool):
-        return value
-    return _text(value).lower() != "false"
 
 
 def _day(value: Any, *, what: str) -> dt.date:

@@ -33,7 +33,6 @@ YEAR = "2027-2028"
 JSON_2027 = FIXTURES / "rijksoverheid_schoolvakanties_2027_2028.json"
 JSON_2025 = FIXTURES / "rijksoverheid_schoolvakanties_2025_2026.json"
 XML_2027 = FIXTURES / "rijksoverheid_schoolvakanties_2027_2028.xml"
-ADVISED = {HolidayKind.AUTUMN, HolidayKind.SPRING}
 
 
 def rows(label: str) -> dict[tuple[str, str], tuple[dt.date, dt.date, bool]]:
@@ -82,9 +81,8 @@ def test_the_recorded_file_creates_the_official_dates_of_every_region() -> None:
     }
     imported = rows(YEAR)
     assert {key: (start, end) for key, (start, end, _) in imported.items()} == shipped(YEAR)
-    assert {key: advisory for key, (_, _, advisory) in imported.items()} == {
-        key: key[1] in ADVISED for key in shipped(YEAR)
-    }
+    # A definitive year: no row is advisory, the autumn and spring weeks included.
+    assert not any(advisory for _, _, advisory in imported.values())
     assert set(
         SchoolHoliday.objects.filter(school_year__label=YEAR).values_list("source", flat=True)
     ) == {"rijksoverheid.nl"}
@@ -115,18 +113,16 @@ def test_a_changed_date_updates_that_row_only() -> None:
     assert rows(YEAR)[(HolidayRegion.NOORD, HolidayKind.SUMMER)][1] == dt.date(2028, 8, 20)
 
 
-def test_the_official_file_over_the_shipped_table_only_marks_the_advised_weeks() -> None:
-    """The shipped dates are the official ones: importing them moves no date; only the
-    autumn and spring weeks become advisory, as the government marks them."""
+def test_the_official_file_over_the_shipped_table_changes_nothing() -> None:
+    """The shipped dates of definitive years are the official ones: importing them
+    moves no date and marks nothing advisory."""
     for path, label in ((JSON_2025, "2025-2026"), (JSON_2027, YEAR)):
         result = school_holidays_import_opendata(data=path.read_bytes())
 
-        assert (result.created, result.updated, result.unchanged) == (0, 6, 9), label
+        assert (result.created, result.updated, result.unchanged) == (0, 0, 15), label
         imported = rows(label)
         assert {key: (start, end) for key, (start, end, _) in imported.items()} == shipped(label)
-        assert {key for key, (_, _, advisory) in imported.items() if advisory} == {
-            key for key in shipped(label) if key[1] in ADVISED
-        }
+        assert not any(advisory for _, _, advisory in imported.values()), label
 
 
 def test_a_missing_school_year_is_created() -> None:
