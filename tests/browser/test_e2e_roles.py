@@ -73,15 +73,15 @@ def test_the_manager_sets_up_a_school_year_and_imports_its_holidays(
     assert (year.start_date, year.end_date) == (dt.date(2028, 8, 1), dt.date(2029, 7, 31))
     assert "2028-2029" in page.inner_text("h1")
 
-    # The import is on the holiday list of the admin site.
-    go(page, live_server, reverse("admin:programmes_schoolholiday_changelist"))
+    # A new year has no holidays: its page says so and offers the imports right there.
+    assert "heeft nog geen schoolvakanties" in page.inner_text("main")
+    page.get_by_role("link", name="Vakanties importeren").first.click()
+    ics_form = page.locator("form", has=page.get_by_role("button", name=".ics-bestand importeren"))
+    ics_form.get_by_label("Bestand (.ics)").set_input_files(HOLIDAYS_ICS)
+    ics_form.get_by_label("Bron").fill("rijksoverheid.nl")
     with page.expect_navigation():
-        page.get_by_role("link", name="Schoolvakanties importeren (.ics)").click()
-    page.get_by_label("Bestand (.ics)").set_input_files(HOLIDAYS_ICS)
-    page.get_by_label("Bron").fill("rijksoverheid.nl")
-    with page.expect_navigation():
-        page.get_by_role("button", name="Importeren").click()
-    assert "Schoolvakanties geïmporteerd" in page.inner_text("body")
+        ics_form.get_by_role("button", name=".ics-bestand importeren").click()
+    assert "heeft nog geen schoolvakanties" not in page.inner_text("main")
 
     autumn = SchoolHoliday.objects.get(
         school_year=year, region=HolidayRegion.NOORD, kind=HolidayKind.AUTUMN
