@@ -46,8 +46,10 @@ def roster_groups_visible_to(user: Any) -> QuerySet[Group]:
 
 
 def can_take_attendance(user: Any, group: Group) -> bool:
-    """The group's own trainers (and the manager) mark attendance."""
-    return access.is_manager(user) or group.trainers.filter(user=user).exists()
+    """The group's own trainers (and the manager) mark attendance; an inactive trainer does not."""
+    if access.is_manager(user):
+        return True
+    return access.is_trainer(user) and group.trainers.filter(user=user).exists()
 
 
 def can_record_intake(user: Any, enrolment: Enrolment) -> bool:

@@ -5,7 +5,12 @@ its own. A user's roles follow from data, not from a flag:
 
 - programme manager: a superuser, or a member of the `MANAGER_GROUP` group;
 - school coordinator: listed as a coordinator of one or more schools;
-- trainer: has a `Trainer` profile.
+- trainer: has an active `Trainer` profile (an inactive trainer has no trainer role).
+
+Roles are read from the database on every request (the cache below lives on the user
+object, which Django loads afresh per request), never from the session or the cache: a
+trainer set to inactive or a coordinator taken off a school loses access on their next
+request, in a session opened while they still had the role.
 
 Objects outside a user's scope are not "forbidden" but absent: querysets are
 filtered, so a coordinator asking for another school's object gets a 404 and
@@ -47,7 +52,9 @@ class Role(StrEnum):
 
 
 def roles_of(user: Any) -> frozenset[Role]:
-    """The roles of `user`, computed once per user object, in one query."""
+    """The roles of `user`, computed once per user object (so once per request), in one
+    query, from the roles' current state: group membership, the schools' coordinator lists
+    and an active trainer profile."""
     if not getattr(user, "is_authenticated", False):
         return frozenset()
     cached = getattr(user, "_access_roles", None)
@@ -59,7 +66,7 @@ def roles_of(user: Any) -> frozenset[Role]:
         .annotate(
             is_manager_=Exists(AuthGroup.objects.filter(user=OuterRef("pk"), name=MANAGER_GROUP)),
             is_coordinator_=Exists(School.objects.filter(coordinators=OuterRef("pk"))),
-            is_trainer_=Exists(Trainer.objects.filter(user=OuterRef("pk"))),
+            is_trainer_=Exists(Trainer.objects.filter(user=OuterRef("pk"), active=True)),
         )
         .values_list("is_manager_", "is_coordinator_", "is_trainer_")
         .first()

@@ -7,7 +7,15 @@ The table has one row per URL name with the status each persona gets:
 - dave: trainer of the two groups at school A;
 - bob: coordinator of school A (and of a VO school with a co-financing agreement);
 - carol: coordinator of school B, so every object below is another school's to her;
-- alice: programme manager.
+- alice: programme manager;
+- inactive trainer: dave, logged in while he trained the groups, then set to inactive (as
+  `PATCH /api/v1/trainers/<id>/ {"active": false}` does);
+- former coordinator: bob, logged in while he coordinated school A and the VO school, then
+  taken off both schools' coordinators.
+
+A role ends at once, in a session opened while the person had it: the last two personas
+answer as eve, a user without a role, on every row; a row that gives all eight columns says
+otherwise (only the feed, which is dave's and ends with his role for whoever asks).
 
 The objects behind the URL kwargs (tests/security/world.py) all belong to school A and to
 dave's groups. Each request runs in a savepoint that is rolled back, so a POST by one persona
@@ -42,12 +50,25 @@ from django.db import transaction
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from programmes import services as programme_services
+from programmes.models import School
 from tests.clock import on_day
 from tests.security.world import TODAY, build_world
 
 pytestmark = [pytest.mark.django_db, on_day("2026-12-06")]
 
-PERSONAS = ("anonymous", "eve", "dave", "bob", "carol", "alice")
+PERSONAS = (
+    "anonymous",
+    "eve",
+    "dave",
+    "bob",
+    "carol",
+    "alice",
+    "inactive trainer",
+    "former coordinator",
+)
+# Whose role ended: they answer as eve (logged in, no role) unless a row gives their columns.
+ROLE_ENDED = ("inactive trainer", "former coordinator")
 EXCLUDED_PREFIXES = ("admin/", "i18n/")
 # Kwargs after the first one are always filled with these objects of the world.
 OTHER_KWARGS = {"session_id": "session", "public_id": "enrolment", "token": "link"}
@@ -61,6 +82,9 @@ class Row(NamedTuple):
 
 
 def R(key: str, method: str, target: str, *expected: int) -> Row:
+    if len(expected) == len(PERSONAS) - len(ROLE_ENDED):
+        eve = expected[PERSONAS.index("eve")]
+        expected = (*expected, *(eve for _ in ROLE_ENDED))
     assert len(expected) == len(PERSONAS), key
     return Row(key, method, target, expected)
 
@@ -183,7 +207,9 @@ TABLE = [
     R("privacy-my-data-erase",            "GET",  "link",             200, 200, 200, 200, 200, 200),
     R("notifications:outbox-failed",      "GET",  "",                 302, 403, 403, 403, 403, 200),
     R("notifications:outbox-resend",      "POST", "message",          302, 403, 403, 403, 403, 302),
-    R("calendar-feeds:feed",              "GET",  "feed",             200, 200, 200, 200, 200, 200),
+    # The feed is dave's: it ends with his role, whoever asks (the last two columns).
+    R("calendar-feeds:feed",              "GET",  "feed",
+      200, 200, 200, 200, 200, 200, 404, 200),
     R("calendar-feeds:subscriptions",     "GET",  "",                 302, 403, 200, 200, 200, 200),
     R("calendar-feeds:regenerate",        "POST", "",                 302, 403, 404, 404, 404, 404),
     R("calendar-feeds:revoke",            "POST", "",                 302, 403, 404, 404, 404, 404),
@@ -305,6 +331,8 @@ def test_every_url_has_a_row_and_every_row_a_url() -> None:
 @pytest.fixture
 def clients(alice: Any, bob: Any, carol: Any, dave: Any, eve: Any) -> dict[str, Client]:
     logged_in = {"eve": eve, "dave": dave.user, "bob": bob, "carol": carol, "alice": alice}
+    # Logged in while they still have the role; the test ends it after building the world.
+    logged_in |= {"inactive trainer": dave.user, "former coordinator": bob}
     made = {"anonymous": Client()}
     for persona, user in logged_in.items():
         made[persona] = Client()
@@ -333,6 +361,17 @@ def fetch(client: Client, row: Row, path: str) -> Any:
     return response
 
 
+def end_role(persona: str, *, bob: Any, dave: Any) -> None:
+    """End the role of a ROLE_ENDED persona through the services the pages and API call."""
+    if persona == "inactive trainer":
+        programme_services.trainer_update(trainer=dave, active=False)
+    elif persona == "former coordinator":
+        for school in School.objects.filter(coordinators=bob):
+            programme_services.school_update(
+                school=school, coordinators=school.coordinators.exclude(pk=bob.pk)
+            )
+
+
 @pytest.mark.parametrize("persona", PERSONAS)
 def test_each_persona_gets_what_the_table_says(
     persona: str, clients: dict[str, Client], school_a: Any, school_b: Any, bob: Any, dave: Any
@@ -342,6 +381,7 @@ def test_each_persona_gets_what_the_table_says(
     wrong = []
     with time_machine.travel(TODAY, tick=False):
         world = build_world(school_a=school_a, bob=bob, dave=dave)
+        end_role(persona, bob=bob, dave=dave)
         for row in TABLE:
             if row.key not in found:
                 continue  # reported by test_every_url_has_a_row_and_every_row_a_url
