@@ -2,7 +2,9 @@
 use the address the server listens on, unless SITE_URL is set.
 
 The Makefile's `run` target is run for real with `setup` taken as done (`-o setup`) and
-`manage.py` replaced by a probe that prints the SITE_URL each step receives."""
+`manage.py` replaced by a probe that prints each step's command and the SITE_URL it receives.
+Every start runs the demo seeds (they follow the calendar and add nothing when today's demo
+is there), also in a VAR_DIR holding the `.seeded` marker of earlier versions."""
 
 from __future__ import annotations
 
@@ -17,10 +19,13 @@ import pytest
 from django.core.management import call_command
 
 ROOT = Path(__file__).resolve().parents[2]
-PROBE = "sh -c 'printenv SITE_URL' --"
+# Make expands `$$` to `$`: the probe prints "<command> <SITE_URL>".
+PROBE = """sh -c 'printf "%s " "$$1"; printenv SITE_URL' --"""
 
 
-def site_urls_seen_by_make_run(tmp_path: Path, *args: str, site_url: str | None = None) -> set[str]:
+def steps_of_make_run(
+    tmp_path: Path, *args: str, site_url: str | None = None
+) -> list[tuple[str, str]]:
     make = shutil.which("make")
     if make is None:
         pytest.skip("make is not installed")
@@ -41,10 +46,19 @@ def site_urls_seen_by_make_run(tmp_path: Path, *args: str, site_url: str | None 
         timeout=60,
     )
     assert result.returncode == 0, result.stderr
-    # migrate, demo_logins and runserver each print what they were given.
-    lines = result.stdout.splitlines()
-    assert len(lines) == 3, result.stdout
-    return set(lines)
+    steps = [line.partition(" ") for line in result.stdout.splitlines()]
+    return [(command, url) for command, _, url in steps]
+
+
+def site_urls_seen_by_make_run(tmp_path: Path, *args: str, site_url: str | None = None) -> set[str]:
+    return {url for _, url in steps_of_make_run(tmp_path, *args, site_url=site_url)}
+
+
+def test_every_start_migrates_seeds_the_demo_of_today_and_prints_the_log_ins(
+    tmp_path: Path,
+) -> None:
+    steps = [command for command, _ in steps_of_make_run(tmp_path)]
+    assert steps == ["migrate", "seed_demo", "seed_demo_groups", "demo_logins", "runserver"]
 
 
 def test_the_site_address_follows_run_addr(tmp_path: Path) -> None:
