@@ -1,7 +1,7 @@
-"""Security glue that does not belong to one app: the log-in lockout page and the API docs.
+"""Security glue that does not belong to one app: the log-in lock, its page and the API docs.
 
 The policies themselves (Content Security Policy, cookies, HSTS, log-in throttling) are
-settings in `config/settings.py`; this module holds the two places where code is needed.
+settings in `config/settings.py`; this module holds the places where code is needed.
 """
 
 from __future__ import annotations
@@ -9,15 +9,64 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from axes.helpers import get_cool_off
+from axes.attempts import get_cool_off_threshold
+from axes.handlers.database import AxesDatabaseHandler
+from axes.helpers import get_client_username, get_failure_limit
+from axes.models import AccessAttempt
 from csp.constants import SELF
 from csp.decorators import csp_replace
 from django.conf import settings
+from django.db.models import Q, Sum
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.utils import timezone
 from drf_spectacular.settings import spectacular_settings
 from drf_spectacular.views import SpectacularSwaggerSplitView
+
+from programmes.accounts import account_lockout_record, lockout_cool_off, lockout_retry_after
+
+
+class AccountLockoutHandler(AxesDatabaseHandler):
+    """django-axes' database handler with two locks (AXES_LOCKOUT_PARAMETERS names both):
+
+    - one username from one address: AXES_FAILURE_LIMIT wrong passwords lock that pair
+      (someone mistyping, or one address guessing);
+    - one username from anywhere: AXES_ACCOUNT_FAILURE_LIMIT wrong passwords lock the
+      account from every address (a spray from many addresses, each staying under the
+      first limit).
+
+    axes itself compares one count with one limit, so `get_failures` answers the pair's
+    count, raised to the pair limit once the account's count reaches the account limit.
+    A failure that starts a lock (the request was allowed before it) is announced once
+    through `account_lockout_record`, which mails the owner; the failures refused during
+    the lock, which axes also reports through `user_locked_out`, are not.
+    """
+
+    def get_failures(self, request: Any, credentials: dict[str, Any] | None = None) -> int:
+        username = get_client_username(request, credentials)
+        counts = AccessAttempt.objects.filter(
+            username=username, attempt_time__gte=get_cool_off_threshold(request)
+        ).aggregate(
+            account=Sum("failures_since_start"),
+            pair=Sum("failures_since_start", filter=Q(ip_address=request.axes_ip_address)),
+        )
+        pair = counts["pair"] or 0
+        if username and (counts["account"] or 0) >= settings.AXES_ACCOUNT_FAILURE_LIMIT:
+            return max(pair, get_failure_limit(request, credentials))
+        return pair
+
+    def user_login_failed(
+        self, sender: Any, credentials: dict[str, Any], request: Any = None, **kwargs: Any
+    ) -> None:
+        was_locked = request is not None and self.is_locked(request, credentials)
+        super().user_login_failed(sender, credentials, request=request, **kwargs)
+        if request is None or was_locked or not getattr(request, "axes_locked_out", False):
+            return
+        username = get_client_username(request, credentials)
+        if username:
+            locked_at = request.axes_attempt_time
+            account_lockout_record(
+                username=username, locked_at=locked_at, until=locked_at + lockout_cool_off()
+            )
 
 
 def lockout_response(
@@ -25,22 +74,18 @@ def lockout_response(
     original_response: HttpResponse | None = None,
     credentials: dict[str, Any] | None = None,
 ) -> HttpResponse:
-    """The page for a locked-out log-in (429): it says at what time the person may try again.
-
-    django-axes counts this refused attempt as one more failure, so the lock now runs until
-    the cool-off time from this moment.
-    """
-    cool_off = get_cool_off(request) or settings.AXES_COOLOFF_TIME
-    context = {
-        "retry_at": timezone.localtime(timezone.now() + cool_off),
-        "minutes": math.ceil(cool_off.total_seconds() / 60),
-    }
-    return render(
+    """The page for a locked-out log-in (429, with Retry-After): it says at what time the
+    person may try again. The same for a username with or without an account."""
+    retry_at, seconds = lockout_retry_after(request)
+    context = {"retry_at": retry_at, "minutes": math.ceil(seconds / 60)}
+    response = render(
         request,
         settings.AXES_LOCKOUT_TEMPLATE,
         context,
         status=settings.AXES_HTTP_RESPONSE_CODE,
     )
+    response["Retry-After"] = str(seconds)
+    return response
 
 
 # The interactive API docs (Swagger UI) are the one page whose code is not ours: drf-spectacular

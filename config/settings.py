@@ -267,11 +267,16 @@ CONTENT_SECURITY_POLICY = {
 
 # Log-in throttling (django-axes): after AXES_FAILURE_LIMIT wrong passwords for one username
 # from one address, that pair is locked for AXES_COOLOFF_TIME (another user or another
-# address can still log in); a good log-in clears the count. Covers the log-in page, the
-# admin log-in and the API token endpoint, which all authenticate with the request.
+# address can still log in); after AXES_ACCOUNT_FAILURE_LIMIT for one username from any
+# number of addresses (password spraying), the account is locked from everywhere, and its
+# owner gets an e-mail (config.security.AccountLockoutHandler). A good log-in clears the
+# count. Covers the log-in page, the admin log-in and the API token endpoint (429 there
+# too), which all authenticate with the request.
 AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
+AXES_ACCOUNT_FAILURE_LIMIT = env_int("AXES_ACCOUNT_FAILURE_LIMIT", 20)
 AXES_COOLOFF_TIME = dt.timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 15))
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_LOCKOUT_PARAMETERS = [["username"], ["username", "ip_address"]]
+AXES_HANDLER = "config.security.AccountLockoutHandler"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/lockout.html"
 # Renders AXES_LOCKOUT_TEMPLATE with the clock time at which the lock ends.

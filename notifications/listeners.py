@@ -21,7 +21,9 @@ Who hears what:
 - schedule changes: every guardian of a confirmed child and every trainer of the group
   gets the update with a calendar file (REQUEST or CANCEL as the change asks);
 - trainers: assigned (the group's calendar) or removed (its cancellation);
-- twice absent: the coordinators of the pupil's school.
+- twice absent: the coordinators of the pupil's school;
+- a locked log-in: the account's owner, once per lock (the moment and that it was locked,
+  nothing of what was typed or from where).
 """
 
 from __future__ import annotations
@@ -29,6 +31,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any
 
+from django.contrib.auth import get_user_model
 from django.db.models import Sum
 
 from config.domain_events import subscribe
@@ -55,6 +58,7 @@ from notifications.messages import (
     trainer_recipient,
     user_recipient,
 )
+from programmes import events as programme_events
 from programmes.models import Trainer, reply_to_subquery
 from scheduler import events as scheduler_events
 from scheduler.models import Group, GroupStatus, Session, SessionKind, SessionStatus
@@ -594,7 +598,26 @@ def on_trainer_removed(event: scheduler_events.TrainerRemoved) -> None:
     )
 
 
+# --- accounts ---------------------------------------------------------------------------
+
+
+def on_account_locked(event: programme_events.AccountLocked) -> None:
+    user = get_user_model()._default_manager.filter(pk=event.user_id).first()
+    if user is None:
+        return
+    message_write(
+        kind="account_locked",
+        event="account-locked",
+        object_id=user.pk,
+        recipient=user_recipient(user),
+        # One message per lock: a lock is known by the moment it began.
+        revision=int(event.locked_at.timestamp()),
+        context={"locked_at": event.locked_at, "until": event.until},
+    )
+
+
 LISTENERS: list[tuple[type, Callable[[Any], None]]] = [
+    (programme_events.AccountLocked, on_account_locked),
     (enrolment_events.EnrolmentReceived, on_enrolment_received),
     (enrolment_events.ConsentRequested, on_consent_requested),
     (enrolment_events.ConsentGiven, on_consent_given),

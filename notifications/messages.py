@@ -68,6 +68,7 @@ MESSAGE_KINDS = (
     "coordinator_digest",
     "consent_reminder",
     "parent_meeting_calendar",
+    "account_locked",
 )
 
 # Words that reveal a family situation and may never appear in a subject.

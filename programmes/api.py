@@ -19,7 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import status, viewsets
 from rest_framework.authentication import BaseAuthentication, SessionAuthentication
-from rest_framework.exceptions import PermissionDenied, ValidationError
+from rest_framework.exceptions import PermissionDenied, Throttled, ValidationError
 from rest_framework.permissions import SAFE_METHODS, BasePermission, IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -29,7 +29,7 @@ from rest_framework.settings import api_settings
 from rest_framework.throttling import AnonRateThrottle
 from rest_framework.views import APIView
 
-from programmes import access, api_tokens, services
+from programmes import access, accounts, api_tokens, services
 from programmes.api_auth import ApiTokenAuthentication
 from programmes.filters import (
     ProgrammeFilter,
@@ -355,8 +355,20 @@ class ObtainTokenView(APIView):
         serializer = AuthTokenSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
-        # With the request, so django-axes counts a wrong password and refuses a locked pair.
+        # With the request, so django-axes counts a wrong password and refuses a locked
+        # account; a lock answers 429 as the log-in page does, for a username with or
+        # without an account alike.
         user = authenticate(request=request, username=data["username"], password=data["password"])
+        if user is None and getattr(request, "axes_locked_out", False):
+            retry_at, seconds = accounts.lockout_retry_after(request)
+            raise Throttled(
+                wait=seconds,
+                detail=_(
+                    "Inloggen is tijdelijk geblokkeerd na te veel mislukte pogingen. "
+                    "Probeer het na %(time)s opnieuw."
+                )
+                % {"time": retry_at.strftime("%H:%M")},
+            )
         if user is None:
             raise ValidationError(
                 {

@@ -1,12 +1,16 @@
-"""Log-in throttling: five wrong passwords lock one username from one address for 15 minutes.
+"""Log-in throttling: five wrong passwords lock one username from one address for 15 minutes;
+twenty from any number of addresses lock the account everywhere (password spraying).
 
-django-axes counts failures per (username, address); the lock answers 429 with a Dutch page
-that says when to try again, and a good log-in clears the count.
+django-axes counts failures per (username, address) and per username; the lock answers 429
+with a Dutch page (and from the API token endpoint) that says when to try again, the same
+for a username with or without an account; the owner gets one e-mail per lock; a good
+log-in clears the count.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Any
 
 import pytest
@@ -15,6 +19,7 @@ from django.core.cache import cache
 from django.test import Client
 from django.urls import reverse
 
+from notifications.models import OutboxMessage
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -130,9 +135,8 @@ def test_the_api_token_endpoint_is_locked_by_the_same_count(client: Client, bob:
     locked = client.post(url, right, REMOTE_ADDR="192.0.2.10")
     elsewhere = client.post(url, right, REMOTE_ADDR="198.51.100.7")
 
-    # DRF turns the refusal into its usual 400; the lock shows in that the right password
-    # gets no token from the locked address while it does from another one.
-    assert locked.status_code == 400
+    # The lock answers 429 as the log-in page does; another address still gets a token.
+    assert locked.status_code == 429
     assert "token" not in locked.json()
     assert elsewhere.status_code == 200
     assert "token" in elsewhere.json()
@@ -150,3 +154,129 @@ def test_the_admin_log_in_is_locked_by_the_same_count(alice: Any) -> None:
 
     assert response.status_code == 429
     assert not is_logged_in(client)
+
+
+# --- password spraying: one account from many addresses -------------------------------------
+
+
+def addresses(count: int) -> list[str]:
+    return [f"198.51.100.{n}" for n in range(1, count + 1)]
+
+
+def spray(username: str, *, addresses_used: int = 40, per_address: int = 4) -> list[int]:
+    """`per_address` wrong passwords (one under the pair limit) from each address in turn."""
+    statuses = []
+    for address in addresses(addresses_used):
+        statuses += fail(Client(), username, per_address, address=address)
+    return statuses
+
+
+def lock_mails() -> Any:
+    return OutboxMessage.objects.filter(kind="account_locked")
+
+
+def test_wrong_passwords_from_forty_addresses_lock_the_account(alice: Any) -> None:
+    statuses = spray("alice")  # 160 wrong passwords, 4 from each address
+    client = Client()
+
+    right = log_in(client, "alice", factories.PASSWORD, address="203.0.113.200")
+
+    assert statuses[:19] == [200] * 19
+    assert set(statuses[19:]) == {429}  # the twentieth locks the account
+    assert right.status_code == 429
+    assert not is_logged_in(client)
+    assert "Probeer het na 13:15 opnieuw" in right.text
+    assert right["Retry-After"] == "900"
+
+
+def test_the_account_lock_ends_after_the_cool_off(alice: Any, _frozen_clock: Any) -> None:
+    spray("alice", addresses_used=5)
+    _frozen_clock.shift(dt.timedelta(minutes=15, seconds=1))
+    client = Client()
+
+    assert log_in(client, "alice", factories.PASSWORD, address="203.0.113.200").status_code == 302
+
+
+def test_the_owner_gets_one_mail_per_lock_saying_only_when(alice: Any) -> None:
+    spray("alice")  # one lock, then 140 refused attempts that keep it
+
+    (mail,) = lock_mails()
+    assert mail.to_email == alice.email
+    assert mail.subject == "Inloggen op uw account tijdelijk geblokkeerd"
+    assert "om 13:00" in mail.body_text
+    assert "Vanaf 13:15" in mail.body_text
+    for address in [*addresses(40), "198.51.100"]:
+        assert address not in mail.body_text + mail.body_html
+    assert "wrong" not in mail.body_text
+
+
+def test_a_lock_from_one_address_mails_the_owner_once(alice: Any) -> None:
+    fail(Client(), "alice", 12)
+
+    assert lock_mails().count() == 1
+
+
+def test_a_new_lock_after_the_cool_off_mails_again(alice: Any, _frozen_clock: Any) -> None:
+    fail(Client(), "alice", 5)
+    _frozen_clock.shift(dt.timedelta(minutes=16))
+    fail(Client(), "alice", 5)
+
+    assert lock_mails().count() == 2
+
+
+def test_mistakes_under_the_limit_send_nothing(alice: Any) -> None:
+    spray("alice", addresses_used=4)  # 16 wrong passwords, 4 per address
+
+    assert not lock_mails().exists()
+
+
+def test_an_unknown_username_is_locked_alike_and_nobody_is_mailed(alice: Any) -> None:
+    known = spray("alice", addresses_used=6)
+    unknown = spray("nobody", addresses_used=6)
+    known_page = log_in(Client(), "alice", factories.PASSWORD, address="203.0.113.200")
+    unknown_page = log_in(Client(), "nobody", factories.PASSWORD, address="203.0.113.200")
+
+    assert known == unknown
+    assert known_page.status_code == unknown_page.status_code == 429
+    assert known_page["Retry-After"] == unknown_page["Retry-After"]
+    assert without_csrf(known_page.text) == without_csrf(unknown_page.text)
+    assert [mail.to_email for mail in lock_mails()] == [alice.email]
+
+
+def without_csrf(page: str) -> str:
+    return re.sub(r'name="csrfmiddlewaretoken" value="[^"]*"', "", page)
+
+
+def token_request(username: str, password: str, address: str) -> Any:
+    cache.clear()  # the endpoint's own rate limit (20/min) must not be what refuses
+    return Client().post(
+        reverse("api-token"), {"username": username, "password": password}, REMOTE_ADDR=address
+    )
+
+
+def test_the_api_token_endpoint_answers_a_sprayed_account_with_429(alice: Any) -> None:
+    for address in addresses(5):
+        for _ in range(4):
+            token_request("alice", "wrong", address)
+
+    locked = token_request("alice", factories.PASSWORD, "203.0.113.200")
+
+    assert locked.status_code == 429
+    assert locked["Retry-After"] == "900"
+    assert "token" not in locked.json()
+    assert "Probeer het na 13:15 opnieuw." in locked.json()["detail"]
+    assert lock_mails().count() == 1
+
+
+def test_the_api_token_endpoint_answers_an_unknown_locked_username_alike(alice: Any) -> None:
+    for username in ("alice", "nobody"):
+        for _ in range(5):
+            token_request(username, "wrong", "192.0.2.10")
+
+    known = token_request("alice", factories.PASSWORD, "192.0.2.10")
+    unknown = token_request("nobody", factories.PASSWORD, "192.0.2.10")
+
+    assert known.status_code == unknown.status_code == 429
+    assert known.json() == unknown.json()
+    assert known["Retry-After"] == unknown["Retry-After"]
+    assert [mail.to_email for mail in lock_mails()] == [alice.email]

@@ -28,6 +28,7 @@ UNSET = [
     "SECURE_HSTS_SECONDS",
     "SECURE_HSTS_INCLUDE_SUBDOMAINS",
     "AXES_FAILURE_LIMIT",
+    "AXES_ACCOUNT_FAILURE_LIMIT",
     "AXES_COOLOFF_MINUTES",
     "DJANGO_SETTINGS_MODULE",
     # Set by the browser tests (Playwright); check --deploy rightly flags it (async.E001).
@@ -137,8 +138,10 @@ def test_login_throttling_and_the_content_security_policy_are_on(tmp_path: Path)
         "AUTHENTICATION_BACKENDS",
         "MIDDLEWARE",
         "AXES_FAILURE_LIMIT",
+        "AXES_ACCOUNT_FAILURE_LIMIT",
         "AXES_COOLOFF_TIME",
         "AXES_LOCKOUT_PARAMETERS",
+        "AXES_HANDLER",
         "AXES_RESET_ON_SUCCESS",
     )
     assert settings["AUTHENTICATION_BACKENDS"][0] == "axes.backends.AxesStandaloneBackend"
@@ -146,7 +149,9 @@ def test_login_throttling_and_the_content_security_policy_are_on(tmp_path: Path)
     assert "csp.middleware.CSPMiddleware" in settings["MIDDLEWARE"]
     assert settings["AXES_FAILURE_LIMIT"] == 5
     assert settings["AXES_COOLOFF_TIME"] == "0:15:00"
-    assert settings["AXES_LOCKOUT_PARAMETERS"] == [["username", "ip_address"]]
+    assert settings["AXES_ACCOUNT_FAILURE_LIMIT"] == 20
+    assert settings["AXES_LOCKOUT_PARAMETERS"] == [["username"], ["username", "ip_address"]]
+    assert settings["AXES_HANDLER"] == "config.security.AccountLockoutHandler"
     assert settings["AXES_RESET_ON_SUCCESS"] is True
 
 
