@@ -18,12 +18,12 @@ from typing import Any
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
-from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from enrolment.models import Authority, Language, Relation
 from enrolment.services import ChildInput, GuardianInput
+from programmes.dates import validate_date_of_birth
 from programmes.forms import UtrechtFormMixin
 from programmes.models import Audience, GuardianConsent, Programme, School
 from scheduler.models import Group
@@ -256,11 +256,7 @@ class ChildForm(UtrechtFormMixin, forms.Form):
 
     def clean_date_of_birth(self) -> dt.date:
         born = self.cleaned_data["date_of_birth"]
-        today = timezone.localdate()
-        if born > today:
-            raise ValidationError(_("De geboortedatum ligt in de toekomst. Kijk de datum na."))
-        if born.year < 1990:
-            raise ValidationError(_("Kijk de geboortedatum na: het jaar klopt niet."))
+        validate_date_of_birth(born)
         return born
 
     def to_input(self) -> ChildInput:

@@ -48,6 +48,7 @@ from enrolment.models import (
     Submission,
     age_on,
 )
+from programmes.dates import date_of_birth_error
 from programmes.models import (
     ChildConsent,
     EnrolmentMode,
@@ -216,7 +217,10 @@ def eligibility_errors(
     if first_day is None:
         first_day = first_child_session_date(group)
     age = age_on(child.date_of_birth, first_day)
-    if not programme.age_min <= age <= programme.age_max:
+    born_error = date_of_birth_error(child.date_of_birth, today)
+    if born_error:
+        errors.append(born_error)
+    elif not programme.age_min <= age <= programme.age_max:
         errors.append(
             _(
                 "%(name)s is op %(date)s %(age)s jaar; %(programme)s is voor kinderen van "

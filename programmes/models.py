@@ -22,6 +22,8 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from programmes.dates import validate_school_date
+
 AGE_MIN = 4
 AGE_MAX = 18
 
@@ -555,6 +557,14 @@ class SchoolHoliday(models.Model):
                         % {"label": year.label}
                     }
                 )
+            # A summer holiday runs into the next school year's first weeks, no further.
+            if self.end_date and self.end_date > year.end_date + dt.timedelta(days=62):
+                raise ValidationError(
+                    {
+                        "end_date": _("Deze vakantie eindigt niet in schooljaar %(label)s.")
+                        % {"label": year.label}
+                    }
+                )
 
 
 class SchoolClosure(models.Model):
@@ -592,6 +602,15 @@ class SchoolClosure(models.Model):
     def clean(self) -> None:
         if self.start_date and self.end_date and self.end_date < self.start_date:
             raise ValidationError({"end_date": _("De laatste dag ligt voor de eerste dag.")})
+        errors: dict[str, ValidationError] = {}
+        for name in ("start_date", "end_date"):
+            try:
+                if getattr(self, name):
+                    validate_school_date(getattr(self, name))
+            except ValidationError as error:
+                errors[name] = error
+        if errors:
+            raise ValidationError(errors)
 
 
 class Trainer(models.Model):
