@@ -9,11 +9,13 @@ from django.conf import settings
 from django.core.exceptions import NON_FIELD_ERRORS, SuspiciousOperation
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError
-from django.http import HttpRequest, JsonResponse
+from django.http import Http404, HttpRequest, JsonResponse
+from django.utils.encoding import force_str
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.csrf import csrf_exempt
 from rest_framework import status
-from rest_framework.exceptions import ValidationError
+from rest_framework.exceptions import ErrorDetail, NotFound, Throttled, ValidationError
 from rest_framework.response import Response
 from rest_framework.serializers import as_serializer_error
 from rest_framework.settings import api_settings
@@ -31,7 +33,14 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
     - An `IntegrityError` (two requests racing past the same check) becomes a 409.
     - Anything else unexpected becomes a logged JSON 500, except with DEBUG on, where
       Django shows its traceback page.
+    - DRF's own English words are replaced: a 404 says "Niet gevonden." without the
+      model's name (`get_object_or_404`'s "No Enrolment matches..."), a 429 says when to
+      try again in the page's language.
     """
+    if isinstance(exc, Http404):
+        exc = NotFound(_("Niet gevonden."))
+    if isinstance(exc, Throttled):
+        _throttled_in_words(exc)
     if isinstance(exc, DjangoValidationError):
         detail = as_serializer_error(exc)
         if NON_FIELD_ERRORS in detail:
@@ -66,6 +75,29 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
         {"detail": _("Er ging iets mis op de server.")},
         status=status.HTTP_500_INTERNAL_SERVER_ERROR,
     )
+
+
+def _throttled_in_words(exc: Throttled) -> None:
+    """Put DRF's 'Request was throttled. Expected available in N seconds.' in our words;
+    a message of our own (a locked log-in) keeps its words, without DRF's English tail."""
+    detail = force_str(exc.detail)
+    if exc.wait is not None:
+        tail = ngettext(
+            Throttled.extra_detail_singular.format(wait=exc.wait),
+            Throttled.extra_detail_plural.format(wait=exc.wait),
+            exc.wait,
+        )
+        detail = detail.removesuffix(" " + force_str(tail))
+    if detail == force_str(Throttled.default_detail):
+        if exc.wait is None:
+            detail = _("Te veel verzoeken. Probeer het later opnieuw.")
+        else:
+            detail = ngettext(
+                "Te veel verzoeken. Probeer het over %(seconds)s seconde opnieuw.",
+                "Te veel verzoeken. Probeer het over %(seconds)s seconden opnieuw.",
+                exc.wait,
+            ) % {"seconds": exc.wait}
+    exc.detail = ErrorDetail(detail, code="throttled")
 
 
 # Exempt, or an unsafe request without a CSRF cookie gets the HTML CSRF failure page
