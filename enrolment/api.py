@@ -62,6 +62,7 @@ from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
 from config.cache import count_hit
+from config.schema import ErrorDetailSerializer
 from enrolment import access, public_cache, selectors, services
 from enrolment.audit import AuditAction, audit_record
 from enrolment.catalogue import open_groups
@@ -297,10 +298,16 @@ def _public_enrolment(
     }
 
 
-def link_answer(message: str, enrolments: Sequence[Enrolment]) -> Response:
+def link_answer(
+    message: str, enrolments: Sequence[Enrolment], *, consent_given: bool | None = None
+) -> Response:
     return Response(
         LinkAnswerSerializer(
-            {"message": message, "enrolments": _public_enrolments(enrolments)}
+            {
+                "message": message,
+                "consent_given": consent_given,
+                "enrolments": _public_enrolments(enrolments),
+            }
         ).data
     )
 
@@ -644,7 +651,12 @@ class PublicLinkView(PublicView):
         return super().handle_exception(exc)
 
 
-def _link_schema(request: type[Serializer], description: str, operation_id: str) -> Any:
+def _link_schema(
+    request: type[Serializer],
+    description: str,
+    operation_id: str,
+    extra: dict[int, OpenApiResponse] | None = None,
+) -> Any:
     return extend_schema(
         operation_id=operation_id,
         auth=[],
@@ -655,48 +667,64 @@ def _link_schema(request: type[Serializer], description: str, operation_id: str)
                 description="Ongeldige invoer, of een link die niet (meer) geldig, verlopen, "
                 "ingetrokken of voor iets anders bedoeld is (melding onder `token`)."
             ),
+            **(extra or {}),
         },
         description=description,
     )
+
+
+# A different answer to consent already answered is refused (services.AnswerChangeRefused).
+_ANSWER_CHANGE_REFUSED = {
+    409: OpenApiResponse(
+        response=ErrorDetailSerializer,
+        description="U beantwoordde deze vraag eerder anders; er is niets gewijzigd. De melding "
+        "zegt waarom en hoe het wel kan: toestemming intrekken gaat door het kind af te melden "
+        "(`/links/withdraw/` met de link uit de bevestigingsmail), een weigering heeft de "
+        "aanmelding al beëindigd.",
+    )
+}
+
+
+def _answer_change_refused(refused: services.AnswerChangeRefused) -> Response:
+    return Response({"detail": " ".join(refused.messages)}, status=status.HTTP_409_CONFLICT)
 
 
 class PublicLinkConfirmView(PublicLinkView):
     @_link_schema(
         LinkConfirmSerializer,
         "De aanmelder bevestigt het e-mailadres en geeft (of weigert) toestemming. Daarna "
-        "krijgen de andere ouders met gezag een verzoek om toestemming. Herhalen kan geen kwaad.",
+        "krijgen de andere ouders met gezag een verzoek om toestemming. Hetzelfde antwoord "
+        "nog eens verandert niets; een ander antwoord dan eerder wordt geweigerd (409).",
         "public_links_confirm",
+        _ANSWER_CHANGE_REFUSED,
     )
     def post(self, request: Request) -> Response:
         data = validated(LinkConfirmSerializer, request.data)
-        submission = services.email_confirm(
-            token=data["token"], consent_given=data["consent_given"]
-        )
-        message = (
-            _("Dank u wel. Uw e-mailadres is bevestigd en uw toestemming is vastgelegd.")
-            if data["consent_given"]
-            else _("Uw e-mailadres is bevestigd. U heeft geen toestemming gegeven.")
-        )
-        enrolments = list(submission.enrolments.all())
-        return link_answer(message, enrolments)
+        try:
+            answer = services.email_confirm(
+                token=data["token"], consent_given=data["consent_given"]
+            )
+        except services.AnswerChangeRefused as refused:
+            return _answer_change_refused(refused)
+        return link_answer(answer.message, answer.enrolments, consent_given=answer.given)
 
 
 class PublicLinkConsentView(PublicLinkView):
     @_link_schema(
         LinkConsentSerializer,
         "Een andere ouder met gezag (of het kind zelf, met de link voor het kind) geeft of "
-        "weigert toestemming. Eén weigering beëindigt de aanmelding.",
+        "weigert toestemming. Eén weigering beëindigt de aanmelding. Hetzelfde antwoord nog "
+        "eens verandert niets; een ander antwoord dan eerder wordt geweigerd (409).",
         "public_links_consent",
+        _ANSWER_CHANGE_REFUSED,
     )
     def post(self, request: Request) -> Response:
         data = validated(LinkConsentSerializer, request.data)
-        enrolment = services.consent_answer(token=data["token"], given=data["given"])
-        message = (
-            _("Dank u wel. De toestemming is vastgelegd.")
-            if data["given"]
-            else _("Uw antwoord is vastgelegd. Het kind doet niet mee.")
-        )
-        return link_answer(message, [enrolment])
+        try:
+            answer = services.consent_answer(token=data["token"], given=data["given"])
+        except services.AnswerChangeRefused as refused:
+            return _answer_change_refused(refused)
+        return link_answer(answer.message, answer.enrolments, consent_given=answer.given)
 
 
 class PublicLinkOfferView(PublicLinkView):

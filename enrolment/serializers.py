@@ -295,6 +295,14 @@ class LinkWithdrawSerializer(serializers.Serializer):
 
 class LinkAnswerSerializer(serializers.Serializer):
     message = serializers.CharField(read_only=True)
+    consent_given = serializers.BooleanField(
+        read_only=True,
+        allow_null=True,
+        help_text=_(
+            "Uw antwoord op de vraag om toestemming zoals het is vastgelegd; leeg als er "
+            "(nog) geen antwoord van u is of als deze link daar niet over gaat."
+        ),
+    )
     enrolments = PublicEnrolmentStatusSerializer(many=True, read_only=True)
 
 

@@ -756,30 +756,101 @@ def _locked_enrolments(submission_id: int) -> list[Enrolment]:
     )
 
 
+class AnswerChangeRefused(ValidationError):
+    """A second, different answer to consent already answered: nothing changed.
+
+    Giving consent is not undone by answering again; withdrawing is its own action
+    (`enrolment_withdraw`), and a refusal has already ended the enrolment."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message, code="answer_change_refused")
+
+
+@dataclass(frozen=True)
+class ConsentAnswer:
+    """What an answer on a link did, read after the action (the doors show `message`)."""
+
+    enrolments: list[Enrolment]
+    given: bool | None  # this person's answer as stored; None when no consent is asked of them
+    recorded: bool  # False: the same answer was already there, nothing changed
+    message: str
+
+
+def _refuse_changed_answer(earlier: Consent, *, given: bool, withdraw_here: bool) -> None:
+    """Raise `AnswerChangeRefused` when `given` differs from the answer already recorded."""
+    if earlier.given == given:
+        return
+    if not earlier.given:
+        raise AnswerChangeRefused(
+            _(
+                "U gaf eerder geen toestemming; daarom is de aanmelding gestopt. Er is niets "
+                "veranderd. Wilt u het kind toch laten meedoen? Meld het dan opnieuw aan."
+            )
+        )
+    raise AnswerChangeRefused(
+        _(
+            "U gaf eerder al toestemming; er is niets veranderd. Wilt u die intrekken? Dat kan "
+            "door het kind af te melden met de knop 'Afmelden' op de pagina van deze link."
+        )
+        if withdraw_here
+        else _(
+            "U gaf eerder al toestemming; er is niets veranderd. Wilt u die intrekken? Neem dan "
+            "contact op met de school; die kan het kind afmelden."
+        )
+    )
+
+
+def _already_answered_message(given: bool) -> str:
+    return (
+        _("Uw toestemming was al vastgelegd. Er is niets veranderd.")
+        if given
+        else _("U had al laten weten dat u geen toestemming geeft. Er is niets veranderd.")
+    )
+
+
 @transaction.atomic
-def email_confirm(*, token: str, consent_given: bool) -> Submission:
+def email_confirm(*, token: str, consent_given: bool) -> ConsentAnswer:
     """The enrolling guardian confirms their e-mail address and gives (or refuses) consent.
 
     Sends consent requests to the other guardians whose consent is needed, and a link
-    for the child's own consent where the child is 12 or older. Safe to repeat.
+    for the child's own consent where the child is 12 or older. The same answer again
+    changes nothing and says so. Refuses (`AnswerChangeRefused`, nothing changes) a
+    different answer to consent this guardian already answered: consent given is withdrawn
+    by withdrawing the child (`enrolment_withdraw_by_link`), a refusal has ended it.
     """
     link = link_resolve(token, purposes=[LinkPurpose.CONFIRM])
     guardian = link.guardian
+    enrolments = _locked_enrolments(link.submission_id)
+    earlier = {
+        c.enrolment_id: c
+        for c in Consent.objects.filter(
+            enrolment__in=enrolments, party=ConsentParty.GUARDIAN, guardian=guardian
+        )
+    }
+    for enrolment in enrolments:
+        previous = earlier.get(enrolment.pk)
+        # consent given to an enrolment that has ended since is history, not an answer to change
+        if previous is not None and (not previous.given or enrolment.status in ACTIVE):
+            _refuse_changed_answer(previous, given=consent_given, withdraw_here=True)
     first_time = guardian.email_confirmed_at is None
     if first_time:
         guardian.email_confirmed_at = _now()
         guardian.save(update_fields=["email_confirmed_at"])
         emit(events.EmailConfirmed(submission_id=link.submission_id, guardian_id=guardian.pk))
-    for enrolment in _locked_enrolments(link.submission_id):
+    recorded = False
+    for enrolment in enrolments:
         if enrolment.status not in ACTIVE:
             continue
         needs = _requirements_for(enrolment)
         if guardian.has_authority and (needs["guardians"] or needs["any_guardian"]):
-            _record_consent(
-                enrolment=enrolment,
-                guardian=guardian,
-                given=consent_given,
-                method=ConsentMethod.LINK,
+            recorded |= (
+                _record_consent(
+                    enrolment=enrolment,
+                    guardian=guardian,
+                    given=consent_given,
+                    method=ConsentMethod.LINK,
+                )
+                is not None
             )
         if first_time and consent_given:
             for other in needs["guardians"]:
@@ -807,14 +878,34 @@ def email_confirm(*, token: str, consent_given: bool) -> Submission:
                     )
                 )
         _evaluate(enrolment)
-    return link.submission
+    answered = Consent.objects.filter(
+        enrolment__in=enrolments, party=ConsentParty.GUARDIAN, guardian=guardian
+    ).values_list("given", flat=True)
+    given = consent_given if consent_given in answered else None
+    if recorded:
+        message = (
+            _("Dank u wel. Uw e-mailadres is bevestigd en uw toestemming is vastgelegd.")
+            if consent_given
+            else _("Uw e-mailadres is bevestigd. U heeft geen toestemming gegeven.")
+        )
+    elif given is not None:
+        message = _already_answered_message(given)
+    elif first_time:
+        message = _("Dank u wel. Uw e-mailadres is bevestigd.")
+    else:
+        message = _("Uw e-mailadres was al bevestigd. Er is niets veranderd.")
+    return ConsentAnswer(enrolments, given=given, recorded=recorded, message=message)
 
 
 @transaction.atomic
-def consent_answer(*, token: str, given: bool) -> Enrolment:
+def consent_answer(*, token: str, given: bool) -> ConsentAnswer:
     """Another guardian (CONSENT link) or the child (CHILD_CONSENT link) answers.
 
-    One refusal ends the enrolment and frees its seat. A second answer changes nothing.
+    One refusal ends the enrolment and frees its seat. The same answer again changes
+    nothing and says so. Refuses (`AnswerChangeRefused`, nothing changes) a different
+    answer to one already recorded: this link cannot withdraw the child (the enrolling
+    guardian or the school can), and a refusal has ended the enrolment. Refuses
+    (ValidationError) a first answer to an enrolment that has ended.
     """
     link = link_resolve(token, purposes=[LinkPurpose.CONSENT, LinkPurpose.CHILD_CONSENT])
     enrolment = (
@@ -822,22 +913,30 @@ def consent_answer(*, token: str, given: bool) -> Enrolment:
         .select_related("group__programme", "child", "submission__consent_text")
         .get(pk=link.enrolment_id)
     )
+    is_child = link.purpose == LinkPurpose.CHILD_CONSENT
+    guardian = None if is_child else link.guardian
+    party = ConsentParty.CHILD if is_child else ConsentParty.GUARDIAN
+    earlier = enrolment.consents.filter(party=party, guardian=guardian).first()
+    if earlier is not None and (not earlier.given or enrolment.status in ACTIVE):
+        _refuse_changed_answer(earlier, given=given, withdraw_here=False)
+        return ConsentAnswer(
+            [enrolment], given=given, recorded=False, message=_already_answered_message(given)
+        )
     if enrolment.status not in ACTIVE:
         raise ValidationError(
             _("Deze aanmelding loopt niet meer; er hoeft niets meer te gebeuren.")
         )
-    is_child = link.purpose == LinkPurpose.CHILD_CONSENT
-    _record_consent(
-        enrolment=enrolment,
-        guardian=None if is_child else link.guardian,
-        given=given,
-        method=ConsentMethod.LINK,
-    )
+    _record_consent(enrolment=enrolment, guardian=guardian, given=given, method=ConsentMethod.LINK)
     if link.used_at is None:
         link.used_at = _now()
         link.save(update_fields=["used_at"])
     _evaluate(enrolment)
-    return enrolment
+    message = (
+        _("Dank u wel. De toestemming is vastgelegd.")
+        if given
+        else _("Uw antwoord is vastgelegd. Het kind doet niet mee.")
+    )
+    return ConsentAnswer([enrolment], given=given, recorded=True, message=message)
 
 
 @transaction.atomic

@@ -58,6 +58,7 @@ from enrolment.models import (
 )
 from enrolment.selectors import seats_taken
 from enrolment.services import (
+    AnswerChangeRefused,
     IdempotencyKeyReused,
     consent_answer,
     consent_state,
@@ -598,16 +599,14 @@ def _confirm(request: HttpRequest, link: AccessLink, token: str) -> HttpResponse
             messages.error(request, _("Kies een van de knoppen."))
         else:
             try:
-                email_confirm(token=token, consent_given=answer == "yes")
+                result = email_confirm(token=token, consent_given=answer == "yes")
+            except AnswerChangeRefused as refused:
+                messages.info(request, " ".join(refused.messages))
             except ValidationError as error:
                 messages.error(request, " ".join(error.messages))
             else:
-                messages.success(
-                    request,
-                    _("Dank u wel. Uw antwoord is opgeslagen.")
-                    if guardian.has_authority
-                    else _("Dank u wel. Uw e-mailadres is bevestigd."),
-                )
+                show = messages.success if result.recorded else messages.info
+                show(request, result.message)
         return redirect(request.path)
     if guardian.email_confirmed_at is not None:
         return _status_page(request, link, token)
@@ -639,9 +638,12 @@ def _consent(request: HttpRequest, link: AccessLink, token: str) -> HttpResponse
             messages.error(request, _("Kies een van de knoppen."))
         else:
             try:
-                consent_answer(token=token, given=answer == "yes")
-            except ValidationError as error:
+                result = consent_answer(token=token, given=answer == "yes")
+            except ValidationError as error:  # AnswerChangeRefused too: nothing changed
                 messages.info(request, " ".join(error.messages))
+            else:
+                show = messages.success if result.recorded else messages.info
+                show(request, result.message)
         return redirect(request.path)
     enrolment = _link_enrolment(link)
     given = (

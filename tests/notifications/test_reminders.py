@@ -167,7 +167,7 @@ def test_a_guardian_who_has_not_answered_after_three_days_gets_one_reminder_with
     token = re.search(r"/aanmelden/link/([^/\s]+)/", row.body_text)[1]
     first_token = events_of(emitted, enrolment_events.ConsentRequested)[0].token
     assert token != first_token
-    assert consent_answer(token=token, given=True).status == "confirmed"
+    assert consent_answer(token=token, given=True).enrolments[0].status == "confirmed"
 
 
 def test_a_guardian_who_answered_gets_no_consent_reminder(
