@@ -45,6 +45,16 @@ def roster_groups_visible_to(user: Any) -> QuerySet[Group]:
     return Group.objects.filter(pk__in=Group.objects.filter(condition).values("pk"))
 
 
+def attendance_groups_readable_by(user: Any) -> QuerySet[Group]:
+    """Groups whose attendance the user may read, on the page and in the API alike: those
+    whose roster they may open (a coordinator then sees only their own pupils)."""
+    return roster_groups_visible_to(user)
+
+
+def can_read_attendance(user: Any, group: Group) -> bool:
+    return attendance_groups_readable_by(user).filter(pk=group.pk).exists()
+
+
 def can_take_attendance(user: Any, group: Group) -> bool:
     """The group's own trainers (and the manager) mark attendance; an inactive trainer does not."""
     if access.is_manager(user):

@@ -1064,7 +1064,7 @@ class AttendanceView(StaffView, APIView):
     permission_classes = [IsAuthenticated, HasStaffRole]
 
     def _session(self, session_id: int) -> Session:
-        groups = access.roster_groups_visible_to(self.request.user)
+        groups = access.attendance_groups_readable_by(self.request.user)
         session = (
             Session.objects.filter(pk=session_id, group__in=groups)
             .select_related("group__programme")

@@ -188,7 +188,8 @@ class RosterXlsxView(RosterExportView):
 
 
 class AttendanceView(GroupRosterMixin, FormView):
-    """The group's own trainers (and the manager) mark who came; others in scope get 403."""
+    """The group's own trainers (and the manager) mark who came; whoever else may read the
+    attendance (`access.can_read_attendance`, as the API) sees it without changing it."""
 
     template_name = "enrolment/staff/attendance.html"
     form_class = AttendanceForm
@@ -198,13 +199,23 @@ class AttendanceView(GroupRosterMixin, FormView):
         self.session = get_object_or_404(
             self.group.sessions.filter(kind=SessionKind.CHILD), pk=self.kwargs["session_id"]
         )
-        if not access.can_take_attendance(self.request.user, self.group):
+        if not access.can_read_attendance(self.request.user, self.group):
+            self.deny()
+        self.can_edit = access.can_take_attendance(self.request.user, self.group)
+        if self.request.method not in ("GET", "HEAD") and not self.can_edit:
             self.deny()
 
     def get_form_kwargs(self) -> dict[str, Any]:
         kwargs = super().get_form_kwargs()
         kwargs["sheet"] = selectors.attendance_sheet(self.request.user, self.group, self.session)
         return kwargs
+
+    def get_form(self, form_class: Any = None) -> forms.Form:
+        form = super().get_form(form_class)
+        if not self.can_edit:
+            for field in form.fields.values():
+                field.disabled = True
+        return form
 
     def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         self.audit(AuditAction.ROSTER_VIEWED, f"{self.target()} session {self.session.pk}")
@@ -233,6 +244,7 @@ class AttendanceView(GroupRosterMixin, FormView):
             session=self.session,
             is_future=starts.date() > timezone.localdate(),
             is_cancelled=self.session.is_cancelled,
+            can_edit=self.can_edit,
         )
         return context
 

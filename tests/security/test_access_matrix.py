@@ -194,7 +194,7 @@ TABLE = [
     R("staff-roster-csv",                 "GET",  "group",            302, 403, 200, 200, 404, 200),
     R("staff-roster-xlsx",                "GET",  "group",            302, 403, 200, 200, 404, 200),
     R("staff-roster-print",               "GET",  "group",            302, 403, 200, 200, 404, 200),
-    R("staff-attendance",                 "GET",  "group",            302, 403, 200, 403, 404, 200),
+    R("staff-attendance",                 "GET",  "group",            302, 403, 200, 200, 404, 200),
     R("staff-classes",                    "GET",  "",                 302, 403, 403, 200, 200, 200),
     R("staff-class-booking",              "GET",  "class_group",      302, 403, 403, 200, 404, 200),
     R("staff-audit-log",                  "GET",  "",                 302, 403, 403, 403, 403, 200),
