@@ -151,7 +151,7 @@ def test_an_unknown_school_is_a_404_cached_or_not(client: Client) -> None:
     second, second_status, second_queries = get(client, url)
 
     assert first_status == second_status == 404
-    assert first == second == {"detail": "No School matches the given query."}
+    assert first == second == {"detail": "Niet gevonden."}
     assert second_queries == 0
 
 
