@@ -21,6 +21,7 @@ import ast
 import datetime as dt
 import inspect
 import re
+import textwrap
 from functools import cache
 from pathlib import Path
 from types import ModuleType
@@ -86,8 +87,8 @@ def literal_in(source: str) -> str | None:
 def _module_literal(path: str) -> str | None:
     """The first date literal in a test module outside its test functions (constants,
     helpers, fixtures), or in a tests.* module it imports."""
-    source = Path(path).read_text(encoding="utf-8")
-    found = literal_in(_without_test_functions(source))
+    source = _without_test_functions(Path(path).read_text(encoding="utf-8"))
+    found = literal_in(source)
     if found:
         return f"{found!r} in {Path(path).relative_to(TESTS_DIR.parent)}"
     for imported in _imported_test_modules(source):
@@ -132,6 +133,20 @@ def _imported_test_modules(source: str) -> list[Path]:
 
 
 @cache
+def _imports_literal(func: Any) -> str | None:
+    """A date literal in a tests.* module that the test imports in its own body."""
+    try:
+        source = textwrap.dedent(inspect.getsource(func))
+    except (OSError, TypeError):
+        return None
+    for imported in _imported_test_modules(source):
+        found = _module_literal(str(imported))
+        if found:
+            return found
+    return None
+
+
+@cache
 def _fixture_literal(func: Any) -> str | None:
     try:
         path = Path(inspect.getsourcefile(func) or "")
@@ -157,6 +172,9 @@ def date_named_by(item: pytest.Item) -> str | None:
         found = _fixture_literal(function)
         if found:
             return found.replace(" in fixture ", " in test ", 1)
+        found = _imports_literal(function)
+        if found:
+            return found
     info = getattr(item, "_fixtureinfo", None)
     for defs in getattr(info, "name2fixturedefs", {}).values():
         for fixturedef in defs:
