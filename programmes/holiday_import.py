@@ -373,6 +373,7 @@ class HolidayRecord:
     ical_uid: str | None = None
 
 
+@transaction.atomic
 def school_holidays_store(records: list[HolidayRecord]) -> ImportResult:
     """Add or update each record's holiday; the shared write step of every holiday import.
 
@@ -381,50 +382,96 @@ def school_holidays_store(records: list[HolidayRecord]) -> ImportResult:
     day, name); a match is updated in place only when a field differs, so storing the
     same records twice changes nothing. Counts per school year in the result.
 
+    In bulk, so a file of thousands of events fits in one request: the years' rows are
+    read once, matched in memory, each new or changed row is checked by the model's own
+    `clean` (the services' rule) and written with `programmes.services.
+    school_holidays_save_many` (one insert and one update statement per batch).
+
     Runs in one transaction; refuses (raising `ValidationError` naming the record and
     leaving nothing written) what the services refuse.
     """
     result = ImportResult()
-    years: dict[str, SchoolYear] = {}
-    with transaction.atomic():
-        for record in records:
-            if record.school_year not in years:
-                years[record.school_year] = services.school_year_get_or_create(
-                    label=record.school_year
-                )
-            year = years[record.school_year]
-            existing = _existing(year, record)
-            fields: dict[str, Any] = {
-                "start_date": record.start_date,
-                "end_date": record.end_date,
-                "advisory": record.advisory,
-                "source": record.source,
-            }
-            if record.ical_uid is not None:
-                fields["ical_uid"] = record.ical_uid
-            try:
-                if existing is None:
-                    services.school_holiday_create(
-                        school_year=year,
-                        region=record.region,
-                        kind=record.kind,
-                        name=record.name,
-                        **fields,
-                    )
-                    result.count(record.school_year, "created")
-                elif all(getattr(existing, field) == value for field, value in fields.items()):
-                    result.count(record.school_year, "unchanged")
-                else:
-                    services.school_holiday_update(holiday=existing, **fields)
-                    result.count(record.school_year, "updated")
-            except ValidationError as error:
-                raise ValidationError(
-                    [
-                        f"{record.where} (regio {record.region}): {message}"
-                        for message in error.messages
-                    ]
-                ) from error
+    years = {
+        label: services.school_year_get_or_create(label=label)
+        for label in dict.fromkeys(record.school_year for record in records)
+    }
+    by_key: dict[tuple[Any, ...], SchoolHoliday] = {
+        _key(row.school_year_id, row.region, row.kind, row.start_date, row.name): row
+        for row in SchoolHoliday.objects.filter(school_year__in=years.values())
+    }
+    new: dict[int, SchoolHoliday] = {}
+    changed: dict[int, SchoolHoliday] = {}
+    for record in records:
+        year = years[record.school_year]
+        fields: dict[str, Any] = {
+            "start_date": record.start_date,
+            "end_date": record.end_date,
+            "advisory": record.advisory,
+            "source": record.source,
+        }
+        if record.ical_uid is not None:
+            fields["ical_uid"] = record.ical_uid
+        key = _key(year.pk, record.region, record.kind, record.start_date, record.name)
+        holiday = by_key.get(key)
+        if holiday is not None and all(
+            getattr(holiday, name) == value for name, value in fields.items()
+        ):
+            result.count(record.school_year, "unchanged")
+            continue
+        if holiday is None:
+            holiday = SchoolHoliday(
+                school_year=year, region=record.region, kind=record.kind, name=record.name
+            )
+            new[id(holiday)] = holiday
+            result.count(record.school_year, "created")
+        else:
+            if id(holiday) not in new:
+                changed[id(holiday)] = holiday
+            result.count(record.school_year, "updated")
+        old_key = _key(year.pk, holiday.region, holiday.kind, holiday.start_date, holiday.name)
+        for name, value in fields.items():
+            setattr(holiday, name, value)
+        by_key.pop(old_key, None)
+        by_key[_key(year.pk, holiday.region, holiday.kind, holiday.start_date, holiday.name)] = (
+            holiday
+        )
+        try:
+            # The year is the one just read or made: no query per row to check it exists.
+            holiday.full_clean(
+                exclude=["school_year"], validate_unique=False, validate_constraints=False
+            )
+        except ValidationError as error:
+            raise ValidationError(
+                [f"{record.where} (regio {record.region}): {message}" for message in error.messages]
+            ) from error
+    _refuse_clashes([*by_key.values()])
+    services.school_holidays_save_many(
+        create=list(new.values()),
+        update=list(changed.values()),
+        fields=["start_date", "end_date", "advisory", "source", "ical_uid"],
+    )
     return result
+
+
+def _key(year_id: int, region: str, kind: str, start: dt.date | None, name: str) -> tuple:
+    """The row a holiday record matches: one per kind, or per first day and name."""
+    if kind != HolidayKind.OTHER:
+        return (year_id, region, kind)
+    return (year_id, region, kind, start, name)
+
+
+def _refuse_clashes(holidays: list[SchoolHoliday]) -> None:
+    """The (school year, region, first day, name) rule across kinds, checked in memory
+    before writing, with the database's constraint as the last word."""
+    seen: set[tuple[Any, ...]] = set()
+    for holiday in holidays:
+        key = (holiday.school_year_id, holiday.region, holiday.start_date, holiday.name)
+        if key in seen:
+            raise ValidationError(
+                _("Twee vakanties van regio %(region)s beginnen op %(day)s met dezelfde naam.")
+                % {"region": holiday.region, "day": f"{holiday.start_date:%d-%m-%Y}"}
+            )
+        seen.add(key)
 
 
 def _store(parsed: list[_ParsedHoliday], *, advisory: bool, source: str) -> ImportResult:
@@ -445,10 +492,3 @@ def _store(parsed: list[_ParsedHoliday], *, advisory: bool, source: str) -> Impo
             for holiday in parsed
         ]
     )
-
-
-def _existing(year: SchoolYear, holiday: HolidayRecord) -> SchoolHoliday | None:
-    rows = SchoolHoliday.objects.filter(school_year=year, region=holiday.region)
-    if holiday.kind != HolidayKind.OTHER:
-        return rows.filter(kind=holiday.kind).first()
-    return rows.filter(start_date=holiday.start_date, name=holiday.name).first()

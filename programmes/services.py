@@ -15,7 +15,7 @@ from typing import Any, TypeVar
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
-from django.db import models, transaction
+from django.db import IntegrityError, models, transaction
 from django.db.models import ProtectedError, RestrictedError
 from django.utils.translation import gettext as _
 
@@ -146,6 +146,27 @@ def school_holiday_create(**fields: Any) -> SchoolHoliday:
 @transaction.atomic
 def school_holiday_update(*, holiday: SchoolHoliday, **fields: Any) -> SchoolHoliday:
     return _save(holiday, fields)
+
+
+@transaction.atomic
+def school_holidays_save_many(
+    *, create: list[SchoolHoliday], update: list[SchoolHoliday], fields: list[str]
+) -> None:
+    """Write many holidays at once (the imports): rows the caller has already checked
+    with `full_clean`, in one insert and one update statement per batch.
+
+    Refuses, as one `ValidationError` with nothing written, what the database's
+    constraints refuse (a second holiday of a kind in a region and year)."""
+    try:
+        with transaction.atomic():
+            # No batch size: Django splits a batch only where the database's limits ask.
+            SchoolHoliday.objects.bulk_create(create)
+            if update:
+                SchoolHoliday.objects.bulk_update(update, fields)
+    except IntegrityError as error:
+        raise ValidationError(
+            _("Een vakantie botst met een bestaande vakantie van dezelfde regio en soort.")
+        ) from error
 
 
 @transaction.atomic

@@ -7,6 +7,8 @@ from pathlib import Path
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.management import CommandError, call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from programmes.holiday_import import school_holidays_import_ics
 from programmes.models import HolidayKind, HolidayRegion, SchoolHoliday, SchoolYear
@@ -296,26 +298,73 @@ def test_a_file_over_the_size_limit_is_refused_before_it_is_read(settings) -> No
 def test_a_refusal_while_saving_rolls_back_the_events_saved_before_it(monkeypatch) -> None:
     from programmes import services
 
-    real_create = services.school_holiday_create
-    calls = []
+    real_save = services.school_holidays_save_many
 
-    def create_then_refuse(**fields):
-        calls.append(fields)
-        if len(calls) == 3:
-            raise ValidationError({"name": "Geweigerd voor de test."})
-        return real_create(**fields)
+    def save_then_refuse(**kwargs):
+        real_save(**kwargs)  # the rows are written ...
+        raise ValidationError("Geweigerd voor de test.")  # ... and then refused
 
-    monkeypatch.setattr(services, "school_holiday_create", create_then_refuse)
+    monkeypatch.setattr(services, "school_holidays_save_many", save_then_refuse)
     before = snapshot()
 
     with pytest.raises(ValidationError) as raised:
         school_holidays_import_ics(data=read("schoolvakanties_2028_2029.ics"))
 
-    assert raised.value.messages == [
-        "Gebeurtenis 3 ('Herfstvakantie') (regio zuid): Geweigerd voor de test."
-    ]
+    assert raised.value.messages == ["Geweigerd voor de test."]
     assert snapshot() == before
     assert not SchoolYear.objects.filter(label="2028-2029").exists()
+
+
+def test_a_row_the_model_refuses_names_its_event_and_nothing_is_written() -> None:
+    data = read("schoolvakanties_2028_2029.ics").replace(
+        b"DTEND;VALUE=DATE:20281023", b"DTEND;VALUE=DATE:20291201", 1
+    )
+    before = snapshot()
+
+    with pytest.raises(ValidationError) as raised:
+        school_holidays_import_ics(data=data)
+
+    assert "Gebeurtenis" in raised.value.messages[0]
+    assert "eindigt niet in schooljaar 2028-2029" in raised.value.messages[0]
+    assert snapshot() == before
+    assert not SchoolYear.objects.filter(label="2028-2029").exists()
+
+
+def test_a_large_file_costs_the_same_queries_as_a_small_one() -> None:
+    """A file of thousands of events fits in one request: no query per event."""
+
+    def calendar(events: int) -> bytes:
+        lines = ["BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//test//NL"]
+        for number in range(events):
+            day = dt.date(2028, 8, 7) + dt.timedelta(days=number // 3)
+            region = ("noord", "midden", "zuid")[number % 3]
+            lines += [
+                "BEGIN:VEVENT",
+                f"UID:large-{number}@example.org",
+                f"SUMMARY:Vrije dag {number} regio {region}",
+                f"DTSTART;VALUE=DATE:{day:%Y%m%d}",
+                f"DTEND;VALUE=DATE:{day + dt.timedelta(days=1):%Y%m%d}",
+                "END:VEVENT",
+            ]
+        return ("\r\n".join([*lines, "END:VCALENDAR"]) + "\r\n").encode()
+
+    school_holidays_import_ics(data=calendar(3))  # the school year exists from here on
+    with CaptureQueriesContext(connection) as small:
+        assert school_holidays_import_ics(data=calendar(6)).created == 3
+    with CaptureQueriesContext(connection) as large:
+        assert school_holidays_import_ics(data=calendar(600)).created == 594
+
+    def statements(queries: CaptureQueriesContext, *, inserts: bool) -> list[str]:
+        words = [query["sql"].split(" ", 1)[0] for query in queries.captured_queries]
+        return [word for word in words if (word == "INSERT") == inserts]
+
+    # The same reads and transaction steps; the rows go in batched inserts (SQLite
+    # takes at most 999 parameters a statement, PostgreSQL takes them all at once).
+    assert statements(large, inserts=False) == statements(small, inserts=False)
+    assert len(statements(large, inserts=True)) <= 594 // 90 + 1
+    with CaptureQueriesContext(connection) as again:
+        assert school_holidays_import_ics(data=calendar(600)).unchanged == 600
+    assert len(again) <= len(small)
 
 
 # --- the management command ---------------------------------------------------------------
