@@ -99,11 +99,19 @@ class Withdrawn:
 class Erased:
     """The data of an enrolment was erased. The enroller's address and language, read just
     before the guardians' details were blanked, let a listener confirm it to them (in memory
-    only; they play no part in comparing events)."""
+    only; they play no part in comparing events).
+
+    So that what others hold of them goes too (the outbox), the event names the guardians
+    whose details were erased with it (`guardian_ids`: empty while a sibling's enrolment
+    still needs them) and hands along, in memory only, the values that were erased
+    (`erased_values`: the child's names, and those guardians' names, addresses and phones)
+    to look for in messages to others."""
 
     enrolment_id: int
     notify_email: str = field(default="", compare=False, repr=False)
     notify_language: str = field(default="", compare=False, repr=False)
+    guardian_ids: tuple[int, ...] = field(default=(), compare=False)
+    erased_values: tuple[str, ...] = field(default=(), compare=False, repr=False)
 
 
 @dataclass(frozen=True)

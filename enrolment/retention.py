@@ -129,6 +129,9 @@ def _erase(enrolment_id: int, *, reason: str) -> bool:
         services.enrolment_withdraw(enrolment=enrolment)
         enrolment.refresh_from_db()
 
+    erased_values = [
+        *Child.objects.filter(pk=enrolment.child_id).values_list("first_name", "last_name").get()
+    ]
     Child.objects.filter(pk=enrolment.child_id).update(
         first_name="", last_name="", date_of_birth=ERASED_DATE_OF_BIRTH, class_name=""
     )
@@ -150,11 +153,20 @@ def _erase(enrolment_id: int, *, reason: str) -> bool:
         .values_list("email", "language")
         .first()
     ) or ("", "")
+    guardian_ids: list[int] = []
     if not still_needed:
+        for pk, *contact in Guardian.objects.filter(
+            submission_id=enrolment.submission_id
+        ).values_list("pk", "name", "email", "phone"):
+            guardian_ids.append(pk)
+            erased_values += contact
         Guardian.objects.filter(submission_id=enrolment.submission_id).update(
             name="", email="", phone="", relation=""
         )
         AccessLink.objects.filter(submission_id=enrolment.submission_id).delete()
+        # The fingerprint is an HMAC of the names and addresses entered: with them gone, a
+        # retry with the submission's Idempotency-Key is refused instead of replayed.
+        Submission.objects.filter(pk=enrolment.submission_id).update(request_fingerprint="")
 
     # The key is a hash of name and date of birth; a per-row value keeps the
     # one-active-enrolment constraint satisfied without it.
@@ -171,6 +183,8 @@ def _erase(enrolment_id: int, *, reason: str) -> bool:
             enrolment_id=enrolment.pk,
             notify_email=enroller_contact[0],
             notify_language=enroller_contact[1],
+            guardian_ids=tuple(guardian_ids),
+            erased_values=tuple(value for value in erased_values if value),
         )
     )
     return True

@@ -9,6 +9,9 @@ class NotificationsConfig(AppConfig):
     def ready(self) -> None:
         # Subscribe to the core apps' domain events; each listener writes outbox rows in
         # the transaction of the change that caused them.
-        from notifications import listeners
+        from notifications import erasure, listeners
 
         listeners.register()
+        # After the listeners: the confirmation of an erasure is written before the
+        # family's rows are anonymised (and is itself anonymised once sent).
+        erasure.register()

@@ -25,18 +25,23 @@ class OutboxStatus(models.TextChoices):
     AWAITING_RETRY = "awaiting_retry", _("wacht op nieuwe poging")
     FAILED = "failed", _("mislukt")
     SENT = "sent", _("verstuurd")
+    # Never sent because the recipient's data was erased first (final, like sent).
+    CANCELLED = "cancelled", _("geannuleerd (gegevens gewist)")
 
 
 # The one place that says which status may follow which. `outbox.py` moves rows
 # with conditional updates that respect these; the tests check them.
 OUTBOX_TRANSITIONS: dict[str, frozenset[str]] = {
-    OutboxStatus.QUEUED: frozenset({OutboxStatus.INFLIGHT}),
+    OutboxStatus.QUEUED: frozenset({OutboxStatus.INFLIGHT, OutboxStatus.CANCELLED}),
     OutboxStatus.INFLIGHT: frozenset(
         {OutboxStatus.SENT, OutboxStatus.AWAITING_RETRY, OutboxStatus.FAILED}
     ),
-    OutboxStatus.AWAITING_RETRY: frozenset({OutboxStatus.INFLIGHT, OutboxStatus.QUEUED}),
-    OutboxStatus.FAILED: frozenset({OutboxStatus.QUEUED}),
+    OutboxStatus.AWAITING_RETRY: frozenset(
+        {OutboxStatus.INFLIGHT, OutboxStatus.QUEUED, OutboxStatus.CANCELLED}
+    ),
+    OutboxStatus.FAILED: frozenset({OutboxStatus.QUEUED, OutboxStatus.CANCELLED}),
     OutboxStatus.SENT: frozenset(),
+    OutboxStatus.CANCELLED: frozenset(),
 }
 
 # States from which a worker may claim a row for sending.
@@ -67,7 +72,11 @@ class OutboxMessage(models.Model):
     `key` (event:object:recipient:revision) is unique, so replaying an event never
     writes a second row. `message_id` is fixed when the row is written, so a retry
     or a resend carries the same Message-ID header and mail clients see one message.
-    The bodies hold names and links; they are blanked some days after sending.
+    The bodies hold names and links; they are blanked some days after sending. When the
+    data of the people a row is about is erased, the row is anonymised (`erased_at`; see
+    `notifications.erasure`): recipient, subject, bodies, calendar and error go, an unsent
+    row is cancelled, and a last notice still to go out (`erase_after_send`) is anonymised
+    as soon as it was sent.
     """
 
     key = models.CharField(_("sleutel"), max_length=255, unique=True)
@@ -95,6 +104,8 @@ class OutboxMessage(models.Model):
     created_at = models.DateTimeField(_("aangemaakt"), default=timezone.now, editable=False)
     sent_at = models.DateTimeField(_("verstuurd om"), null=True, blank=True)
     purged_at = models.DateTimeField(_("inhoud gewist om"), null=True, blank=True)
+    erased_at = models.DateTimeField(_("geanonimiseerd om"), null=True, blank=True)
+    erase_after_send = models.BooleanField(_("anonimiseren na verzenden"), default=False)
 
     class Meta:
         verbose_name = _("uitgaand bericht")

@@ -15,6 +15,9 @@ The promises, in the order a message lives them:
 - `messages_sweep` (beat, every minute) re-dispatches rows the send task never
   reached and returns rows held by a dead worker; `messages_purge` (beat, daily)
   blanks the bodies of sent mail after `NOTIFICATIONS_KEEP_SENT_DAYS`.
+- `messages_erase` anonymises the rows of people whose data was erased (recipient,
+  subject, bodies, calendar, error): an unsent row is cancelled, a last notice still to
+  go out is anonymised right after it was sent.
 """
 
 from __future__ import annotations
@@ -339,6 +342,8 @@ def message_send(*, message_id: int) -> SendOutcome:
         temporary, reason = _classify(error)
         return _record_failure(message, temporary=temporary, reason=reason, error=error)
     _finish(message, OutboxStatus.SENT, sent_at=timezone.now(), last_error="")
+    if message.erase_after_send:
+        messages_erase(rows=OutboxMessage.objects.filter(pk=message.pk))
     return SendOutcome(OutboxStatus.SENT)
 
 
@@ -378,6 +383,8 @@ def _record_failure(
     else:
         logger.exception("outbox: message %s failed unexpectedly", message.pk, exc_info=error)
     _finish(message, OutboxStatus.FAILED, last_error=reason)
+    if message.erase_after_send:
+        messages_erase(rows=OutboxMessage.objects.filter(pk=message.pk))
     return SendOutcome(OutboxStatus.FAILED)
 
 
@@ -439,11 +446,80 @@ def messages_purge(*, now: datetime | None = None) -> int:
 
     They hold names and secret links that nobody needs once the mail went out; the row
     itself (kind, recipient, subject, when) stays as a record that it was sent.
-    Returns how many rows were blanked; safe to run twice.
+    Returns how many rows were blanked; safe to run twice. Also anonymises a last notice
+    to an erased family that a worker was sending at the moment of the erasure (and so
+    could not be anonymised then).
     """
     now = now or timezone.now()
+    messages_erase(
+        rows=OutboxMessage.objects.filter(
+            erase_after_send=True,
+            erased_at__isnull=True,
+            status__in=(OutboxStatus.SENT, OutboxStatus.FAILED),
+        ),
+        now=now,
+    )
     return OutboxMessage.objects.filter(
         status=OutboxStatus.SENT,
         sent_at__lt=now - timedelta(days=keep_sent_days()),
         purged_at__isnull=True,
     ).update(body_text="", body_html="", ics="", ics_method="", purged_at=now)
+
+
+# --- erasure --------------------------------------------------------------------------
+
+ERASED_SUBJECT = "gewist"
+UNSENT: tuple[str, ...] = (OutboxStatus.QUEUED, OutboxStatus.AWAITING_RETRY, OutboxStatus.FAILED)
+PENDING: tuple[str, ...] = (
+    OutboxStatus.QUEUED,
+    OutboxStatus.INFLIGHT,
+    OutboxStatus.AWAITING_RETRY,
+)
+
+
+def _anonymous(now: datetime) -> dict[str, Any]:
+    """What an anonymised row holds: no recipient, no content, no headers of its own."""
+    return {
+        "to_email": "",
+        "reply_to": "",
+        "subject": ERASED_SUBJECT,
+        "body_text": "",
+        "body_html": "",
+        "ics": "",
+        "ics_method": "",
+        "erased_at": now,
+        "purged_at": now,
+    }
+
+
+def messages_erase(
+    *, rows: Any, last_notices: tuple[str, ...] = (), now: datetime | None = None
+) -> int:
+    """Anonymise the outbox `rows` (a queryset) of people whose data was erased.
+
+    Kept of each row: its id, key (event, object id, recipient id: no personal data, and
+    what stops a replayed event from writing the message again), kind, status, Message-ID
+    and times. Gone: recipient, reply-to, subject (becomes "gewist"), bodies, calendar and
+    error. An unsent row (queued, waiting for a retry, failed) is cancelled, never sent;
+    a row of a kind in `last_notices` (the confirmation of the erasure) still waiting to
+    go out is sent first and anonymised right after (`erase_after_send`), as is a row a
+    worker is sending at this moment. Runs in the caller's transaction; safe to run twice.
+    Returns how many rows were cancelled or anonymised now.
+    """
+    now = now or timezone.now()
+    blank = _anonymous(now)
+    rows.filter(kind__in=last_notices, status__in=PENDING, erased_at__isnull=True).update(
+        erase_after_send=True
+    )
+    rows = rows.exclude(kind__in=last_notices, status__in=PENDING)
+    rows.filter(status=OutboxStatus.INFLIGHT, erased_at__isnull=True).update(erase_after_send=True)
+    cancelled = rows.filter(status__in=UNSENT).update(
+        status=OutboxStatus.CANCELLED,
+        claimed_at=None,
+        last_error=_("Niet verstuurd: de gegevens zijn gewist."),
+        **blank,
+    )
+    anonymised = rows.filter(
+        status__in=(OutboxStatus.SENT, OutboxStatus.CANCELLED), erased_at__isnull=True
+    ).update(last_error="", **blank)
+    return cancelled + anonymised
