@@ -230,6 +230,10 @@ class Enrolment(models.Model):
         _("status"), max_length=20, choices=EnrolmentStatus.choices, db_index=True
     )
     priority = models.BooleanField(_("voorrang (leerling van de school)"), default=False)
+    # The child had another active enrolment in the programme and school year when this one
+    # came in. The form accepts it like any other (its answer must not tell a stranger that
+    # a child is enrolled); the coordinator sees the flag and merges the two.
+    possible_duplicate = models.BooleanField(_("mogelijk dubbele aanmelding"), default=False)
     hold_expires_at = models.DateTimeField(null=True, blank=True)
     offer_expires_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
@@ -248,7 +252,7 @@ class Enrolment(models.Model):
             ),
             models.UniqueConstraint(
                 fields=["child_key", "programme", "school_year"],
-                condition=Q(status__in=sorted(ACTIVE)),
+                condition=Q(status__in=sorted(ACTIVE), possible_duplicate=False),
                 name="enrolment_one_active_per_child_programme_year",
                 violation_error_message=_(
                     "Dit kind is dit schooljaar al aangemeld voor dit programma."

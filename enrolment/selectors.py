@@ -331,6 +331,7 @@ def attendance_sheet(user: Any, group: Group, session: Session) -> list[tuple[En
 OVERVIEW_FIELDS = (
     "group_id",
     "status",
+    "possible_duplicate",
     "child__first_name",
     "child__last_name",
     "child__grade",

@@ -427,12 +427,15 @@ def submission_create(
 
     Each child gets a seat (held while consent is pending) or a place on the waitlist.
     Refuses, changing nothing: an ineligible child (age on the first session date, grade,
-    school, window), a child already actively enrolled in the programme this school year,
-    and missing guardians whose consent the programme needs. A repeated `idempotency_key`
-    with the same input returns the first submission instead of making a second; with
-    other input it raises IdempotencyKeyReused (see `submission_replay`). Concurrent
-    requests with one key make one submission: the unique key hash decides the race.
-    Emits EnrolmentReceived and, per child, SeatHeld or Waitlisted.
+    school, window), the same child twice in one submission, and missing guardians whose
+    consent the programme needs. Never refuses, nor answers differently, because another
+    family enrolled the child (that would tell a stranger that the child's parents
+    separate): such an enrolment is stored alike, flagged `possible_duplicate` for the
+    coordinator to merge, outside the database's one-active-enrolment rule. A repeated
+    `idempotency_key` with the same input returns the first submission instead of making
+    a second; with other input it raises IdempotencyKeyReused (see `submission_replay`).
+    Concurrent requests with one key make one submission: the unique key hash decides the
+    race. Emits EnrolmentReceived and, per child, SeatHeld or Waitlisted.
     """
     fingerprint = (
         submission_fingerprint(
@@ -444,31 +447,40 @@ def submission_create(
         if idempotency_key
         else None
     )
-    try:
-        with transaction.atomic():
-            return _submission_create(
-                children=children,
-                enroller=enroller,
-                other_guardians=other_guardians,
-                consent_text=consent_text,
-                idempotency_key=idempotency_key,
-                fingerprint=fingerprint,
-            )
-    except (IntegrityError, ValidationError) as error:
-        # A used key is looked up only now, when the submission could not be made: a
-        # repeat of a request that succeeded is refused by the checks (the child is
-        # enrolled) or by the unique key hash (a concurrent twin, whose insert made this
-        # one wait for its commit). Either way it gets the first answer; another request
-        # with the same key is refused. The first try of a key costs no look-up.
-        if idempotency_key and fingerprint:
-            earlier = submission_replay(idempotency_key=idempotency_key, fingerprint=fingerprint)
-            if earlier is not None:
-                return earlier
-        if isinstance(error, ValidationError):
-            raise
-        raise ValidationError(
-            _("Dit kind is dit schooljaar al aangemeld voor dit programma.")
-        ) from None
+    # Two tries: the second runs only when the first lost a race to a concurrent submission
+    # of the same child (the one-active-enrolment constraint, checked at commit of the
+    # other), and then sees that enrolment and stores this one as a possible duplicate.
+    # So the race gives the same answer as any submission, never an error.
+    for attempt in (1, 2):
+        try:
+            with transaction.atomic():
+                return _submission_create(
+                    children=children,
+                    enroller=enroller,
+                    other_guardians=other_guardians,
+                    consent_text=consent_text,
+                    idempotency_key=idempotency_key,
+                    fingerprint=fingerprint,
+                )
+        except (IntegrityError, ValidationError) as error:
+            # A used key is looked up only now, when the submission could not be made: a
+            # repeat of a request that succeeded is refused by the unique key hash (a
+            # twin, concurrent or not, whose insert made this one wait for its commit).
+            # It gets the first answer; another request with the same key is refused. The
+            # first try of a key costs no look-up.
+            if idempotency_key and fingerprint:
+                earlier = submission_replay(
+                    idempotency_key=idempotency_key, fingerprint=fingerprint
+                )
+                if earlier is not None:
+                    return earlier
+            if isinstance(error, ValidationError):
+                raise
+            if attempt == 2:
+                raise ValidationError(
+                    _("Uw aanmelding kon nu niet worden opgeslagen. Probeer het opnieuw.")
+                ) from None
+    raise AssertionError("unreachable")  # pragma: no cover
 
 
 def _submission_create(
@@ -492,17 +504,13 @@ def _submission_create(
         key = child_key(child.first_name, child.last_name, child.date_of_birth)
         group = child.group
         triple = (key, group.programme_id, group.school_year_id)
-        if (
-            triple in keys
-            or Enrolment.objects.filter(
-                child_key=key,
-                programme_id=group.programme_id,
-                school_year_id=group.school_year_id,
-                status__in=ACTIVE,
-            ).exists()
-        ):
+        # Only the submitter's own input is refused here (the same child twice in one form).
+        # Whether another family enrolled this child is never part of the answer: that
+        # would tell a stranger that the child's parents separate. It is resolved inside
+        # (`possible_duplicate`, asked below, after the checks).
+        if triple in keys:
             child_errors.append(
-                _("%(name)s is dit schooljaar al aangemeld voor %(programme)s.")
+                _("%(name)s staat twee keer in dit formulier voor %(programme)s.")
                 % {"name": child.first_name, "programme": group.programme.name}
             )
         keys.add(triple)
@@ -572,6 +580,18 @@ def _submission_create(
     ]
     for pupil in pupils:
         pupil.full_clean(exclude=["submission", "school"], validate_constraints=False)
+    # Asked after every check, so the checks and their answer are the same whether or not
+    # the child is enrolled already; the answer is only stored, on the new enrolment.
+    duplicate = [
+        Enrolment.objects.filter(
+            child_key=child_key(data.first_name, data.last_name, data.date_of_birth),
+            programme_id=data.group.programme_id,
+            school_year_id=data.group.school_year_id,
+            status__in=ACTIVE,
+            possible_duplicate=False,
+        ).exists()
+        for data in children
+    ]
 
     now = _now()
     submission = Submission.objects.create(
@@ -606,6 +626,7 @@ def _submission_create(
             child_key=child_key(child.first_name, child.last_name, child.date_of_birth),
             status=EnrolmentStatus.AWAITING_CONSENT if has_seat else EnrolmentStatus.WAITLISTED,
             priority=settings.ENROLMENT_HOST_PRIORITY and data.school.pk == group.host_school_id,
+            possible_duplicate=duplicate[index],
             hold_expires_at=now + dt.timedelta(days=settings.ENROLMENT_HOLD_DAYS)
             if has_seat
             else None,

@@ -220,13 +220,14 @@ def test_siblings_are_enrolled_in_one_submission_with_the_guardians_entered_once
     assert {e.status for e in result.enrolments} == {EnrolmentStatus.AWAITING_CONSENT}
 
 
-def test_the_same_child_cannot_be_enrolled_twice_in_a_programme_year(
+def test_the_same_child_enrolled_twice_is_stored_as_a_possible_duplicate(
     group: Any, host: Any, consent_text: Any
 ) -> None:
-    enrol(group, host, consent_text)
-    with pytest.raises(ValidationError, match="al aangemeld"):
-        enrol(group, host, consent_text)
-    assert Enrolment.objects.count() == 1
+    # Refusing it would tell whoever sends the form that the child is enrolled (issue 15).
+    first = enrol(group, host, consent_text).enrolments[0]
+    second = enrol(group, host, consent_text).enrolments[0]
+    assert second.status == first.status == EnrolmentStatus.AWAITING_CONSENT
+    assert (first.possible_duplicate, second.possible_duplicate) == (False, True)
 
 
 def test_a_repeated_idempotency_key_returns_the_first_submission(

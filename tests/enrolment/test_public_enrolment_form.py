@@ -248,14 +248,15 @@ def test_a_sibling_at_a_school_the_chosen_group_does_not_admit_is_refused_on_the
     assert rows() == (0, 0, 0, 0)
 
 
-def test_a_child_already_enrolled_this_year_is_refused_on_the_form(
+def test_a_child_already_enrolled_this_year_is_accepted_and_flagged_for_the_coordinator(
     client: Client, group: Any, host: Any, consent_text: Any
 ) -> None:
+    # Refusing it would tell a stranger that the child is enrolled (issue 15).
     client.post(form_url(group, host), form_data(group, host))
     again = form_data(group, host, idempotency_key="y" * 32, email="anna2@example.org")
-    page = client.post(form_url(group, host), again).content.decode()
-    assert "Sam is dit schooljaar al aangemeld voor KIES." in page
-    assert rows() == (1, 2, 1, 1)
+    assert client.post(form_url(group, host), again).status_code == 302
+    assert rows() == (2, 4, 2, 2)
+    assert [e.possible_duplicate for e in Enrolment.objects.order_by("pk")] == [False, True]
 
 
 def test_a_closed_group_explains_it_and_saves_nothing(
