@@ -22,6 +22,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from enrolment.models import Authority, Language, Relation
+from enrolment.names import validate_person_name
 from enrolment.services import ChildInput, GuardianInput
 from programmes.dates import validate_date_of_birth
 from programmes.forms import UtrechtFormMixin
@@ -273,11 +274,10 @@ class ChildForm(UtrechtFormMixin, forms.Form):
 
 
 def _plain_name(value: str) -> str:
+    validate_person_name(value)  # before spaces are tidied: a line break is refused
     value = " ".join(value.split())
     if not value:
         raise ValidationError(_("Vul een naam in."))
-    if any(ord(ch) < 32 for ch in value):
-        raise ValidationError(_("Gebruik alleen letters, spaties en leestekens."))
     return value
 
 

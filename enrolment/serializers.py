@@ -27,6 +27,7 @@ from enrolment.models import (
     Language,
     Relation,
 )
+from enrolment.names import validate_person_name
 from programmes.models import EnrolmentMode, Programme, School
 from scheduler.models import Group, GroupStatus
 
@@ -178,8 +179,8 @@ def _open_groups() -> Any:
 
 
 class PublicChildInputSerializer(serializers.Serializer):
-    first_name = TextField(max_length=80)
-    last_name = TextField(max_length=120)
+    first_name = TextField(max_length=80, validators=[validate_person_name])
+    last_name = TextField(max_length=120, validators=[validate_person_name])
     date_of_birth = serializers.DateField()
     school = CatalogueIdField(
         catalogue_school, _public_schools(), help_text=_("De school van het kind (id).")
@@ -194,7 +195,7 @@ class PublicChildInputSerializer(serializers.Serializer):
 
 
 class PublicEnrollerInputSerializer(serializers.Serializer):
-    name = TextField(max_length=150)
+    name = TextField(max_length=150, validators=[validate_person_name])
     email = StorableEmailField(max_length=254)
     phone = TextField(max_length=20, required=False, allow_blank=True, default="")
     relation = serializers.ChoiceField(

@@ -48,6 +48,7 @@ from enrolment.models import (
     Submission,
     age_on,
 )
+from enrolment.names import person_name_error
 from programmes.dates import date_of_birth_error
 from programmes.models import (
     ChildConsent,
@@ -426,11 +427,12 @@ def submission_create(
     """Enrol one or more children (siblings) with their guardians entered once.
 
     Each child gets a seat (held while consent is pending) or a place on the waitlist.
-    Refuses, changing nothing: an ineligible child (age on the first session date, grade,
-    school, window), the same child twice in one submission, and missing guardians whose
-    consent the programme needs. Never refuses, nor answers differently, because another
-    family enrolled the child (that would tell a stranger that the child's parents
-    separate): such an enrolment is stored alike, flagged `possible_duplicate` for the
+    Refuses, changing nothing: a name that is not a name (`enrolment.names`: no line
+    break, link or address reaches a mail), an ineligible child (age on the first session
+    date, grade, school, window), the same child twice in one submission, and missing
+    guardians whose consent the programme needs. Never refuses, nor answers differently,
+    because another family enrolled the child (that would tell a stranger that the child's
+    parents separate): such an enrolment is stored alike, flagged `possible_duplicate` for the
     coordinator to merge, outside the database's one-active-enrolment rule. A repeated
     `idempotency_key` with the same input returns the first submission instead of making
     a second; with other input it raises IdempotencyKeyReused (see `submission_replay`).
@@ -483,6 +485,22 @@ def submission_create(
     raise AssertionError("unreachable")  # pragma: no cover
 
 
+def _name_errors(
+    children: Sequence[ChildInput], guardians: Sequence[GuardianInput], errors: dict[str, Any]
+) -> None:
+    """Names that are not names (`enrolment.names`), by the child or guardian they belong to:
+    a name reaches the family's e-mails, so a link or a line break never gets in."""
+    for index, child in enumerate(children):
+        for value in (child.first_name, child.last_name):
+            message = person_name_error(value)
+            if message:
+                errors.setdefault(f"children.{index}", []).append(message)
+    for index, guardian in enumerate(guardians):
+        message = person_name_error(guardian.name)
+        if message:
+            errors.setdefault("enroller" if index == 0 else "other_guardians", []).append(message)
+
+
 def _submission_create(
     *,
     children: Sequence[ChildInput],
@@ -517,6 +535,7 @@ def _submission_create(
         if child_errors:
             errors[f"children.{index}"] = child_errors
     all_guardians = [enroller, *other_guardians]
+    _name_errors(children, all_guardians, errors)
     emails = [g.email.strip().lower() for g in all_guardians]
     if len(set(emails)) != len(emails):
         errors["other_guardians"] = [_("Geef voor elke ouder een eigen e-mailadres.")]
@@ -922,7 +941,8 @@ def email_confirm(*, token: str, consent_given: bool) -> ConsentAnswer:
 def consent_answer(*, token: str, given: bool) -> ConsentAnswer:
     """Another guardian (CONSENT link) or the child (CHILD_CONSENT link) answers.
 
-    One refusal ends the enrolment and frees its seat. The same answer again changes
+    One refusal ends the enrolment and frees its seat. A guardian's first answer confirms
+    their e-mail address (the link reached it). The same answer again changes
     nothing and says so. Refuses (`AnswerChangeRefused`, nothing changes) a different
     answer to one already recorded: this link cannot withdraw the child (the enrolling
     guardian or the school can), and a refusal has ended the enrolment. Refuses
@@ -948,6 +968,11 @@ def consent_answer(*, token: str, given: bool) -> ConsentAnswer:
             _("Deze aanmelding loopt niet meer; er hoeft niets meer te gebeuren.")
         )
     _record_consent(enrolment=enrolment, guardian=guardian, given=given, method=ConsentMethod.LINK)
+    if guardian is not None and guardian.email_confirmed_at is None:
+        # The link came to this address: answering it shows the address is theirs, as the
+        # enroller's confirm link shows theirs.
+        guardian.email_confirmed_at = _now()
+        guardian.save(update_fields=["email_confirmed_at"])
     if link.used_at is None:
         link.used_at = _now()
         link.save(update_fields=["used_at"])

@@ -8,6 +8,10 @@ the same object (a higher session revision, a new offer) does.
 
 Who hears what:
 
+The first mail to an address someone typed names nobody but the child by first name:
+"received" to the enroller, the consent request to another guardian (`first_contact`, see
+`messages.guardian_recipient`).
+
 - enrolment: the enrolling guardian gets "received" (with the confirmation link), the
   waitlist position, offers (with the offer link and its expiry), an expired offer, a
   withdrawal (every guardian, with the calendar's cancellation, once the child had been
@@ -148,6 +152,7 @@ def _write_to_guardian(
     ics: Callable[[Recipient], str] | None = None,
     ics_method: str = "",
     meetings: Sequence[Session] = (),
+    first_contact: bool = False,
     **extra: Any,
 ) -> Any:
     if guardian is None:
@@ -157,7 +162,7 @@ def _write_to_guardian(
         kind=kind,
         event=event,
         object_id=enrolment.pk,
-        recipient=guardian_recipient(guardian),
+        recipient=guardian_recipient(guardian, first_contact=first_contact),
         revision=revision,
         context=_enrolment_context(enrolment, **extra),
         reply_to=_reply_to(enrolment),
@@ -192,7 +197,8 @@ def on_enrolment_received(event: enrolment_events.EnrolmentReceived) -> None:
         kind="enrolment_received",
         event="enrolment-received",
         object_id=event.submission_id,
-        recipient=guardian_recipient(guardian),
+        # The one mail before the enroller confirmed their address: the confirmation link.
+        recipient=guardian_recipient(guardian, first_contact=True),
         context={
             "group": enrolments[0].group,
             "enrolments": enrolments,
@@ -203,18 +209,20 @@ def on_enrolment_received(event: enrolment_events.EnrolmentReceived) -> None:
 
 
 def on_consent_requested(event: enrolment_events.ConsentRequested) -> None:
+    """Another guardian's consent request is the first mail to an address the enroller
+    typed: it names nobody (no enroller's or recipient's name), only the child's first name.
+    The child's own link goes to the enroller, whose address is confirmed by then."""
     enrolment = _enrolment(event.enrolment_id)
     guardian = Guardian.objects.filter(pk=event.guardian_id).first()
     if enrolment is None or guardian is None:
         return
-    enroller = _enroller(enrolment)
     _write_to_guardian(
         "consent_request_child" if event.for_child else "consent_request",
         "child-consent-requested" if event.for_child else "consent-requested",
         enrolment,
         guardian,
+        first_contact=not event.for_child,
         consent_url=link_url(event.token),
-        enroller_name=enroller.name if enroller else "",
     )
 
 

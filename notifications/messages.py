@@ -13,7 +13,8 @@ layout `notifications/email/layout.html`, so the two parts can never say differe
 (A kind that needs richer HTML can add `<language>/<kind>.html`; it is used instead.)
 The text conventions the HTML follows: paragraphs are separated by a blank line, a
 paragraph of lines starting with "- " is a list, and a line "Label: https://..." becomes a
-link with that label.
+link with that label. Only this site's own addresses (`SITE_URL`) become links
+(`is_own_url`); any other URL in a message stays escaped text.
 
 Everything is rendered inside `translation.override(language)`, so dates and the
 programme's own name come out in the recipient's language. Guardians get their chosen
@@ -95,8 +96,17 @@ class Rendered:
 # --- recipients ------------------------------------------------------------------------
 
 
-def guardian_recipient(guardian: Any) -> Recipient:
+def guardian_recipient(guardian: Any, *, first_contact: bool = False) -> Recipient:
+    """A guardian as a recipient.
+
+    The `first_contact` mail, the first to an address someone typed (the received message
+    with the confirmation link to the enroller, the consent request to another guardian),
+    goes without the name typed for the recipient: it holds no one's words but the child's
+    first name.
+    """
     language = guardian.language if guardian.language in LANGUAGES else STAFF_LANGUAGE
+    if first_contact:
+        return Recipient(f"guardian-{guardian.pk}", guardian.email, "", language)
     return Recipient(f"guardian-{guardian.pk}", guardian.email, guardian.name, language)
 
 
@@ -162,14 +172,26 @@ _LINK_LINE = re.compile(r"^(?P<label>.+?):\s+(?P<url>https?://\S+)$")
 _URL = re.compile(r"https?://[^\s<>\"']+")
 
 
+def is_own_url(url: str) -> bool:
+    """True for an address on this site (`SITE_URL`): the only addresses our mail links.
+
+    Anything else that got into a message (a name typed as "https://evil.example") stays
+    plain, escaped text in the HTML part, never a link."""
+    own = settings.SITE_URL.rstrip("/")
+    return url == own or url.startswith(own + "/")
+
+
 def _linkify(line: str) -> str:
-    """Escape a line of text and make its URLs links; a "Label: URL" line links the label."""
+    """Escape a line of text and make our own URLs links; a "Label: URL" line links the
+    label. A URL of any other site stays text."""
     match = _LINK_LINE.match(line.strip())
-    if match:
+    if match and is_own_url(match["url"]):
         return f'<a href="{escape(match["url"])}">{escape(match["label"].strip())}</a>'
     parts: list[str] = []
     last = 0
     for found in _URL.finditer(line):
+        if not is_own_url(found.group()):
+            continue
         parts.append(escape(line[last : found.start()]))
         parts.append(f'<a href="{escape(found.group())}">{escape(found.group())}</a>')
         last = found.end()

@@ -11,7 +11,7 @@ from django.urls import reverse
 
 from enrolment import events
 from enrolment.audit import AuditAction
-from enrolment.models import AuditEntry, EnrolmentStatus
+from enrolment.models import AuditEntry, Child, EnrolmentStatus
 from enrolment.services import email_confirm, submission_create
 from tests.enrolment.conftest import FATHER, MOTHER, child, make_published_group
 from tests.enrolment.staff_support import enrol, enrol_many
@@ -24,7 +24,10 @@ def full_group(kies: Any, host: Any, consent_text: Any, emitted: Any) -> Any:
     """Two seats taken by confirmed children, one child waiting for the next seat."""
     group = make_published_group(kies, host, capacity=2)
     enrol(group, host, consent_text, emitted, first="Zoë", last="Bakker")
-    enrol(group, host, consent_text, emitted, first="Ömer", last="=HYPERLINK(1)")
+    enrol(group, host, consent_text, emitted, first="Ömer", last="Formule")
+    # A formula as a last name is refused at enrolment now (enrolment.names); a row from
+    # before that rule may still hold one, and the exports must keep it text.
+    Child.objects.filter(last_name="Formule").update(last_name="=HYPERLINK(1)")
     enrol(group, host, consent_text, emitted, first="Wacht", last="Wachter", phone="+31612345678")
     return group
 

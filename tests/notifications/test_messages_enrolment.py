@@ -80,8 +80,9 @@ def test_the_other_parent_gets_a_consent_request_with_their_own_link(
         row,
         to="bram@example.org",
         language=language,
-        contains=[link_url(request.token), "Sam", "Anna de Boer"],
-        absent=["Sam de Boer"],
+        contains=[link_url(request.token), "Sam"],
+        # The first mail to an address the mother typed names nobody but the child.
+        absent=["Sam de Boer", "Anna de Boer", "Bram de Boer"],
     )
     assert {"nl": "toestemming", "en": "consent"}[language] in row.subject.lower()
 

@@ -28,7 +28,14 @@ from tests.notifications.message_support import (
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("on_enrolment_day")]
 
 TEMPLATES = Path(messages.__file__).parent / "templates" / "notifications" / "email"
-LINK = "https://gemeente.example/aanmelden/link/TOKEN123/"
+SITE = "https://gemeente.example"
+LINK = f"{SITE}/aanmelden/link/TOKEN123/"
+
+
+@pytest.fixture(autouse=True)
+def _site(settings: Any) -> None:
+    # Only the site's own addresses become links in the HTML part.
+    settings.SITE_URL = SITE
 
 
 def test_every_kind_has_a_subject_and_a_text_template_in_both_languages() -> None:
@@ -137,11 +144,11 @@ def test_a_programme_that_forgot_discreet_titles_is_still_not_named_in_subjects(
 
 def test_the_html_part_escapes_the_text_and_links_labelled_urls() -> None:
     html = text_to_html(
-        "Beste <Anna> & Bram,\n\n- één\n- twee\n\nBevestig uw aanmelding: https://x.example/a?b=1"
+        f"Beste <Anna> & Bram,\n\n- één\n- twee\n\nBevestig uw aanmelding: {SITE}/a?b=1"
     )
     assert "&lt;Anna&gt; &amp; Bram" in html
     assert "<ul><li>één</li><li>twee</li></ul>" in html
-    assert '<a href="https://x.example/a?b=1">Bevestig uw aanmelding</a>' in html
+    assert f'<a href="{SITE}/a?b=1">Bevestig uw aanmelding</a>' in html
     assert "<Anna>" not in html
 
 
