@@ -853,10 +853,14 @@ def email_confirm(*, token: str, consent_given: bool) -> ConsentAnswer:
     """The enrolling guardian confirms their e-mail address and gives (or refuses) consent.
 
     Sends consent requests to the other guardians whose consent is needed, and a link
-    for the child's own consent where the child is 12 or older. The same answer again
-    changes nothing and says so. Refuses (`AnswerChangeRefused`, nothing changes) a
-    different answer to consent this guardian already answered: consent given is withdrawn
-    by withdrawing the child (`enrolment_withdraw_by_link`), a refusal has ended it.
+    for the child's own consent where the child is 12 or older. The first confirmation
+    offers a free seat to a waitlisted child (`offer_next` passes unconfirmed families by)
+    and emits EmailConfirmed last, when every child's state is known: until then no mail
+    but the confirmation mail goes out for the submission (see notifications.listeners).
+    The same answer again changes nothing and says so. Refuses (`AnswerChangeRefused`,
+    nothing changes) a different answer to consent this guardian already answered: consent
+    given is withdrawn by withdrawing the child (`enrolment_withdraw_by_link`), a refusal
+    has ended it.
     """
     link = link_resolve(token, purposes=[LinkPurpose.CONFIRM])
     guardian = link.guardian
@@ -876,7 +880,6 @@ def email_confirm(*, token: str, consent_given: bool) -> ConsentAnswer:
     if first_time:
         guardian.email_confirmed_at = _now()
         guardian.save(update_fields=["email_confirmed_at"])
-        emit(events.EmailConfirmed(submission_id=link.submission_id, guardian_id=guardian.pk))
     recorded = False
     for enrolment in enrolments:
         if enrolment.status not in ACTIVE:
@@ -918,6 +921,15 @@ def email_confirm(*, token: str, consent_given: bool) -> ConsentAnswer:
                     )
                 )
         _evaluate(enrolment)
+    if first_time:
+        # `offer_next` passed this family by while the address was unconfirmed: a seat that
+        # is free now is offered (the groups are locked with the enrolments above).
+        for group_id in sorted(
+            {e.group_id for e in enrolments if e.status == EnrolmentStatus.WAITLISTED}
+        ):
+            offer_next(group_id=group_id)
+        # Announced last, so its listener sees where each child stands now.
+        emit(events.EmailConfirmed(submission_id=link.submission_id, guardian_id=guardian.pk))
     answered = Consent.objects.filter(
         enrolment__in=enrolments, party=ConsentParty.GUARDIAN, guardian=guardian
     ).values_list("given", flat=True)
@@ -1048,7 +1060,10 @@ def _offer_hours(group: Group) -> float:
 def offer_next(*, group_id: int) -> list[Enrolment]:
     """Offer every free seat of the group to the next children on the waitlist.
 
-    Runs inside the caller's transaction; locks the group before counting.
+    Runs inside the caller's transaction; locks the group before counting. A child whose
+    enroller has not confirmed their e-mail address is passed by (keeping its place): no
+    offer could be mailed to them, and an offer nobody hears of would only block the seat
+    until it expired. `email_confirm` offers a free seat when they confirm.
     """
     group = _lock_group(group_id)
     if group.status in {GroupStatus.CANCELLED, GroupStatus.COMPLETED}:
@@ -1058,7 +1073,12 @@ def offer_next(*, group_id: int) -> list[Enrolment]:
     if free <= 0:
         return offered
     queue = (
-        Enrolment.objects.filter(group=group, status=EnrolmentStatus.WAITLISTED)
+        Enrolment.objects.filter(
+            group=group,
+            status=EnrolmentStatus.WAITLISTED,
+            submission__guardians__is_enroller=True,
+            submission__guardians__email_confirmed_at__isnull=False,
+        )
         .select_related("submission")
         .order_by("-priority", "created_at", "pk")[:free]
     )

@@ -12,6 +12,11 @@ The first mail to an address someone typed names nobody but the child by first n
 "received" to the enroller, the consent request to another guardian (`first_contact`, see
 `messages.guardian_recipient`).
 
+Until the enroller has confirmed their address, the confirmation mail ("received") is the
+only mail written for a submission: to no guardian of it goes anything else (`may_mail`,
+the one home of that rule; `mailable_guardians` says the same of a query). What was held
+back and still applies is written when they confirm (`on_email_confirmed`).
+
 - enrolment: the enrolling guardian gets "received" (with the confirmation link), the
   waitlist position, offers (with the offer link and its expiry), an expired offer, a
   withdrawal (every guardian, with the calendar's cancellation, once the child had been
@@ -36,7 +41,7 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from django.contrib.auth import get_user_model
-from django.db.models import Sum
+from django.db.models import Exists, OuterRef, Sum
 
 from config.domain_events import subscribe
 from enrolment import events as enrolment_events
@@ -51,7 +56,7 @@ from enrolment.models import (
     IntakeOutcome,
     LinkPurpose,
 )
-from enrolment.services import consent_state
+from enrolment.services import consent_state, waitlist_position
 from notifications import calendar
 from notifications.messages import (
     Recipient,
@@ -133,6 +138,35 @@ def group_revision(group: Group) -> int:
     return group.sessions.aggregate(total=Sum("revision"))["total"] or 0
 
 
+# --- who may be mailed ------------------------------------------------------------------
+
+
+def may_mail(guardian: Guardian, *, enroller: Guardian | None = None) -> bool:
+    """Whether a message (other than the confirmation mail) may go to `guardian`: only once
+    the enroller of their submission has confirmed their own address. Before that, the
+    addresses of a submission are only what someone typed, perhaps someone else's.
+
+    `enroller`, when the caller has it loaded, saves a query for another guardian."""
+    if guardian.is_enroller:
+        enroller = guardian
+    if enroller is None:
+        return mailable_guardians(Guardian.objects.filter(pk=guardian.pk)).exists()
+    return enroller.email_confirmed_at is not None
+
+
+def mailable_guardians(guardians: Any) -> Any:
+    """`may_mail` for a query of guardians."""
+    return guardians.filter(
+        Exists(
+            Guardian.objects.filter(
+                submission_id=OuterRef("submission_id"),
+                is_enroller=True,
+                email_confirmed_at__isnull=False,
+            )
+        )
+    )
+
+
 def _enrolment_context(enrolment: Enrolment, **extra: Any) -> dict[str, Any]:
     return {
         "group": enrolment.group,
@@ -153,9 +187,10 @@ def _write_to_guardian(
     ics_method: str = "",
     meetings: Sequence[Session] = (),
     first_contact: bool = False,
+    enroller: Guardian | None = None,
     **extra: Any,
 ) -> Any:
-    if guardian is None:
+    if guardian is None or not may_mail(guardian, enroller=enroller):
         return None
     return message_write(
         meetings=meetings,
@@ -206,6 +241,29 @@ def on_enrolment_received(event: enrolment_events.EnrolmentReceived) -> None:
         },
         reply_to=_reply_to(enrolments[0]),
     )
+
+
+def on_email_confirmed(event: enrolment_events.EmailConfirmed) -> None:
+    """The enroller confirmed their address: what was held back and still applies is written
+    now. `email_confirm` announces this last, so the states are current: a child still on the
+    waitlist gets its position (under the key the held-back mail would have had, so a replay
+    writes nothing twice); a child offered a seat in the same step has the offer instead
+    (SeatOffered). Other guardians' consent requests come from the ConsentRequested events
+    of the same step, each the first mail to that guardian's address."""
+    enroller = Guardian.objects.filter(pk=event.guardian_id, is_enroller=True).first()
+    if enroller is None:
+        return
+    waiting = _enrolments().filter(
+        submission_id=event.submission_id, status=EnrolmentStatus.WAITLISTED
+    )
+    for enrolment in waiting.order_by("pk"):
+        _write_to_guardian(
+            "waitlisted",
+            "waitlisted",
+            enrolment,
+            enroller,
+            position=waitlist_position(enrolment),
+        )
 
 
 def on_consent_requested(event: enrolment_events.ConsentRequested) -> None:
@@ -275,10 +333,13 @@ def on_consent_refused(event: enrolment_events.ConsentRefused) -> None:
             "guardian_id", flat=True
         )
     )
-    guardians = _guardians_of(enrolment)
+    guardians = list(_guardians_of(enrolment))
+    enroller = next((g for g in guardians if g.is_enroller), None)
     for guardian in guardians:
         if guardian.is_enroller or guardian.pk in involved:
-            _write_to_guardian("consent_refused", "consent-refused", enrolment, guardian)
+            _write_to_guardian(
+                "consent_refused", "consent-refused", enrolment, guardian, enroller=enroller
+            )
 
 
 def on_seat_confirmed(event: enrolment_events.SeatConfirmed) -> None:
@@ -287,7 +348,7 @@ def on_seat_confirmed(event: enrolment_events.SeatConfirmed) -> None:
         return
     group = enrolment.group
     schedule = _schedule(group)
-    for guardian in _guardians_of(enrolment).exclude(email=""):
+    for guardian in mailable_guardians(_guardians_of(enrolment).exclude(email="")):
         _write_to_guardian(
             "invitation",
             "seat-confirmed",
@@ -348,7 +409,7 @@ def on_withdrawn(event: enrolment_events.Withdrawn) -> None:
     if enrolment.confirmed_at is None or sibling_stays:
         _write_to_guardian("withdrawn", "withdrawn", enrolment, _enroller(enrolment))
         return
-    for guardian in _guardians_of(enrolment).exclude(email=""):
+    for guardian in mailable_guardians(_guardians_of(enrolment).exclude(email="")):
         _write_to_guardian(
             "withdrawn",
             "withdrawn",
@@ -367,7 +428,7 @@ def on_erased(event: enrolment_events.Erased) -> None:
     if enrolment is None:
         return
     enroller = _enroller(enrolment)
-    if enroller is None:
+    if enroller is None or not may_mail(enroller):
         return
     message_write(
         kind="erased",
@@ -425,9 +486,9 @@ def confirmed_families(group: Group) -> list[tuple[Recipient, list[str]]]:
     children: dict[int, list[str]] = {}
     for enrolment in confirmed:
         children.setdefault(enrolment.submission_id, []).append(enrolment.child.first_name)
-    guardians = (
-        Guardian.objects.filter(submission_id__in=list(children)).exclude(email="").order_by("pk")
-    )
+    guardians = mailable_guardians(
+        Guardian.objects.filter(submission_id__in=list(children)).exclude(email="")
+    ).order_by("pk")
     return [(guardian_recipient(g), children[g.submission_id]) for g in guardians]
 
 
@@ -555,13 +616,16 @@ def on_group_cancelled(event: scheduler_events.GroupCancelled) -> None:
     ).exclude(email=""):
         guardians_of.setdefault(guardian.submission_id, []).append(guardian)
     for enrolment in waiting:
-        for guardian in guardians_of.get(enrolment.submission_id, []):
+        family = guardians_of.get(enrolment.submission_id, [])
+        enroller = next((g for g in family if g.is_enroller), None)
+        for guardian in family:
             _write_to_guardian(
                 "group_cancelled",
                 "group-cancelled-waiting",
                 enrolment,
                 guardian,
                 children=[enrolment.child.first_name],
+                enroller=enroller,
             )
 
 
@@ -627,6 +691,7 @@ def on_account_locked(event: programme_events.AccountLocked) -> None:
 LISTENERS: list[tuple[type, Callable[[Any], None]]] = [
     (programme_events.AccountLocked, on_account_locked),
     (enrolment_events.EnrolmentReceived, on_enrolment_received),
+    (enrolment_events.EmailConfirmed, on_email_confirmed),
     (enrolment_events.ConsentRequested, on_consent_requested),
     (enrolment_events.ConsentGiven, on_consent_given),
     (enrolment_events.ConsentRefused, on_consent_refused),

@@ -275,8 +275,8 @@ def test_a_child_for_a_full_group_gets_a_waitlist_position_and_later_an_offer(
         full,
         host,
         first="Tweede",
-        enroller={"name": "Carla Smit", "email": "carla@example.org", "authority": "sole"},
-        others=[],
+        enroller={"name": "Carla Smit", "email": "carla@example.org", "authority": "joint"},
+        others=[{"name": "Daan Smit", "email": "daan@example.org"}],
     )
     answer = post(client, "public/enrolments/", body)
     assert answer.status_code == 201, answer.content
@@ -284,6 +284,14 @@ def test_a_child_for_a_full_group_gets_a_waitlist_position_and_later_an_offer(
     assert line["status"] == "waitlisted"
     assert line["waitlist_position"] == 1
     assert line["hold_expires_at"] is None
+    # Carla confirms her address (a seat is offered only to a family that can hear of it);
+    # Daan's consent is still to come when she accepts the offer.
+    confirm_token = of(emitted, events.EnrolmentReceived)[-1].confirm_token
+    confirmed = post(
+        client, "public/links/confirm/", {"token": confirm_token, "consent_given": True}
+    )
+    assert confirmed.status_code == 200, confirmed.content
+    assert confirmed.json()["enrolments"][0]["status"] == "waitlisted"
 
     enrolment_withdraw(enrolment=first)
     (offer,) = of(emitted, events.SeatOffered)

@@ -28,7 +28,11 @@ from enrolment.retention import (
 )
 from enrolment.services import intake_record
 from tests.enrolment.conftest import make_published_group
-from tests.enrolment.test_retention_erase import enrol_family, text_values_left
+from tests.enrolment.test_retention_erase import (
+    confirm_address,
+    enrol_family,
+    text_values_left,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -160,6 +164,7 @@ def test_an_erasure_request_withdraws_an_active_enrolment_and_offers_its_seat_to
     group = make_published_group(kies, host, capacity=1)
     first, values = enrol_family(group, host, consent_text, emitted, first="Lina", siblings=())
     second, _ = enrol_family(group, host, consent_text, emitted, first="Milan", confirm=False)
+    confirm_address(second, emitted)
     token = confirm_token(emitted, first.submission)
 
     assert personal_data_erase_request(token=token) == 1

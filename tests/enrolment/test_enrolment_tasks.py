@@ -14,7 +14,7 @@ from enrolment.models import Child, Enrolment, EnrolmentStatus
 from enrolment.retention import erase_date, group_end_dates
 from enrolment.tasks import expire_holds_and_offers, retention_daily
 from tests.enrolment.conftest import make_published_group
-from tests.enrolment.test_retention_erase import enrol_family
+from tests.enrolment.test_retention_erase import confirm_address, enrol_family
 
 pytestmark = pytest.mark.django_db
 
@@ -36,6 +36,7 @@ def test_expiring_twice_expires_once_and_passes_the_seat_on(
     group = make_published_group(kies, host, capacity=1)
     held, _ = enrol_family(group, host, consent_text, emitted, first="Jens", confirm=False)
     waiting, _ = enrol_family(group, host, consent_text, emitted, first="Kiki", confirm=False)
+    confirm_address(waiting, emitted)
     _today.shift(dt.timedelta(days=7, minutes=1))
 
     assert expire_holds_and_offers.apply().get() == 1

@@ -15,7 +15,7 @@ from enrolment.retention import add_months, erase_date, group_end_dates, retenti
 from enrolment.services import email_confirm, enrolment_withdraw
 from scheduler.services import group_cancel
 from tests.enrolment.conftest import make_published_group
-from tests.enrolment.test_retention_erase import enrol_family
+from tests.enrolment.test_retention_erase import confirm_address, enrol_family
 
 pytestmark = pytest.mark.django_db
 
@@ -107,7 +107,8 @@ def test_the_sweep_erases_finished_and_running_enrolments_and_keeps_the_counts(
     )
     email_confirm(token=received.confirm_token, consent_given=False)
     withdrawn, _ = enrol_family(group, host, consent_text, emitted, first="Dirk")
-    enrol_family(group, host, consent_text, emitted, first="Evi", confirm=False)
+    evi, _ = enrol_family(group, host, consent_text, emitted, first="Evi", confirm=False)
+    confirm_address(evi, emitted)
     enrolment_withdraw(enrolment=withdrawn.enrolments[0])  # Evi is offered the seat
     enrol_family(group, host, consent_text, emitted, first="Fleur", confirm=False)
     before = counts_by_status(group)

@@ -24,6 +24,7 @@ from tests.notifications.message_support import (
     FATHER,
     MOTHER,
     SOLE,
+    confirm_email,
     enrol,
     events_of,
     only_row,
@@ -56,7 +57,21 @@ def test_the_received_and_waitlisted_mails_cost_two_reads_and_one_insert_each(
     ]
     waitlisted = events_of(emitted, enrolment_events.Waitlisted)
     assert len(received) == len(waitlisted) == 1
+    # The Waitlisted event came before the enroller confirmed her address, as the enroller
+    # row it carries says: the listener writes nothing, and reads nothing to know it.
+    with django_assert_num_queries(0):
+        domain_events.emit(waitlisted[0])
+    assert rows("waitlisted") == []
+    # Her confirmation writes the held-back waitlist mail, under the same key.
+    confirm_email(emitted, enrolment)
+    confirmed = events_of(emitted, enrolment_events.EmailConfirmed)
+    assert len(confirmed) == 1 and len(rows("waitlisted")) == 1
     written = len(rows())
+    # enroller, waitlisted enrolments with reply-to, position, INSERT
+    with django_assert_num_queries(4):
+        domain_events.emit(confirmed[0])
+    # From here on her row (which the service handed along) is the confirmed one.
+    waitlisted[0].enroller.refresh_from_db(fields=["email_confirmed_at"])
 
     # Replayed with ids only (as the service's rows are not at hand), each listener loads
     # and does all its work; the INSERT then writes nothing.
@@ -121,7 +136,7 @@ def _reads_of_cancelling(group: Any) -> list[str]:
 
 
 def test_telling_waiting_families_of_a_cancelled_group_costs_the_same_for_any_number(
-    mail_programme: Any, school_a: Any, bob: Any, consent_text: Any
+    mail_programme: Any, school_a: Any, bob: Any, consent_text: Any, emitted: list[Any]
 ) -> None:
     from tests.enrolment.conftest import make_published_group
 
@@ -129,13 +144,14 @@ def test_telling_waiting_families_of_a_cancelled_group_costs_the_same_for_any_nu
     for families in (1, 4):
         group = make_published_group(mail_programme, school_a, capacity=1)
         for n in range(families):
-            enrol(
+            family = enrol(
                 group,
                 consent_text,
                 dataclasses.replace(MOTHER, email=f"m{families}-{n}@example.org"),
                 dataclasses.replace(SOLE, email=f"o{families}-{n}@example.org", authority="joint"),
                 first=f"Kind{families}x{n}",
             )
+            confirm_email(emitted, family)  # only confirmed families are mailed
         reads.append(len(_reads_of_cancelling(group)))
         told = {r.to_email for r in rows("group_cancelled") if r.key.startswith("group-cancelled")}
         assert {f"m{families}-{n}@example.org" for n in range(families)} <= told
@@ -144,20 +160,30 @@ def test_telling_waiting_families_of_a_cancelled_group_costs_the_same_for_any_nu
 
 
 def test_a_waitlisted_familys_mails_go_to_the_broker_as_one_task(
-    mail_group: Any, consent_text: Any, monkeypatch: Any, django_capture_on_commit_callbacks
+    mail_group: Any,
+    consent_text: Any,
+    emitted: list[Any],
+    monkeypatch: Any,
+    django_capture_on_commit_callbacks,
 ) -> None:
     from notifications import outbox
 
     _fill(mail_group, consent_text)
+    enrolment = enrol(mail_group, consent_text, MOTHER, FATHER, first="Noor")
+    assert enrolment.status == "waitlisted"
+    before = {r.pk for r in rows()}
     single: list[int] = []
     many: list[list[int]] = []
     monkeypatch.setattr(outbox, "dispatch", lambda pk, countdown=None: single.append(pk))
     monkeypatch.setattr(outbox, "dispatch_many", lambda ids: many.append(list(ids)))
+    # Her confirmation is the step that mails the family (the receipt went out alone).
     with django_capture_on_commit_callbacks(execute=True):
-        enrolment = enrol(mail_group, consent_text, MOTHER, FATHER, first="Noor")
+        confirm_email(emitted, enrolment)
 
-    assert enrolment.status == "waitlisted"
-    written = [r for r in rows() if r.to_email in (MOTHER.email, FATHER.email)]
+    written = [
+        r for r in rows() if r.to_email in (MOTHER.email, FATHER.email) and r.pk not in before
+    ]
     assert single == []
     assert len(many) == 1 and sorted(many[0]) == sorted(r.pk for r in written)
-    assert len(many[0]) >= 2  # the receipt and the waitlist mail at least
+    # the waitlist mail to her and the consent request to him at least
+    assert {r.kind for r in written} >= {"waitlisted", "consent_request"}

@@ -189,13 +189,19 @@ def test_a_full_group_puts_the_child_on_the_waitlist_with_its_position(
 ) -> None:
     enrol(mail_group, consent_text, dataclasses.replace(SOLE, email="a@example.org"), first="A")
     enrol(mail_group, consent_text, dataclasses.replace(SOLE, email="b@example.org"), first="B")
-    enrol(
+    cas = enrol(
         mail_group,
         consent_text,
         dataclasses.replace(SOLE, email="c@example.org", language=language),
         first="Cas",
     )
-    enrol(mail_group, consent_text, dataclasses.replace(SOLE, email="d@example.org"), first="Dex")
+    dex = enrol(
+        mail_group, consent_text, dataclasses.replace(SOLE, email="d@example.org"), first="Dex"
+    )
+    # Each parent confirms their address first: until then no waitlist mail goes out.
+    assert rows("waitlisted") == []
+    confirm_email(emitted, cas)
+    confirm_email(emitted, dex)
     third = only_row("waitlisted", to_email="c@example.org")
     position = {"nl": "plaats 1", "en": "position 1"}[language]
     assert_good_message(third, to="c@example.org", language=language, contains=["Cas", position])
@@ -208,12 +214,14 @@ def test_a_freed_seat_is_offered_with_the_offer_link_and_its_expiry(
 ) -> None:
     first = enrol(mail_group, consent_text, dataclasses.replace(SOLE, email="a@example.org"))
     enrol(mail_group, consent_text, dataclasses.replace(SOLE, email="b@example.org"), first="B")
-    enrol(
+    cas = enrol(
         mail_group,
         consent_text,
         dataclasses.replace(SOLE, email="c@example.org", language=language),
         first="Cas",
     )
+    confirm_email(emitted, first)
+    confirm_email(emitted, cas)
     enrolment_withdraw(enrolment=first)
     offer = events_of(emitted, enrolment_events.SeatOffered)[0]
     row = only_row("seat_offered")
@@ -239,12 +247,14 @@ def test_an_offer_left_unanswered_expires_with_a_message(
 ) -> None:
     first = enrol(mail_group, consent_text, dataclasses.replace(SOLE, email="a@example.org"))
     enrol(mail_group, consent_text, dataclasses.replace(SOLE, email="b@example.org"), first="B")
-    enrol(
+    cas = enrol(
         mail_group,
         consent_text,
         dataclasses.replace(SOLE, email="c@example.org", language=language),
         first="Cas",
     )
+    confirm_email(emitted, first)
+    confirm_email(emitted, cas)
     enrolment_withdraw(enrolment=first)
     on_enrolment_day.shift(dt.timedelta(hours=49))
     holds_and_offers_expire()
@@ -269,8 +279,13 @@ def test_withdrawing_before_confirmation_sends_no_calendar_file(
 ) -> None:
     enrolment = enrol(mail_group, consent_text, MOTHER, FATHER)
     enrolment_withdraw(enrolment=enrolment)
-    row = only_row("withdrawn")
-    assert row.to_email == "anna@example.org" and row.ics == ""
+    # Nobody confirmed an address: the confirmation mail stays the only mail, without a
+    # calendar file, and the withdrawal writes nothing (issue 15, item 2).
+    assert rows("withdrawn") == []
+    family = {MOTHER.email, FATHER.email}
+    assert [(r.kind, r.to_email, r.ics) for r in rows() if r.to_email in family] == [
+        ("enrolment_received", "anna@example.org", "")
+    ]
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
@@ -291,7 +306,15 @@ def test_offer_accept_link_page_is_where_the_offer_link_points(
 ) -> None:
     first = enrol(mail_group, consent_text, dataclasses.replace(SOLE, email="a@example.org"))
     enrol(mail_group, consent_text, dataclasses.replace(SOLE, email="b@example.org"), first="B")
-    enrol(mail_group, consent_text, dataclasses.replace(SOLE, email="c@example.org"), first="C")
+    # Two parents: the father's consent is still to come when the offer is accepted.
+    third = enrol(
+        mail_group,
+        consent_text,
+        dataclasses.replace(MOTHER, email="c@example.org"),
+        FATHER,
+        first="C",
+    )
+    confirm_email(emitted, third)
     enrolment_withdraw(enrolment=first)
     offer = events_of(emitted, enrolment_events.SeatOffered)[0]
     assert link_url(offer.token) in only_row("seat_offered").body_text
