@@ -30,6 +30,12 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         metavar="YYYY-MM-DD",
         help="run the whole session as if it were that day, from 10:00 Europe/Amsterdam",
     )
+    parser.addoption(
+        "--skip-fixed-clock",
+        action="store_true",
+        help="leave out the tests whose clock a time_machine mark fixes (on_day): they run "
+        "the same on every --today",
+    )
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -75,6 +81,11 @@ def pytest_runtest_call(item: pytest.Item) -> Any:
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    if config.getoption("--skip-fixed-clock", False):
+        fixed = [item for item in items if item.get_closest_marker("time_machine")]
+        if fixed:
+            config.hook.pytest_deselected(items=fixed)
+            items[:] = [item for item in items if not item.get_closest_marker("time_machine")]
     for item in items:
         if item.get_closest_marker("postgres") and not USING_POSTGRES:
             item.add_marker(pytest.mark.skip(reason="needs PostgreSQL: set DATABASE_URL"))

@@ -142,3 +142,15 @@ def test_a_bad_today_is_a_usage_error() -> None:
     )
     assert result.returncode == 4, result.stdout + result.stderr
     assert "--today=2029-02-30: give a day as YYYY-MM-DD" in result.stderr
+
+
+def test_skip_fixed_clock_leaves_out_only_the_tests_with_a_fixed_clock() -> None:
+    result = _run_probe(
+        f"_clock_probe_{uuid.uuid4().hex[:8]}",
+        {"test_probe.py": PROBE, "test_relative.py": RELATIVE_PROBE},
+        "--today=2029-10-26",
+        "--skip-fixed-clock",
+    )
+    out = result.stdout
+    assert "1 failed, 1 passed, 1 deselected" in out, out
+    assert "test_names_a_date_with_the_clock_fixed" not in out, out
