@@ -17,7 +17,7 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -249,6 +249,24 @@ class GroupRetention:
     enrolments: int
     by_status: dict[str, int] = field(default_factory=dict)
     kinds: list[tuple[str, int]] = field(default_factory=list)
+    # What other apps still hold of the group's families, e.g. ("Nog in berichten", 3).
+    leftovers: list[tuple[str, int]] = field(default_factory=list)
+
+
+# Apps to the right of enrolment (which enrolment may not import) hold personal data of
+# families too, e.g. the outbox of notifications. Each registers, in its AppConfig.ready, a
+# counter: given group ids, it returns {group_id: records still holding personal data of
+# that group's families}, in one query for all groups, so the overview stays a fixed number
+# of queries. Groups it leaves out count 0.
+LeftoverCounter = Callable[[list[int]], dict[int, int]]
+LEFTOVER_COUNTERS: list[tuple[Any, LeftoverCounter]] = []
+
+
+def register_leftover_counter(label: Any, func: LeftoverCounter) -> None:
+    """Show `label` with `func`'s count per group on the retention overview. Registering
+    the same function again changes nothing (a second `ready()` in tests)."""
+    if all(registered is not func for _label, registered in LEFTOVER_COUNTERS):
+        LEFTOVER_COUNTERS.append((label, func))
 
 
 DATA_KINDS: list[tuple[str, Any]] = [
@@ -267,9 +285,10 @@ def _counts(rows: Iterable[tuple[int, int]]) -> dict[int, int]:
 
 def retention_overview(*, user: Any, group_id: int | None = None) -> list[GroupRetention]:
     """Per group (or only `group_id`): how many enrolments still hold personal data, which
-    kinds of data (counts, never the data itself), when the group ended and the day its data
-    will be erased. Sorted by erase date. The manager only (PermissionDenied otherwise).
-    A fixed number of queries, however many groups there are.
+    kinds of data (counts, never the data itself), what other apps still hold of its families
+    (`LEFTOVER_COUNTERS`), when the group ended and the day its data will be erased. Sorted
+    by erase date. The manager only (PermissionDenied otherwise). A fixed number of queries,
+    however many groups there are.
     """
     if not access.is_manager(user):
         raise PermissionDenied
@@ -332,6 +351,7 @@ def retention_overview(*, user: Any, group_id: int | None = None) -> list[GroupR
             .values_list("submission__enrolments__group_id", "n")
         ),
     }
+    leftovers = [(label, counter(ids)) for label, counter in LEFTOVER_COUNTERS]
     ends = group_end_dates(ids)
     groups = Group.objects.filter(pk__in=ids).select_related(
         "programme", "host_school", "school_year"
@@ -344,6 +364,7 @@ def retention_overview(*, user: Any, group_id: int | None = None) -> list[GroupR
             enrolments=sum(by_status[group.pk].values()),
             by_status=by_status[group.pk],
             kinds=[(str(label), kinds[key].get(group.pk, 0)) for key, label in DATA_KINDS],
+            leftovers=[(str(label), counts.get(group.pk, 0)) for label, counts in leftovers],
         )
         for group in groups
     ]

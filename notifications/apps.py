@@ -15,3 +15,7 @@ class NotificationsConfig(AppConfig):
         # After the listeners: the confirmation of an erasure is written before the
         # family's rows are anonymised (and is itself anonymised once sent).
         erasure.register()
+        # What the outbox still holds of a group's families, on the retention overview.
+        from enrolment.retention import register_leftover_counter
+
+        register_leftover_counter(erasure.LEFT_LABEL, erasure.outbox_rows_left)

@@ -13,6 +13,10 @@ details went with it and, in memory only, the values that were erased. This list
   content, an unsent one has the names and addresses replaced by "[gewist]";
 - revokes the enrolment's calendar feed links.
 
+`outbox_rows_left` counts, per group, the outbox rows that still hold a recipient of the
+group's families; the retention overview of the enrolment app shows it ("Nog in
+berichten"), registered in `NotificationsConfig.ready`.
+
 It is subscribed after the listeners that write messages for the same event
 (`NotificationsConfig.ready`), so the confirmation written for this erasure is there.
 """
@@ -22,13 +26,18 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from django.db.models import Q
+from django.db.models import CharField, Exists, F, Func, IntegerField, OuterRef, Q, Subquery, Value
+from django.db.models.functions import Cast, Concat
+from django.db.models.lookups import Contains
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from config.domain_events import subscribe
 from enrolment import events as enrolment_events
+from enrolment.models import Guardian
 from notifications import outbox
 from notifications.models import CalendarFeedToken, OutboxMessage, OutboxStatus
+from scheduler.models import Group
 
 # Kinds that still go to an erased family: that the data is gone, that the child left the
 # group (its calendar cancellation). Anonymised as soon as they were sent.
@@ -90,6 +99,38 @@ def on_erased(event: enrolment_events.Erased) -> None:
     CalendarFeedToken.objects.filter(
         enrolment_id=event.enrolment_id, revoked_at__isnull=True
     ).update(revoked_at=now)
+
+
+LEFT_LABEL = _("Nog in berichten")
+
+
+def outbox_rows_left(group_ids: list[int]) -> dict[int, int]:
+    """Per group: the outbox rows not anonymised (`erased_at` empty, a recipient address
+    still there) addressed to a guardian of one of the group's enrolments, erased or not,
+    by the recipient id in the key (`:guardian-<id>:`, as `on_erased` finds them). A row to
+    a guardian with children in two groups counts in both. One query for all groups."""
+    if not group_ids:
+        return {}
+    needle = Concat(
+        Value(":guardian-"), Cast("pk", CharField()), Value(":"), output_field=CharField()
+    )
+    to_the_group = Guardian.objects.filter(
+        Contains(OuterRef("key"), needle),
+        submission__enrolments__group_id=OuterRef(OuterRef("pk")),
+    )
+    rows = (
+        OutboxMessage.objects.filter(Exists(to_the_group), erased_at__isnull=True)
+        .exclude(to_email="")
+        .order_by()
+        .annotate(n=Func(F("pk"), function="COUNT"))
+        .values("n")
+    )
+    counts = (
+        Group.objects.filter(pk__in=group_ids)
+        .annotate(n=Subquery(rows, output_field=IntegerField()))
+        .values_list("pk", "n")
+    )
+    return {pk: n or 0 for pk, n in counts}
 
 
 def register() -> None:

@@ -13,12 +13,15 @@ from django.urls import reverse
 
 from enrolment.models import Attendance, AttendanceStatus, IntakeOutcome
 from enrolment.retention import (
+    LEFTOVER_COUNTERS,
     enrolment_erase,
     erase_date,
     group_end_dates,
     retention_overview,
 )
 from enrolment.services import intake_record
+from notifications.erasure import outbox_rows_left
+from notifications.models import OutboxMessage
 from scheduler.models import Group
 from scheduler.services import group_cancel
 from tests.enrolment.conftest import make_published_group
@@ -64,6 +67,70 @@ def test_the_overview_counts_the_kinds_of_data_held_per_group_and_the_erase_date
 
     [row] = retention_overview(user=alice)
     assert row.enrolments == 2 and kinds(row) == [2, 2, 4, 0, 0, 3]
+
+
+def outbox_rows_holding(result: Any) -> int:
+    """The family's outbox rows that still hold a recipient, found as the erasure finds
+    them: by `:guardian-<id>:` in the key."""
+    rows = OutboxMessage.objects.none()
+    for pk in result.submission.guardians.values_list("pk", flat=True):
+        rows |= OutboxMessage.objects.filter(key__contains=f":guardian-{pk}:")
+    return rows.filter(erased_at__isnull=True).exclude(to_email="").count()
+
+
+def test_the_notifications_app_registers_its_outbox_counter() -> None:
+    assert [str(label) for label, func in LEFTOVER_COUNTERS if func is outbox_rows_left] == [
+        "Nog in berichten"
+    ]
+
+
+def test_the_overview_counts_the_outbox_rows_left_per_group_until_the_families_are_erased(
+    group: Any,
+    kies: Any,
+    host: Any,
+    consent_text: Any,
+    emitted: list[Any],
+    alice: Any,
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    other = make_published_group(kies, host)
+    one, _ = enrol_family(group, host, consent_text, emitted, first="Ilse")
+    two, _ = enrol_family(group, host, consent_text, emitted, first="Jop", siblings=("Kees",))
+    three, _ = enrol_family(other, host, consent_text, emitted, first="Lotte")
+    held = {
+        name: outbox_rows_holding(r) for name, r in [("one", one), ("two", two), ("three", three)]
+    }
+    assert all(held.values()), held
+
+    rows = {row.group.pk: row for row in retention_overview(user=alice)}
+    assert rows[group.pk].leftovers == [("Nog in berichten", held["one"] + held["two"])]
+    assert rows[other.pk].leftovers == [("Nog in berichten", held["three"])]
+
+    # The erasure's own notices (erased, withdrawn) go out and are blanked right after.
+    with django_capture_on_commit_callbacks(execute=True):
+        enrolment_erase(enrolment=one.enrolments[0], reason="test")
+    assert outbox_rows_holding(one) == 0
+
+    rows = {row.group.pk: row for row in retention_overview(user=alice)}
+    assert rows[group.pk].leftovers == [("Nog in berichten", outbox_rows_holding(two))]
+    assert rows[other.pk].leftovers == [("Nog in berichten", held["three"])]
+
+    with django_capture_on_commit_callbacks(execute=True):
+        for enrolment in two.enrolments:
+            enrolment_erase(enrolment=enrolment, reason="test")
+    # The group left the overview with its enrolments; nothing is left in the outbox either.
+    assert outbox_rows_left([group.pk, other.pk]) == {group.pk: 0, other.pk: held["three"]}
+    [row] = retention_overview(user=alice)
+    assert row.group == other and row.leftovers == [("Nog in berichten", held["three"])]
+
+
+def test_the_overview_page_shows_what_is_left_in_messages(
+    as_alice: Any, group: Any, host: Any, consent_text: Any, emitted: list[Any]
+) -> None:
+    result, _ = enrol_family(group, host, consent_text, emitted, first="Mila")
+    page = as_alice.get(OVERVIEW).content.decode()
+    assert f"Nog in berichten: {outbox_rows_holding(result)}" in page
+    assert outbox_rows_holding(result) > 0
 
 
 def test_a_group_whose_data_is_all_erased_leaves_the_overview(
@@ -136,13 +203,15 @@ def test_the_overview_page_needs_no_more_queries_for_more_groups(
     add_groups(2, 0)
     with CaptureQueriesContext(connection) as two:
         assert as_alice.get(OVERVIEW).status_code == 200
-    add_groups(6, 2)
-    with CaptureQueriesContext(connection) as eight:
+    add_groups(8, 2)
+    with CaptureQueriesContext(connection) as ten:
         page = as_alice.get(OVERVIEW).content.decode()
-    assert Group.objects.count() == 8
+    assert Group.objects.count() == 10
     for group in Group.objects.all():
         assert reverse("privacy-retention-group", args=[group.pk]) in page
-    assert len(eight) == len(two)
+    # Each group's count of the outbox rows still addressed to its family is there too.
+    assert page.count("Nog in berichten: ") == 10 and "Nog in berichten: 0" not in page
+    assert len(ten) == len(two)
 
 
 def test_the_erase_date_moves_with_a_cancelled_group(
