@@ -354,7 +354,7 @@ def seed(*, groups: int, seats: int) -> World:
             username=f"bench-trainer-{n:02d}",
             password=hashed,
             first_name="Trainer",
-            last_name=f"{n:02d}",
+            last_name=_letters(n).title(),
         )
         for n in range(20)
     )
@@ -569,6 +569,16 @@ class Submitted:
     group: int
 
 
+def _letters(n: int) -> str:
+    """`n` spelt in letters, one spelling per number ("aa", "ab", ... "zz", "baa", ...): a
+    name holds no digits (enrolment/names.py), so numbered bench families are lettered."""
+    text = ""
+    while n or len(text) < 2:
+        n, digit = divmod(n, 26)
+        text = chr(ord("a") + digit) + text
+    return text
+
+
 def _child_payload(n: int, group: GroupInfo, school: SchoolInfo, rng: random.Random) -> dict:
     if group.programme == "kies":
         age, grade = rng.randint(8, 11), rng.randint(4, 8)
@@ -576,8 +586,8 @@ def _child_payload(n: int, group: GroupInfo, school: SchoolInfo, rng: random.Ran
         age, grade = rng.randint(12, 14), rng.randint(1, 3)
     born = group.first_date - dt.timedelta(days=365 * age + rng.randint(10, 300))
     return {
-        "first_name": f"Kind{n}",
-        "last_name": f"Bench{n:05d}",
+        "first_name": f"Kind{_letters(n)}",
+        "last_name": f"Bench{_letters(n)}",
         "date_of_birth": born.isoformat(),
         "school": school.pk,
         "grade": grade,
@@ -590,7 +600,7 @@ def _guardians(n: int, rng: random.Random) -> tuple[dict, list[dict]]:
     # Most children of separated parents: joint authority, so both parents are entered.
     if rng.random() < 0.7:
         enroller = {
-            "name": f"Ouder A{n}",
+            "name": f"Ouder A{_letters(n)}",
             "email": f"ouder-a{n}@example.org",
             "phone": "0612345678",
             "relation": "mother",
@@ -598,13 +608,17 @@ def _guardians(n: int, rng: random.Random) -> tuple[dict, list[dict]]:
             "language": "nl",
         }
         other = {
-            "name": f"Ouder B{n}",
+            "name": f"Ouder B{_letters(n)}",
             "email": f"ouder-b{n}@example.org",
             "relation": "father",
             "authority": "joint",
         }
         return enroller, [other]
-    return {"name": f"Ouder {n}", "email": f"ouder{n}@example.org", "authority": "sole"}, []
+    return {
+        "name": f"Ouder {_letters(n).title()}",
+        "email": f"ouder{n}@example.org",
+        "authority": "sole",
+    }, []
 
 
 def _home_and_school(n: int, world: World, rng: random.Random) -> tuple[str, SchoolInfo]:

@@ -35,6 +35,17 @@ from programmes.models import (
 PASSWORD = "correct-horse-battery-staple"
 
 
+def letters(n: int) -> str:
+    """A person's-name stand-in for the number `n`: "aa", "ab", ... "az", "ba", ... (three
+    letters from 676 on), one per number. A name holds no digits (enrolment/names.py), so a
+    test that needs many distinct families writes f"Kind{letters(n)}", not f"Kind{n}"."""
+    text = ""
+    while n or len(text) < 2:
+        n, digit = divmod(n, 26)
+        text = chr(ord("a") + digit) + text
+    return text
+
+
 class UserFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = get_user_model()

@@ -12,6 +12,7 @@ from django.utils.text import slugify
 from enrolment import events
 from enrolment.models import Authority, Enrolment
 from enrolment.services import ChildInput, GuardianInput, email_confirm, submission_create
+from tests.factories import letters
 
 # Mondays of the group made by `make_published_group`: 2, 9, 16 November 2026 ...
 AFTER_THIRD_SESSION = dt.datetime(2026, 11, 16, 15, 0, tzinfo=dt.UTC)
@@ -67,7 +68,9 @@ def enrol_many(
     group: Any, school: Any, consent_text: Any, emitted: list[Any], count: int, prefix: str = "K"
 ) -> list[Enrolment]:
     return [
-        enrol(group, school, consent_text, emitted, first=f"{prefix}{index:02d}", last="Jansen")
+        enrol(
+            group, school, consent_text, emitted, first=f"{prefix}{letters(index)}", last="Jansen"
+        )
         for index in range(count)
     ]
 

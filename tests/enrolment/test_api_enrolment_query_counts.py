@@ -17,6 +17,7 @@ from enrolment import events
 from enrolment.services import GuardianInput, email_confirm, submission_create
 from tests import factories
 from tests.enrolment.conftest import child, make_published_group
+from tests.factories import letters
 
 pytestmark = pytest.mark.django_db
 
@@ -35,9 +36,11 @@ def enrol(group: Any, school: Any, consent_text: Any, emitted: list[Any], n: int
         family = next(_families)
         before = len(emitted)
         submission_create(
-            children=[child(group, school, first=f"Kind{family}")],
+            children=[child(group, school, first=f"Kind{letters(family)}")],
             enroller=GuardianInput(
-                name=f"Ouder {family}", email=f"ouder{family}@example.org", authority="sole"
+                name=f"Ouder {letters(family).title()}",
+                email=f"ouder{family}@example.org",
+                authority="sole",
             ),
             consent_text=consent_text,
         )

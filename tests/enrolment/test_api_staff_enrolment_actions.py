@@ -230,10 +230,10 @@ def test_the_waitlist_is_in_order_with_positions(
     as_alice: Client, kies: Any, host: Any, consent_text: Any
 ) -> None:
     full = make_published_group(kies, host, capacity=1)
-    for index, name in enumerate(["Eerste", "Tweede", "Derde", "Vierde"]):
+    for name in ["Eerste", "Tweede", "Derde", "Vierde"]:
         submission_create(
             children=[child(full, host, first=name)],
-            enroller=parent(f"Ouder{index}", authority="sole"),
+            enroller=parent(f"Ouder-{name}", authority="sole"),
             consent_text=consent_text,
         )
     answer = as_alice.get(f"{API}/waitlists/{full.pk}/")

@@ -12,6 +12,7 @@ from django.db import connection
 from enrolment.models import Enrolment
 from enrolment.services import GuardianInput, submission_create
 from tests.enrolment.conftest import child
+from tests.factories import letters
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
@@ -29,7 +30,9 @@ def test_ten_senders_of_one_child_at_once_all_succeed_and_nine_are_flagged(
             submission_create(
                 children=[child(group, host, first="Hugo")],
                 enroller=GuardianInput(
-                    name=f"Ouder {n}", email=f"ouder{n}@example.org", authority="sole"
+                    name=f"Ouder {letters(n).title()}",
+                    email=f"ouder{n}@example.org",
+                    authority="sole",
                 ),
                 consent_text=consent_text,
             )

@@ -12,6 +12,7 @@ from django.db import connection
 from enrolment.models import Enrolment, EnrolmentStatus
 from enrolment.services import GuardianInput, submission_create, waitlist_position
 from tests.enrolment.conftest import child
+from tests.factories import letters
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
@@ -31,12 +32,14 @@ def test_fifty_concurrent_enrolments_fill_eight_seats_and_queue_the_rest(
                     child(
                         group,
                         host,
-                        first=f"Kind{n}",
+                        first=f"Kind{letters(n)}",
                         born=dt.date(2016, 1, 1) + dt.timedelta(days=n),
                     )
                 ],
                 enroller=GuardianInput(
-                    name=f"Ouder {n}", email=f"ouder{n}@example.org", authority="sole"
+                    name=f"Ouder {letters(n).title()}",
+                    email=f"ouder{n}@example.org",
+                    authority="sole",
                 ),
                 consent_text=consent_text,
             )

@@ -14,6 +14,7 @@ from enrolment.models import ConsentText, Enrolment, Interest
 from enrolment.services import interest_register
 from tests.enrolment.conftest import make_published_group
 from tests.enrolment.test_retention_erase import enrol_family
+from tests.factories import letters
 
 pytestmark = pytest.mark.django_db
 
@@ -128,12 +129,12 @@ def test_the_enrolment_list_needs_no_more_queries_for_more_enrolments(
     url = reverse("admin:enrolment_enrolment_changelist")
     for index in range(2):
         group = make_published_group(kies, host)
-        enrol_family(group, host, consent_text, emitted, first=f"Een{index}")
+        enrol_family(group, host, consent_text, emitted, first=f"Een{letters(index)}")
     with CaptureQueriesContext(connection) as few:
         assert as_alice.get(url).status_code == 200
     for index in range(2, 8):
         group = make_published_group(kies, host)
-        enrol_family(group, host, consent_text, emitted, first=f"Meer{index}")
+        enrol_family(group, host, consent_text, emitted, first=f"Meer{letters(index)}")
     with CaptureQueriesContext(connection) as many:
         assert as_alice.get(url).status_code == 200
     assert Enrolment.objects.count() == 8

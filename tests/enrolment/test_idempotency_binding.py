@@ -24,6 +24,7 @@ from enrolment.services import (
 from tests.enrolment.conftest import child
 from tests.enrolment.test_api_public_enrolment_flow import counts, form, post
 from tests.enrolment.test_public_enrolment_form import form_data, form_url, rows
+from tests.factories import letters
 
 pytestmark = pytest.mark.django_db
 
@@ -211,7 +212,7 @@ def test_one_key_sent_at_once_with_ten_bodies_makes_one_enrolment_and_nine_refus
             "enrolment-submit": "1000/min",
         },
     }
-    names = [f"Kind{n}" for n in range(10)]
+    names = [f"Kind{letters(n)}" for n in range(10)]
     start = threading.Barrier(10)
     answers: list[Any] = []
     failures: list[BaseException] = []

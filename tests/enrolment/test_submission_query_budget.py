@@ -16,6 +16,7 @@ from enrolment.models import Authority, Child, Enrolment, Guardian, Submission
 from enrolment.services import GuardianInput, email_confirm, submission_create
 from scheduler.models import Group
 from tests.enrolment.conftest import SOLE, child
+from tests.factories import letters
 
 pytestmark = pytest.mark.django_db
 
@@ -124,7 +125,7 @@ WAITLISTED_BUDGET = {"postgresql": 13, "sqlite": 14}
 def _take_every_seat(group: Any, host: Any, consent_text: Any) -> None:
     for n in range(group.capacity):
         submission_create(
-            children=[child(group, host, first=f"Vol{n}")],
+            children=[child(group, host, first=f"Vol{letters(n)}")],
             enroller=GuardianInput(
                 name="Ouder", email=f"vol{n}@example.org", authority=Authority.SOLE
             ),

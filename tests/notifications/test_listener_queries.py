@@ -19,6 +19,7 @@ from enrolment import events as enrolment_events
 from notifications.messages import reply_to_for
 from scheduler.services import group_cancel
 from tests import factories
+from tests.factories import letters
 from tests.notifications.message_support import (
     COORDINATOR_EMAIL,
     FATHER,
@@ -40,7 +41,7 @@ def _fill(group: Any, consent_text: Any) -> None:
             group,
             consent_text,
             dataclasses.replace(SOLE, email=f"vol{n}@example.org"),
-            first=f"Vol{n}",
+            first=f"Vol{letters(n)}",
         )
 
 
@@ -149,7 +150,7 @@ def test_telling_waiting_families_of_a_cancelled_group_costs_the_same_for_any_nu
                 consent_text,
                 dataclasses.replace(MOTHER, email=f"m{families}-{n}@example.org"),
                 dataclasses.replace(SOLE, email=f"o{families}-{n}@example.org", authority="joint"),
-                first=f"Kind{families}x{n}",
+                first=f"Kind{letters(families)}x{letters(n)}",
             )
             confirm_email(emitted, family)  # only confirmed families are mailed
         reads.append(len(_reads_of_cancelling(group)))

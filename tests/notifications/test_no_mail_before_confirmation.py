@@ -19,6 +19,7 @@ from enrolment import events as enrolment_events
 from enrolment.models import EnrolmentStatus
 from enrolment.services import enrolment_withdraw, waitlist_position
 from tests.enrolment.test_api_public_enrolment_flow import form, post
+from tests.factories import letters
 from tests.notifications.message_support import (
     SOLE,
     confirm_email,
@@ -58,7 +59,9 @@ def submit(client: Client, group: Any, **body: Any) -> dict[str, Any]:
 
 def fill(group: Any, consent_text: Any, emitted: list[Any]) -> list[Any]:
     return [
-        enrol_confirmed(group, consent_text, emitted, first=f"Vol{n}", email=f"vol{n}@example.org")
+        enrol_confirmed(
+            group, consent_text, emitted, first=f"Vol{letters(n)}", email=f"vol{n}@example.org"
+        )
         for n in range(group.capacity)
     ]
 

@@ -26,6 +26,7 @@ from tests.enrolment.conftest import (  # noqa: F401 (fixtures)
     make_published_group,
 )
 from tests.enrolment.test_api_public_enrolment_flow import confirmed_enrolment
+from tests.factories import letters
 from tests.reports.test_api_support import PARTICIPATION
 from tests.reports.test_participation_pages import school_table, tables_of
 
@@ -242,7 +243,7 @@ def test_the_report_costs_the_same_queries_for_2_or_10_schools(
         for number in range(first, first + count):
             school = factories.SchoolFactory()
             group = make_published_group(programme, school)
-            confirmed_enrolment(group, school, text, seen, first=f"Kind{number}")
+            confirmed_enrolment(group, school, text, seen, first=f"Kind{letters(number)}")
             interest_register(school=school, programme=programme)
         return group.school_year
 

@@ -21,6 +21,7 @@ from tests.enrolment.conftest import (  # noqa: F401 (fixtures)
     make_published_group,
 )
 from tests.enrolment.test_api_public_enrolment_flow import confirmed_enrolment
+from tests.factories import letters
 
 pytestmark = pytest.mark.django_db
 
@@ -34,7 +35,7 @@ def add_groups(request: pytest.FixtureRequest, first: int, count: int) -> Any:
     for number in range(first, first + count):
         school = factories.SchoolFactory()
         group = make_published_group(programme, school)
-        enrolment = confirmed_enrolment(group, school, text, seen, first=f"Kind{number}")
+        enrolment = confirmed_enrolment(group, school, text, seen, first=f"Kind{letters(number)}")
         session = group.sessions.filter(kind=SessionKind.CHILD).earliest("starts_at")
         Attendance.objects.create(
             session=session, enrolment=enrolment, status=AttendanceStatus.PRESENT

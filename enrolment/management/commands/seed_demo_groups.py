@@ -469,7 +469,7 @@ class Command(BaseCommand):
             if authority == Authority.JOINT:
                 others = [
                     GuardianInput(
-                        name=f"Ouder 2 {last}",
+                        name=f"Tweede ouder {last}",
                         email=demo_email(f"{last.lower()}.2", self.number),
                         authority=Authority.JOINT,
                     )
