@@ -37,6 +37,7 @@ def test_the_coordinator_reads_the_same_marks_on_the_page_and_in_the_api(
     assert "Mila" in page.text and "Finn" not in page.text
     assert "Aanwezigheid opslaan" not in page.text
     assert "disabled" in page.text
+    assert "U kunt de aanwezigheid hier alleen inzien." in page.text
 
 
 def test_neither_door_lets_the_coordinator_mark(setup: dict[str, Any], as_bob: Client) -> None:
