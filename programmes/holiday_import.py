@@ -157,16 +157,21 @@ def school_holidays_import_ics(
     return _store(parsed, advisory=advisory, source=source)
 
 
-def _parse_calendar(data: bytes) -> Calendar:
+def refuse_oversized_file(data: bytes) -> None:
+    """The size limit of every holiday file (.ics or the government's JSON/XML)."""
     limit = settings.ICS_UPLOAD_MAX_BYTES
     if len(data) > limit:
         raise ValidationError(
             _(
-                "Het bestand is te groot (%(size)s kB); een vakantiekalender mag hoogstens "
-                "%(limit)s kB zijn."
+                "Het bestand is te groot (%(size)s kB); een bestand met schoolvakanties mag "
+                "hoogstens %(limit)s kB zijn."
             )
             % {"size": -(-len(data) // 1024), "limit": limit // 1024}
         )
+
+
+def _parse_calendar(data: bytes) -> Calendar:
+    refuse_oversized_file(data)
     if not data.strip():
         raise ValidationError(_("Het bestand is leeg."))
     if not data.lstrip(b"\xef\xbb\xbf \t\r\n").upper().startswith(b"BEGIN:VCALENDAR"):

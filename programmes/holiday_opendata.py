@@ -51,6 +51,7 @@ from programmes.holiday_import import (
     SOURCE_MAX_LENGTH,
     HolidayRecord,
     ImportResult,
+    refuse_oversized_file,
     school_holidays_store,
 )
 from programmes.models import HolidayKind, HolidayRegion, SchoolYear
@@ -136,15 +137,7 @@ def school_holidays_fetch(*, url: str) -> bytes:
 
 
 def _parse_document(data: bytes) -> Any:
-    limit = settings.ICS_UPLOAD_MAX_BYTES
-    if len(data) > limit:
-        raise ValidationError(
-            _(
-                "Het bestand is te groot (%(size)s kB); een bestand met schoolvakanties mag "
-                "hoogstens %(limit)s kB zijn."
-            )
-            % {"size": -(-len(data) // 1024), "limit": limit // 1024}
-        )
+    refuse_oversized_file(data)
     text = data.decode("utf-8-sig", errors="replace").strip()
     if not text:
         raise ValidationError(_("Het bestand is leeg."))
