@@ -15,7 +15,8 @@ The same habits as the other API modules (`programmes.api`, `scheduler.api`):
 - the participation report is for the manager only and, because it leaves the
   operational page, shows what the council page shows, suppressed by the same function
   (`reports.suppression.participation_as_shown`): counts of children of 1 to 4 as "< 5",
-  and as "*" a second count that would give one back by subtraction.
+  as "*" a second count that would give one back by subtraction, and as "*" a ratio
+  whose numerator or denominator is hidden or from 1 to 4.
 """
 
 from __future__ import annotations
@@ -360,8 +361,9 @@ class ParticipationView(ReportView):
         "geplaatste leerlingen, met totalen. "
         'Aantallen van kinderen van 1 tot en met 4 staan als "< 5": zulke kleine aantallen '
         'kunnen naar een kind wijzen. Als "*" staat een tweede aantal dat anders een "< 5" '
-        "zou verraden (totaal min de rest); zo ook de bezettingsgraad bij verborgen bezette "
-        "plaatsen. 0 blijft 0; groepen en aangeboden plaatsen worden nooit verborgen. "
+        "zou verraden (totaal min de rest). Een verhouding (bezettingsgraad, aanwezigheid) "
+        'staat als "*" als haar teller of noemer verborgen is of 1 tot en met 4. '
+        "0 blijft 0; groepen en aangeboden plaatsen worden nooit verborgen. "
         "Alleen voor de programmabeheerder.",
     )
     def get(self, request: Request) -> Response:
@@ -385,13 +387,13 @@ class ParticipationView(ReportView):
                     "groups_completed",
                     "groups_cancelled",
                     "seats_offered",
-                    "pupils_in_classes",
                     "median_days_to_consent",
-                    "attendance_present",
-                    "attendance_recorded",
-                    "attendance_rate",
                 )
             },
+            "pupils_in_classes": shown.pupils_in_classes,
+            "attendance_present": shown.attendance_present,
+            "attendance_recorded": shown.attendance_recorded,
+            "attendance_rate": shown.attendance_rate,
             "seats_filled": shown.seats_filled,
             "fill_rate": shown.fill_rate,
             "enrolments_by_status": shown.enrolments_by_status,
@@ -401,6 +403,7 @@ class ParticipationView(ReportView):
                     **asdict(line),
                     "seats_filled": shown.programme_seats_filled(line),
                     "fill_rate": shown.programme_fill_rate(line),
+                    "pupils_in_classes": shown.programme_pupils_in_classes(line),
                 }
                 for line in shown.programmes
             ],

@@ -250,13 +250,30 @@ class SuppressedCountField(ShownAsGivenField):
         ],
         "nullable": True,
         "description": "Bezette plaatsen gedeeld door aangeboden plaatsen (0 tot 1); null "
-        'zonder aangeboden plaatsen; "*" als de bezette plaatsen verborgen zijn (anders '
-        "zijn ze eruit terug te rekenen).",
+        'zonder aangeboden plaatsen; "*" als de bezette of de aangeboden plaatsen verborgen '
+        "zijn of 1 tot en met 4 (anders zijn ze eruit terug te rekenen).",
     }
 )
 class SuppressedRateField(ShownAsGivenField):
-    """A fill rate: a number, null without seats offered, or "*" when the filled seats
-    are hidden."""
+    """A fill rate: a number, null without seats offered, or "*" when the filled or the
+    offered seats are hidden or from 1 to 4 (`reports.suppression.shown_ratio`)."""
+
+
+@extend_schema_field(
+    {
+        "oneOf": [
+            {"type": "number", "minimum": 0},
+            {"type": "string", "enum": [HIDDEN]},
+        ],
+        "nullable": True,
+        "description": "Registraties 'aanwezig' gedeeld door alle registraties van "
+        'aanwezigheid (0 tot 1); null zonder registraties; "*" als een van beide aantallen '
+        "1 tot en met 4 is (anders zijn ze eruit terug te rekenen).",
+    }
+)
+class SuppressedAttendanceRateField(ShownAsGivenField):
+    """The attendance rate: a number, null without marks, or "*" when the marks present or
+    recorded are from 1 to 4 (`reports.suppression.shown_ratio`)."""
 
 
 class ReportProgrammeSerializer(serializers.ModelSerializer):
@@ -307,7 +324,7 @@ class ProgrammeFiguresSerializer(serializers.Serializer):
     seats_offered = serializers.IntegerField(read_only=True)
     seats_filled = SuppressedCountField()
     fill_rate = SuppressedRateField()
-    pupils_in_classes = serializers.IntegerField(read_only=True)
+    pupils_in_classes = SuppressedCountField()
 
 
 class ParticipationSerializer(serializers.Serializer):
@@ -323,13 +340,13 @@ class ParticipationSerializer(serializers.Serializer):
     seats_offered = serializers.IntegerField(read_only=True)
     seats_filled = SuppressedCountField()
     fill_rate = SuppressedRateField()
-    pupils_in_classes = serializers.IntegerField(read_only=True)
+    pupils_in_classes = SuppressedCountField()
     enrolments_by_status = serializers.DictField(child=SuppressedCountField(), read_only=True)
     waitlist_length = SuppressedCountField()
     median_days_to_consent = serializers.FloatField(read_only=True, allow_null=True)
-    attendance_present = serializers.IntegerField(read_only=True)
-    attendance_recorded = serializers.IntegerField(read_only=True)
-    attendance_rate = serializers.FloatField(read_only=True, allow_null=True)
+    attendance_present = SuppressedCountField()
+    attendance_recorded = SuppressedCountField()
+    attendance_rate = SuppressedAttendanceRateField()
     programmes = ProgrammeFiguresSerializer(many=True, read_only=True)
     rows = SchoolProgrammeRowSerializer(
         many=True,

@@ -17,10 +17,21 @@ schools would give the hidden count back. So `shown_counts` also hides, per metr
 3. When exactly one programme's total is hidden, the total of all programmes is hidden too:
    it minus the other programmes would give that total back.
 
-Hidden then is also what would give a hidden count back by arithmetic: the fill rate
-beside hidden filled seats, and the confirmed and completed enrolments beside a hidden
-total of pupils placed (`suppress_participation`). Counts of children above school level
-(enrolments per status, the waitlist) from 1 to 4 show as "< 5" as well.
+Hidden then is also what would give a hidden count back by arithmetic: the confirmed and
+completed enrolments beside a hidden total of pupils placed (`suppress_participation`).
+Counts of children above school level (enrolments per status, the waitlist, pupils in
+booked classes, marks of attendance) from 1 to 4 show as "< 5" as well; pupils in booked
+classes follow rule 3 across programmes.
+
+A ratio (the fill rate, the attendance rate) is shown only when neither its numerator nor
+its denominator is hidden or from 1 to 4 (`shown_ratio`): "1 of 1" is 100 %, so the ratio
+of two small counts tells them. A hidden ratio shows as "*", never as "< 5", which beside
+a percentage would read as "less than 5 %". A numerator of 0 over a denominator of 5 or
+more keeps its ratio (0 %), as a count of 0 stays 0.
+
+What stays in view, deliberately: 0; counts of groups and of seats offered (they count no
+child); the median days to full consent (a duration, not a count). The difference between
+two shown counts (marks recorded minus marks present) is not a count any output shows.
 
 The rules are deterministic, so the council page, the downloads and the API hide the same
 cells. The operational page (`viewer_is_manager_operational=True`) shows every count.
@@ -75,10 +86,15 @@ def shown_total(count: int, *, hide: bool = False) -> Shown:
     return HIDDEN if hide and count else count
 
 
-def shown_rate(rate: float | None, filled: Shown) -> float | str | None:
-    """A fill rate, hidden ("*") when the filled seats it is made of are hidden: the rate
-    times the seats offered would give them back."""
-    return HIDDEN if is_hidden(filled) else rate
+def shown_ratio(rate: float | None, numerator: Shown, denominator: Shown) -> float | str | None:
+    """A ratio on a suppressed output: "*" when its numerator or its denominator is hidden
+    or from 1 to 4 (with both parts the ratio gives a small count back, and "1 of 1" reads
+    as 100 %); None (nothing to divide by) stays None; otherwise the ratio itself."""
+    if rate is None:
+        return None
+    if any(is_hidden(part) or 0 < part < THRESHOLD for part in (numerator, denominator)):
+        return HIDDEN
+    return rate
 
 
 def hide_with_complement(cells: Sequence[tuple[tuple[str, int], int]]) -> tuple[list[Shown], bool]:
@@ -269,19 +285,29 @@ def school_programme_display_rows(
 @dataclass(frozen=True)
 class ShownParticipation:
     """The participation report of one selection as an output may show it. `report` and
-    `programmes` keep the figures that are never hidden (groups, seats offered, pupils in
-    booked classes, attendance, the median); what counts children comes from here."""
+    `programmes` keep the figures that are never hidden (groups, seats offered, the
+    median); every count of children, and every ratio, comes from here."""
 
     report: ParticipationReport
     programmes: list[ProgrammeParticipation]
     counts: ShownCounts
     enrolments_by_status: dict[str, Shown]
     waitlist_length: Shown
+    pupils_in_classes: Shown
+    pupils_in_classes_by_programme: dict[int, Shown]
+    attendance_present: Shown
+    attendance_recorded: Shown
     suppressed: bool
 
     @property
     def lines(self) -> list[ShownLine]:
         return self.counts.lines
+
+    def ratio(self, rate: float | None, numerator: Shown, denominator: Shown) -> float | str | None:
+        """`shown_ratio` on a suppressed output; the ratio itself on the operational page."""
+        if not self.suppressed:
+            return rate
+        return shown_ratio(rate, numerator, denominator)
 
     @property
     def seats_filled(self) -> Shown:
@@ -290,7 +316,7 @@ class ShownParticipation:
 
     @property
     def fill_rate(self) -> float | str | None:
-        return shown_rate(self.report.fill_rate, self.seats_filled)
+        return self.ratio(self.report.fill_rate, self.seats_filled, self.report.seats_offered)
 
     def programme_seats_filled(self, line: ProgrammeParticipation) -> Shown:
         if not self.suppressed:
@@ -298,14 +324,28 @@ class ShownParticipation:
         return self.counts.of_programme(line.programme_id).pupils_enrolled
 
     def programme_fill_rate(self, line: ProgrammeParticipation) -> float | str | None:
-        return shown_rate(line.fill_rate, self.programme_seats_filled(line))
+        return self.ratio(line.fill_rate, self.programme_seats_filled(line), line.seats_offered)
+
+    def programme_pupils_in_classes(self, line: ProgrammeParticipation) -> Shown:
+        return self.pupils_in_classes_by_programme.get(line.programme_id, 0)
+
+    @property
+    def attendance_rate(self) -> float | str | None:
+        return self.ratio(
+            self.report.attendance_rate, self.attendance_present, self.attendance_recorded
+        )
 
     @property
     def has_second_hidden(self) -> bool:
         """Whether anything shows as "*": hidden only so that no other count can be worked
         out (a page says so)."""
-        rates = [self.fill_rate, *(self.programme_fill_rate(line) for line in self.programmes)]
-        return HIDDEN in rates or self.counts.has_second_hidden
+        values = [
+            self.fill_rate,
+            self.attendance_rate,
+            self.pupils_in_classes,
+            *(self.programme_fill_rate(line) for line in self.programmes),
+        ]
+        return HIDDEN in values or self.counts.has_second_hidden
 
 
 def suppress_participation(
@@ -320,24 +360,42 @@ def suppress_participation(
     as the viewer may see them: the rules of the module docstring."""
     counts = shown_counts(lines, viewer_is_manager_operational=viewer_is_manager_operational)
     if viewer_is_manager_operational:
-        by_status: dict[str, Shown] = dict(report.enrolments_by_status)
-        waitlist: Shown = report.waitlist_length
-    else:
-        # Confirmed and completed enrolments are (nearly) the seats filled: with those
-        # hidden, they would give them back.
-        total_hidden = is_hidden(counts.totals.pupils_enrolled)
-        by_status = {
-            status: shown_total(count, hide=total_hidden and status in FILLED)
-            for status, count in report.enrolments_by_status.items()
-        }
-        waitlist = shown_total(report.waitlist_length)
+        return ShownParticipation(
+            report=report,
+            programmes=programmes,
+            counts=counts,
+            enrolments_by_status=dict(report.enrolments_by_status),
+            waitlist_length=report.waitlist_length,
+            pupils_in_classes=report.pupils_in_classes,
+            pupils_in_classes_by_programme={
+                line.programme_id: line.pupils_in_classes for line in programmes
+            },
+            attendance_present=report.attendance_present,
+            attendance_recorded=report.attendance_recorded,
+            suppressed=False,
+        )
+    # Confirmed and completed enrolments are (nearly) the seats filled: with those
+    # hidden, they would give them back.
+    total_hidden = is_hidden(counts.totals.pupils_enrolled)
+    by_status = {
+        status: shown_total(count, hide=total_hidden and status in FILLED)
+        for status, count in report.enrolments_by_status.items()
+    }
+    # Pupils in booked classes add up over the programmes: one hidden programme hides the
+    # total of all (rule 3), or the total minus the others would give it back.
+    in_classes = {line.programme_id: shown_total(line.pupils_in_classes) for line in programmes}
+    hidden_programmes = sum(1 for value in in_classes.values() if is_hidden(value))
     return ShownParticipation(
         report=report,
         programmes=programmes,
         counts=counts,
         enrolments_by_status=by_status,
-        waitlist_length=waitlist,
-        suppressed=not viewer_is_manager_operational,
+        waitlist_length=shown_total(report.waitlist_length),
+        pupils_in_classes=shown_total(report.pupils_in_classes, hide=hidden_programmes == 1),
+        pupils_in_classes_by_programme=in_classes,
+        attendance_present=shown_total(report.attendance_present),
+        attendance_recorded=shown_total(report.attendance_recorded),
+        suppressed=True,
     )
 
 

@@ -4,9 +4,11 @@ version and the CSV/XLSX downloads.
 Only the programme manager may open them (others 403, anonymous users the log-in page).
 The operational page shows every count. The council page and the downloads leave the
 operational context, so they show what `reports.suppression` allows, as the API does:
-counts of children from 1 to 4 as "< 5", and as "*" a second count that would otherwise
-give a hidden one back by subtraction. None of them shows a child's name: the numbers come from
-`reports.participation`, which counts in the database and returns no child at all.
+counts of children from 1 to 4 as "< 5", as "*" a second count that would otherwise
+give a hidden one back by subtraction, and as "*" a ratio (fill rate, attendance) whose
+numerator or denominator is hidden or from 1 to 4. None of them shows a child's name: the
+numbers come from `reports.participation`, which counts in the database and returns no
+child at all.
 """
 
 from __future__ import annotations
@@ -154,7 +156,7 @@ class ParticipationFigures:
             ),
         ]
         if r.pupils_in_classes:
-            rows.append((_("Leerlingen in geboekte klassen"), str(r.pupils_in_classes)))
+            rows.append((_("Leerlingen in geboekte klassen"), str(shown.pupils_in_classes)))
         median = r.median_days_to_consent
         rows += [
             (_("Wachtlijst"), children_text(shown.waitlist_length)),
@@ -170,9 +172,9 @@ class ParticipationFigures:
                 if r.attendance_rate is None
                 else _("%(rate)s (%(present)s van %(recorded)s registraties)")
                 % {
-                    "rate": percent(r.attendance_rate),
-                    "present": r.attendance_present,
-                    "recorded": r.attendance_recorded,
+                    "rate": percent(shown.attendance_rate),
+                    "present": shown.attendance_present,
+                    "recorded": shown.attendance_recorded,
                 },
             ),
         ]
@@ -190,7 +192,8 @@ class ParticipationFigures:
                 "seats_offered": line.seats_offered,
                 "seats_filled": self.shown.programme_seats_filled(line),
                 "fill": (
-                    _("klassikaal: %(pupils)s leerlingen") % {"pupils": line.pupils_in_classes}
+                    _("klassikaal: %(pupils)s leerlingen")
+                    % {"pupils": self.shown.programme_pupils_in_classes(line)}
                     if line.class_mode
                     else percent(self.shown.programme_fill_rate(line))
                 ),
@@ -298,7 +301,8 @@ def export_headers() -> list[str]:
 def export_rows(figures: ParticipationFigures) -> list[list[Any]]:
     """The report as one long table: per row the school year, programme ("alle programma's"
     for the totals), school (empty above school level), what is counted and the value.
-    Per-school counts are suppressed as on the council page (`figures.suppressed`)."""
+    Counts of children and ratios are suppressed as on the council page
+    (`figures.suppressed`)."""
     report = figures.report
     year = report.school_year.label
     scope = report.programme.name if report.programme else _("alle programma's")
@@ -315,19 +319,24 @@ def export_rows(figures: ParticipationFigures) -> list[list[Any]]:
     add(scope, "", _("Plaatsen aangeboden"), report.seats_offered)
     add(scope, "", _("Plaatsen bezet"), shown.seats_filled)
     add(scope, "", _("Bezettingsgraad in procenten"), percentage(shown.fill_rate))
-    add(scope, "", _("Leerlingen in geboekte klassen"), report.pupils_in_classes)
+    add(scope, "", _("Leerlingen in geboekte klassen"), shown.pupils_in_classes)
     for label, count in figures.enrolments_by_state():
         add(scope, "", _("Inschrijvingen: %(state)s") % {"state": label}, count)
     add(scope, "", _("Wachtlijst"), shown.waitlist_length)
     add(scope, "", _("Mediaan dagen tot volledige toestemming"), report.median_days_to_consent)
-    add(scope, "", _("Aanwezigheid in procenten"), percentage(report.attendance_rate))
+    add(scope, "", _("Aanwezigheid in procenten"), percentage(shown.attendance_rate))
 
     for line in figures.programmes:
         name = line.programme_name
         for label, count in groups_by_state(line):
             add(name, "", _("Groepen: %(state)s") % {"state": label}, count)
         if line.class_mode:
-            add(name, "", _("Leerlingen in geboekte klassen"), line.pupils_in_classes)
+            add(
+                name,
+                "",
+                _("Leerlingen in geboekte klassen"),
+                shown.programme_pupils_in_classes(line),
+            )
         else:
             add(name, "", _("Plaatsen aangeboden"), line.seats_offered)
             add(name, "", _("Plaatsen bezet"), shown.programme_seats_filled(line))
