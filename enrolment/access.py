@@ -77,6 +77,12 @@ def can_withdraw(user: Any, enrolment: Enrolment) -> bool:
     )
 
 
+def can_merge_duplicate(user: Any, duplicate: Enrolment, original: Enrolment | None) -> bool:
+    """Whoever may withdraw both: the manager, or a coordinator of both pupils' schools (a
+    coordinator of one school never learns of an enrolment at another)."""
+    return can_withdraw(user, duplicate) and (original is None or can_withdraw(user, original))
+
+
 def can_book_class(user: Any, school_id: int) -> bool:
     if access.is_manager(user):
         return True

@@ -66,6 +66,7 @@ from config.schema import ErrorDetailSerializer
 from enrolment import access, public_cache, selectors, services
 from enrolment.audit import AuditAction, audit_record
 from enrolment.catalogue import open_groups
+from enrolment.duplicates import duplicate_merge, duplicate_original
 from enrolment.filters import EnrolmentFilter
 from enrolment.models import (
     Consent,
@@ -907,6 +908,8 @@ class EnrolmentViewSet(
     def may_change(self, user: Any, enrolment: Enrolment) -> bool:
         if self.action == "withdraw":
             return access.can_withdraw(user, enrolment)
+        if self.action == "merge":
+            return access.can_merge_duplicate(user, enrolment, duplicate_original(enrolment))
         return access.can_record_intake(user, enrolment)
 
     def _detail(self, enrolment: Enrolment) -> Response:
@@ -937,6 +940,21 @@ class EnrolmentViewSet(
         enrolment = self.get_object()
         services.enrolment_withdraw(enrolment=enrolment)
         return self._detail(enrolment)
+
+    @extend_schema(
+        request=None,
+        responses={200: EnrolmentDetailSerializer},
+        description="Los een mogelijk dubbele aanmelding op (coördinator van beide scholen of "
+        "programmabeheerder): de ouders van deze tweede aanmelding komen bij de eerste "
+        "aanmelding van het kind, met hun toestemming, en deze aanmelding stopt. Het antwoord "
+        "is de aanmelding die blijft. Loopt de eerste niet meer, dan blijft deze en vervalt de "
+        "markering.",
+    )
+    @action(detail=True, methods=["post"])
+    def merge(self, request: Request, public_id: str | None = None) -> Response:
+        enrolment = self.get_object()
+        kept = duplicate_merge(enrolment=enrolment, actor=request.user)
+        return self._detail(kept)
 
     @extend_schema(
         request=IntakeInputSerializer,

@@ -16,6 +16,7 @@ class AuditAction:
     INTAKE_VIEWED = "intake_viewed"
     DATA_DOWNLOADED = "data_downloaded"
     DATA_ERASED = "data_erased"
+    DUPLICATE_MERGED = "duplicate_merged"
 
 
 def audit_record(*, actor: Any | None, action: str, target: str) -> AuditEntry:

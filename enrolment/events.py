@@ -27,8 +27,13 @@ class EnrolmentReceived:
 
 @dataclass(frozen=True)
 class EmailConfirmed:
+    """The enroller confirmed their address. `duplicate_ids`: the submission's running
+    enrolments flagged as possible duplicates (in memory only), so a listener asks about
+    them only when there are any."""
+
     submission_id: int
     guardian_id: int
+    duplicate_ids: tuple[int, ...] = field(default=(), compare=False, repr=False)
 
 
 @dataclass(frozen=True)
@@ -93,6 +98,15 @@ class OfferExpired:
 @dataclass(frozen=True)
 class Withdrawn:
     enrolment_id: int
+
+
+@dataclass(frozen=True)
+class DuplicateMerged:
+    """A coordinator merged a possible duplicate (`enrolment_id`, now ended) into the
+    child's first enrolment (`original_id`)."""
+
+    enrolment_id: int
+    original_id: int
 
 
 @dataclass(frozen=True)

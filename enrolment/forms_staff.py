@@ -165,6 +165,7 @@ AUDIT_ACTION_LABELS = {
     AuditAction.INTAKE_VIEWED: _("intake bekeken"),
     AuditAction.DATA_DOWNLOADED: _("gegevens gedownload"),
     AuditAction.DATA_ERASED: _("gegevens gewist"),
+    AuditAction.DUPLICATE_MERGED: _("dubbele aanmelding samengevoegd"),
 }
 
 

@@ -152,6 +152,7 @@ class EnrolmentStatus(models.TextChoices):
     NOT_SUITABLE = "not_suitable", _("niet passend na intake")
     EXPIRED = "expired", _("verlopen")
     WITHDRAWN = "withdrawn", _("afgemeld")
+    MERGED = "merged", _("samengevoegd met een andere aanmelding")
     COMPLETED = "completed", _("afgerond")
 
 
@@ -177,6 +178,7 @@ ENROLMENT_TRANSITIONS: dict[str, frozenset[str]] = {
             EnrolmentStatus.NOT_SUITABLE,
             EnrolmentStatus.EXPIRED,
             EnrolmentStatus.WITHDRAWN,
+            EnrolmentStatus.MERGED,
         }
     ),
     EnrolmentStatus.AWAITING_INTAKE: frozenset(
@@ -185,6 +187,7 @@ ENROLMENT_TRANSITIONS: dict[str, frozenset[str]] = {
             EnrolmentStatus.NOT_SUITABLE,
             EnrolmentStatus.REFUSED,
             EnrolmentStatus.WITHDRAWN,
+            EnrolmentStatus.MERGED,
         }
     ),
     EnrolmentStatus.WAITLISTED: frozenset(
@@ -192,6 +195,7 @@ ENROLMENT_TRANSITIONS: dict[str, frozenset[str]] = {
             EnrolmentStatus.OFFERED,
             EnrolmentStatus.NOT_SUITABLE,
             EnrolmentStatus.WITHDRAWN,
+            EnrolmentStatus.MERGED,
             EnrolmentStatus.EXPIRED,
         }
     ),
@@ -202,14 +206,18 @@ ENROLMENT_TRANSITIONS: dict[str, frozenset[str]] = {
             EnrolmentStatus.NOT_SUITABLE,
             EnrolmentStatus.EXPIRED,
             EnrolmentStatus.WITHDRAWN,
+            EnrolmentStatus.MERGED,
         }
     ),
-    EnrolmentStatus.CONFIRMED: frozenset({EnrolmentStatus.WITHDRAWN, EnrolmentStatus.COMPLETED}),
+    EnrolmentStatus.CONFIRMED: frozenset(
+        {EnrolmentStatus.WITHDRAWN, EnrolmentStatus.MERGED, EnrolmentStatus.COMPLETED}
+    ),
     EnrolmentStatus.DECLINED: frozenset(),
     EnrolmentStatus.REFUSED: frozenset(),
     EnrolmentStatus.NOT_SUITABLE: frozenset(),
     EnrolmentStatus.EXPIRED: frozenset(),
     EnrolmentStatus.WITHDRAWN: frozenset(),
+    EnrolmentStatus.MERGED: frozenset(),
     EnrolmentStatus.COMPLETED: frozenset(),
 }
 

@@ -346,6 +346,16 @@ OVERVIEW_FIELDS = (
 )
 
 
+def guardians_by_submission(submission_ids: Sequence[int]) -> dict[int, list[Guardian]]:
+    """The guardians of each submission, enroller first, in one query."""
+    found: dict[int, list[Guardian]] = defaultdict(list)
+    for guardian in Guardian.objects.filter(submission_id__in=submission_ids).order_by(
+        "-is_enroller", "pk"
+    ):
+        found[guardian.submission_id].append(guardian)
+    return dict(found)
+
+
 def overview_enrolments(user: Any, filters: dict[str, Any] | None = None) -> QuerySet[Enrolment]:
     """Pupils across groups: for a coordinator their schools' pupils, for the manager all.
 

@@ -346,6 +346,7 @@ class EnrolmentListSerializer(serializers.ModelSerializer):
             "status",
             "status_display",
             "priority",
+            "possible_duplicate",
             "created_at",
             "hold_expires_at",
             "offer_expires_at",

@@ -929,7 +929,15 @@ def email_confirm(*, token: str, consent_given: bool) -> ConsentAnswer:
         ):
             offer_next(group_id=group_id)
         # Announced last, so its listener sees where each child stands now.
-        emit(events.EmailConfirmed(submission_id=link.submission_id, guardian_id=guardian.pk))
+        emit(
+            events.EmailConfirmed(
+                submission_id=link.submission_id,
+                guardian_id=guardian.pk,
+                duplicate_ids=tuple(
+                    e.pk for e in enrolments if e.possible_duplicate and e.status in ACTIVE
+                ),
+            )
+        )
     answered = Consent.objects.filter(
         enrolment__in=enrolments, party=ConsentParty.GUARDIAN, guardian=guardian
     ).values_list("given", flat=True)

@@ -34,4 +34,9 @@ urlpatterns = [
     path("auditlog/", views.AuditLogView.as_view(), name="staff-audit-log"),
     path("<uuid:public_id>/intake/", views.IntakeView.as_view(), name="staff-intake"),
     path("<uuid:public_id>/afmelden/", views.WithdrawView.as_view(), name="staff-withdraw"),
+    path(
+        "<uuid:public_id>/dubbel/",
+        views.DuplicateMergeView.as_view(),
+        name="staff-duplicate",
+    ),
 ]

@@ -27,6 +27,7 @@ from django.views.generic import FormView, TemplateView
 
 from enrolment import access, exports, selectors, services
 from enrolment.audit import AuditAction, audit_record
+from enrolment.duplicates import duplicate_merge, duplicate_original
 from enrolment.forms_staff import (
     AttendanceForm,
     AuditFilterForm,
@@ -383,6 +384,59 @@ class WithdrawView(EnrolmentMixin, TemplateView):
         context.update(
             enrolment=self.enrolment,
             is_active=self.enrolment.status in ACTIVE,
+            roster_url=self.roster_url(),
+        )
+        return context
+
+
+class DuplicateMergeView(EnrolmentMixin, TemplateView):
+    """A possible duplicate beside the child's first enrolment; merging is
+    `duplicates.duplicate_merge`. Coordinators of both pupils' schools and the manager."""
+
+    template_name = "enrolment/staff/duplicate.html"
+
+    def load(self) -> None:
+        super().load()
+        self.original = duplicate_original(self.enrolment)
+        if not access.can_merge_duplicate(self.request.user, self.enrolment, self.original):
+            self.deny()
+
+    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        self.audit(AuditAction.ENROLMENT_VIEWED, self.target())
+        return super().get(request, *args, **kwargs)
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        try:
+            kept = duplicate_merge(enrolment=self.enrolment, actor=request.user)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+            return HttpResponseRedirect(request.path)
+        if kept.pk == self.enrolment.pk:
+            messages.success(
+                request,
+                _("Er loopt geen andere aanmelding meer voor %(name)s; deze aanmelding telt nu.")
+                % {"name": self.enrolment.child.first_name},
+            )
+        else:
+            messages.success(
+                request,
+                _(
+                    "De aanmeldingen van %(name)s zijn samengevoegd. De ouders van de tweede "
+                    "aanmelding staan nu bij de eerste."
+                )
+                % {"name": self.enrolment.child.first_name},
+            )
+        return HttpResponseRedirect(reverse("staff-roster", args=[kept.group_id]))
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        pair = [self.enrolment] if self.original is None else [self.original, self.enrolment]
+        guardians = selectors.guardians_by_submission([e.submission_id for e in pair])
+        context.update(
+            enrolment=self.enrolment,
+            original=self.original,
+            is_open=self.enrolment.possible_duplicate and self.enrolment.status in ACTIVE,
+            columns=[(e, guardians.get(e.submission_id, [])) for e in pair],
             roster_url=self.roster_url(),
         )
         return context

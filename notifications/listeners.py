@@ -45,7 +45,9 @@ from django.db.models import Exists, OuterRef, Sum
 
 from config.domain_events import subscribe
 from enrolment import events as enrolment_events
+from enrolment.duplicates import duplicate_original
 from enrolment.models import (
+    ACTIVE,
     AccessLink,
     Attendance,
     AttendanceStatus,
@@ -264,6 +266,29 @@ def on_email_confirmed(event: enrolment_events.EmailConfirmed) -> None:
             enroller,
             position=waitlist_position(enrolment),
         )
+    if event.duplicate_ids:
+        _tell_first_family_of_duplicates(event.duplicate_ids)
+
+
+def _tell_first_family_of_duplicates(duplicate_ids: tuple[int, ...]) -> None:
+    """A child of this submission was enrolled already by another family (or the same one):
+    that family's enroller hears in neutral words that a second enrolment came in, with
+    nothing of what the second submitter typed. Only now that the second submitter has
+    confirmed their address: an unconfirmed post makes no mail to anyone but its sender."""
+    duplicates = Enrolment.objects.filter(
+        pk__in=duplicate_ids, possible_duplicate=True, status__in=ACTIVE
+    ).order_by("pk")
+    for duplicate in duplicates:
+        original = duplicate_original(duplicate)
+        if original is None:
+            continue
+        _write_to_guardian(
+            "duplicate_notice",
+            "duplicate-notice",
+            original,
+            _enroller(original),
+            revision=f"duplicate-{duplicate.pk}",
+        )
 
 
 def on_consent_requested(event: enrolment_events.ConsentRequested) -> None:
@@ -418,6 +443,28 @@ def on_withdrawn(event: enrolment_events.Withdrawn) -> None:
             ics=_calendar_for(calendar.group_cancellation, group=group),
             ics_method=CANCEL,
             meetings=calendar.parent_meetings_of(group),
+        )
+
+
+def on_duplicate_merged(event: enrolment_events.DuplicateMerged) -> None:
+    """The second family hears that their enrolment joined the first; when the child is
+    enrolled already, the message brings the group's calendar (they had none of it)."""
+    duplicate = _enrolment(event.enrolment_id)
+    original = _enrolment(event.original_id)
+    if duplicate is None or original is None:
+        return
+    confirmed = original.status == EnrolmentStatus.CONFIRMED
+    group = original.group
+    for guardian in mailable_guardians(_guardians_of(duplicate).exclude(email="")):
+        _write_to_guardian(
+            "duplicate_merged",
+            "duplicate-merged",
+            duplicate,
+            guardian,
+            confirmed=confirmed,
+            ics=_invitation(group) if confirmed else None,
+            ics_method=REQUEST if confirmed else "",
+            meetings=calendar.parent_meetings_of(group) if confirmed else (),
         )
 
 
@@ -700,6 +747,7 @@ LISTENERS: list[tuple[type, Callable[[Any], None]]] = [
     (enrolment_events.SeatOffered, on_seat_offered),
     (enrolment_events.OfferExpired, on_offer_expired),
     (enrolment_events.Withdrawn, on_withdrawn),
+    (enrolment_events.DuplicateMerged, on_duplicate_merged),
     (enrolment_events.Erased, on_erased),
     (enrolment_events.AbsentTwice, on_absent_twice),
     (scheduler_events.SessionMoved, on_session_moved),

@@ -55,6 +55,8 @@ MESSAGE_KINDS = (
     "seat_offered",
     "offer_expired",
     "withdrawn",
+    "duplicate_notice",
+    "duplicate_merged",
     "erased",
     "absent_twice",
     "session_moved",

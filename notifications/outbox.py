@@ -442,13 +442,16 @@ def messages_sweep(*, batch: int = SWEEP_BATCH) -> SweepResult:
 
 
 def messages_purge(*, now: datetime | None = None) -> int:
-    """Blank the bodies and calendar of mail sent more than `NOTIFICATIONS_KEEP_SENT_DAYS` ago.
+    """Anonymise mail sent (or cancelled) more than `NOTIFICATIONS_KEEP_SENT_DAYS` ago.
 
-    They hold names and secret links that nobody needs once the mail went out; the row
-    itself (kind, recipient, subject, when) stays as a record that it was sent.
-    Returns how many rows were blanked; safe to run twice. Also anonymises a last notice
-    to an erased family that a worker was sending at the moment of the erasure (and so
-    could not be anonymised then).
+    Its recipient, reply-to, subject, bodies and calendar hold names, addresses and secret
+    links that nobody needs once the mail went out; kept is the record that it was sent:
+    id, key (event, object id, recipient id, no personal data), kind, status, Message-ID
+    and times (`purged_at` says when). A failed row stays whole until the manager resends
+    or it is erased with its family: it is still waiting for a decision. Returns how many
+    rows were anonymised; safe to run twice. Also anonymises a last notice to an erased
+    family that a worker was sending at the moment of the erasure (and so could not be
+    anonymised then).
     """
     now = now or timezone.now()
     messages_erase(
@@ -459,11 +462,11 @@ def messages_purge(*, now: datetime | None = None) -> int:
         ),
         now=now,
     )
-    return OutboxMessage.objects.filter(
-        status=OutboxStatus.SENT,
-        sent_at__lt=now - timedelta(days=keep_sent_days()),
-        purged_at__isnull=True,
-    ).update(body_text="", body_html="", ics="", ics_method="", purged_at=now)
+    old = Q(status=OutboxStatus.SENT, sent_at__lt=now - timedelta(days=keep_sent_days())) | Q(
+        status=OutboxStatus.CANCELLED, created_at__lt=now - timedelta(days=keep_sent_days())
+    )
+    blank = {**_anonymous(now), "erased_at": None}
+    return OutboxMessage.objects.filter(old, purged_at__isnull=True).update(**blank)
 
 
 # --- erasure --------------------------------------------------------------------------

@@ -76,6 +76,7 @@ def url_for(kind: str, world: World) -> str:
         "attendance": reverse("staff-attendance", args=[group.pk, world.session.pk]),
         "intake": reverse("staff-intake", args=[enrolment.public_id]),
         "withdraw": reverse("staff-withdraw", args=[enrolment.public_id]),
+        "duplicate": reverse("staff-duplicate", args=[enrolment.public_id]),
         "classes": reverse("staff-classes"),
         "class_booking": reverse("staff-class-booking", args=[world.class_group.pk]),
         "audit_log": reverse("staff-audit-log"),
@@ -92,6 +93,7 @@ URL_KINDS = {
     "staff-attendance": "attendance",
     "staff-intake": "intake",
     "staff-withdraw": "withdraw",
+    "staff-duplicate": "duplicate",
     "staff-classes": "classes",
     "staff-class-booking": "class_booking",
     "staff-audit-log": "audit_log",
@@ -140,6 +142,10 @@ MATRIX = [
     ("anonymous", "withdraw", 302), ("eve", "withdraw", 403), ("alice", "withdraw", 200),
     ("own_trainer", "withdraw", 403), ("other_trainer", "withdraw", 404),
     ("bob", "withdraw", 200), ("carol", "withdraw", 404),
+    # a possible duplicate: whoever may withdraw both enrolments (here there is one)
+    ("anonymous", "duplicate", 302), ("eve", "duplicate", 403), ("alice", "duplicate", 200),
+    ("own_trainer", "duplicate", 403), ("other_trainer", "duplicate", 404),
+    ("bob", "duplicate", 200), ("carol", "duplicate", 404),
     # class bookings: coordinators (their own schools) and the manager
     ("anonymous", "classes", 302), ("eve", "classes", 403), ("alice", "classes", 200),
     ("own_trainer", "classes", 403), ("other_trainer", "classes", 403),

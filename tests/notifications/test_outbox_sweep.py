@@ -102,25 +102,35 @@ def test_a_stale_queued_row_is_dispatched_at_most_once_per_grace_period(monkeypa
     assert dispatched == [message.pk]
 
 
-def test_the_purge_blanks_old_sent_mail_and_keeps_the_record(settings) -> None:
+def test_the_purge_anonymises_old_sent_mail_and_keeps_only_the_record(settings) -> None:
     settings.NOTIFICATIONS_KEEP_SENT_DAYS = 30
     old = enqueue_sample(with_calendar=True)
     recent = enqueue_sample()
     unsent = enqueue_sample()
+    cancelled = enqueue_sample()
     now = timezone.now()
     _age(old, status=OutboxStatus.SENT, sent_at=now - timedelta(days=31))
     _age(recent, status=OutboxStatus.SENT, sent_at=now - timedelta(days=29))
     _age(unsent, status=OutboxStatus.FAILED, created_at=now - timedelta(days=60))
+    _age(cancelled, status=OutboxStatus.CANCELLED, created_at=now - timedelta(days=31))
+    old.refresh_from_db()
+    kept = (old.key, old.kind, old.message_id, old.sent_at)
 
-    assert outbox_purge() == 1
+    assert outbox_purge() == 2
     assert outbox_purge() == 0
 
-    old.refresh_from_db()
-    recent.refresh_from_db()
-    unsent.refresh_from_db()
-    assert (old.body_text, old.body_html, old.ics, old.ics_method) == ("", "", "", "")
-    assert old.subject and old.to_email and old.purged_at
-    assert recent.body_text and unsent.body_text
+    for row in (old, recent, unsent, cancelled):
+        row.refresh_from_db()
+    # Nothing of the person is left: no address, no subject, no text, no calendar.
+    assert (old.to_email, old.reply_to, old.body_text, old.body_html, old.ics, old.ics_method) == (
+        ("",) * 6
+    )
+    assert old.subject == "gewist" and old.purged_at and old.erased_at is None
+    assert (old.key, old.kind, old.message_id, old.sent_at) == kept
+    assert cancelled.to_email == "" and cancelled.purged_at
+    # Recent mail, and failed mail still waiting for the manager, stay whole.
+    assert recent.body_text and recent.to_email
+    assert unsent.body_text and unsent.to_email
 
 
 def test_the_beat_schedule_runs_the_sweep_every_minute_and_the_purge_daily(settings) -> None:
