@@ -405,6 +405,39 @@ class School(models.Model):
         return f"{self.brin}{self.branch}"
 
 
+class SchoolYearQuerySet(models.QuerySet["SchoolYear"]):
+    """Which school year a day belongs to, and which one is "the current" one: the one
+    home of that rule for every page, download and API that picks a year by itself."""
+
+    def for_day(self, day: dt.date) -> SchoolYear | None:
+        """The school year that holds `day`, from its first day (1 August) to its last
+        (31 July) included; None when the school year of that day has not been entered.
+
+        School years follow each other without a gap: the summer holiday straddles 31
+        July and 1 August, so its first weeks belong to the old year and its last weeks to
+        the new one. A day falls between two entered years only when the year that holds
+        it is missing (typically: in August, before the manager entered the new year)."""
+        return self.filter(start_date__lte=day, end_date__gte=day).first()
+
+    def current(self) -> SchoolYear | None:
+        """The school year to show when nobody chose one, as of today in Europe/Amsterdam:
+
+        - the year that holds today (`for_day`), so from 1 August the new year;
+        - when today's year has not been entered yet (in the summer, before the manager
+          adds the new year), the latest year that has begun: the one that just ended,
+          whose figures are complete, rather than no year at all;
+        - when every year lies ahead (before the first entered year begins), the first;
+        - None when no school year exists.
+
+        At most three small queries; nothing is cached, so a year entered a moment ago
+        counts at once."""
+        today = timezone.localdate()
+        by_start = self.order_by("-start_date")
+        return (
+            self.for_day(today) or by_start.filter(start_date__lte=today).first() or by_start.last()
+        )
+
+
 class SchoolYear(models.Model):
     """A school year, 1 August to 31 July, labelled like 2026-2027."""
 
@@ -413,6 +446,8 @@ class SchoolYear(models.Model):
     )
     start_date = models.DateField(_("begindatum"))
     end_date = models.DateField(_("einddatum"))
+
+    objects = SchoolYearQuerySet.as_manager()
 
     class Meta:
         ordering = ["start_date"]

@@ -90,11 +90,11 @@ def validated(serializer_class: type[Serializer], data: Any, request: Request) -
 
 
 def chosen_school_year(query: dict[str, Any]) -> SchoolYear:
-    """The school year asked for, or else the one of today (as the report pages do)."""
+    """The school year asked for, or else the current one (`SchoolYear.objects.current`, as
+    the report pages); a 400 only when no school year exists at all."""
     if query.get("school_year") is not None:
         return query["school_year"]
-    today = timezone.localdate()
-    current = SchoolYear.objects.filter(start_date__lte=today, end_date__gte=today).first()
+    current = SchoolYear.objects.current()
     if current is None:
         raise ValidationError(
             {"school_year": [_("Er is geen schooljaar van vandaag; geef een schooljaar op.")]}
@@ -327,7 +327,7 @@ class LedgerView(ReportView):
         parameters=[SchoolYearQuerySerializer],
         responses={200: LedgerSerializer},
         description="Het cofinancieringsoverzicht van een schooljaar (weggelaten: dat van "
-        "vandaag): per afspraak "
+        "vandaag; is dat nog niet ingevoerd, het laatst begonnen schooljaar): per afspraak "
         "afgesproken en geleverde eenheden, aandelen, gefactureerd, betaald en openstaand, "
         "met totalen. Een coördinator ziet alleen de afspraken van de eigen school.",
     )
@@ -355,7 +355,8 @@ class ParticipationView(ReportView):
         operation_id="reports_participation_retrieve",
         parameters=[ParticipationQuerySerializer],
         responses={200: ParticipationSerializer},
-        description="Deelnamecijfers van een schooljaar (weggelaten: dat van vandaag), voor "
+        description="Deelnamecijfers van een schooljaar (weggelaten: dat van vandaag; is dat "
+        "nog niet ingevoerd, het laatst begonnen schooljaar), voor "
         "één programma of alle, zoals de raadsversie ze toont: per programma groepen en "
         "plaatsen, en per school en programma belangstelling, aangeboden groepen en "
         "geplaatste leerlingen, met totalen. "

@@ -83,21 +83,10 @@ class CoFinancingManagerMixin(RoleRequiredMixin):
 # --- which school year -----------------------------------------------------------------
 
 
-def default_school_year() -> SchoolYear | None:
-    """The school year of today, else the latest one that has started, else the first one."""
-    today = timezone.localdate()
-    years = SchoolYear.objects.order_by("-start_date")
-    return (
-        years.filter(label=SchoolYear.label_for(today)).first()
-        or years.filter(start_date__lte=today).first()
-        or years.last()
-    )
-
-
 def chosen_school_year(request: HttpRequest) -> tuple[SchoolYearChoiceForm, SchoolYear | None]:
-    """The year in `?schooljaar=`, else the default one; an unknown year leaves its error on
-    the form and falls back to the default."""
-    default = default_school_year()
+    """The year in `?schooljaar=`, else the current one (`SchoolYear.objects.current`); an
+    unknown year leaves its error on the form and falls back to the current one."""
+    default = SchoolYear.objects.current()
     if request.GET.get("schooljaar"):
         form = SchoolYearChoiceForm(request.GET)
         if form.is_valid():

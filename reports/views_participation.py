@@ -64,17 +64,6 @@ class ParticipationFilterForm(UtrechtFormMixin, forms.Form):
     use_required_attribute = False
 
 
-def current_school_year() -> SchoolYear | None:
-    """The school year of today; otherwise the latest that has begun; otherwise the first."""
-    today = timezone.localdate()
-    years = SchoolYear.objects.order_by("-start_date")
-    return (
-        years.filter(start_date__lte=today, end_date__gte=today).first()
-        or years.filter(start_date__lte=today).first()
-        or years.last()
-    )
-
-
 def percentage(rate: float | str | None) -> float | str | None:
     """A share as a percentage with one decimal, rounded half up (3/32 is 9.4, not 9.3);
     a hidden share (`reports.suppression.HIDDEN`) stays hidden."""
@@ -378,7 +367,7 @@ class ParticipationMixin(RoleRequiredMixin):
 
     @cached_property
     def default_school_year(self) -> SchoolYear | None:
-        return current_school_year()
+        return SchoolYear.objects.current()
 
     @cached_property
     def filter_form(self) -> ParticipationFilterForm:

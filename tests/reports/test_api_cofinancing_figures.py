@@ -12,7 +12,7 @@ import pytest
 import time_machine
 from django.test import Client
 
-from programmes.models import CostBasis
+from programmes.models import CostBasis, SchoolYear
 from programmes.services import invoice_mark_paid, invoice_mark_sent
 from reports.ledger import ledger_rows
 from scheduler.models import GroupStatus
@@ -221,12 +221,27 @@ def test_without_a_school_year_the_ledger_is_that_of_today(
     assert on(dt.date(2027, 9, 1), alice).json()["school_year"]["label"] == "2027-2028"
 
 
-def test_the_ledger_needs_a_school_year_that_exists(
-    as_alice: Client, alice: Any, books: dict[str, Any]
+def test_when_the_year_of_today_is_not_entered_the_ledger_is_that_of_the_latest_year(
+    alice: Any, books: dict[str, Any]
 ) -> None:
-    missing = on(dt.date(2031, 3, 1), alice)  # no school year of that day
+    factories.SchoolYearFactory(label="2027-2028")
+    # As the pages do (SchoolYear.objects.current): no school year holds that day, so the
+    # latest one that has begun, rather than a refusal every summer.
+    answer = on(dt.date(2028, 8, 20), alice)
+    assert answer.status_code == 200
+    assert answer.json()["school_year"]["label"] == "2027-2028"
+
+
+def test_without_any_school_year_the_ledger_asks_for_one(alice: Any) -> None:
+    SchoolYear.objects.all().delete()  # the ones shipped with the holidays
+    missing = on(dt.date(2026, 12, 6), alice)
     assert missing.status_code == 400
     assert "geen schooljaar van vandaag" in missing.json()["school_year"][0]
+
+
+def test_the_ledger_needs_a_school_year_that_exists(
+    as_alice: Client, books: dict[str, Any]
+) -> None:
     unknown = as_alice.get(LEDGER, {"school_year": 999999})
     assert unknown.status_code == 400
     assert "school_year" in unknown.json()
