@@ -27,6 +27,7 @@ from django.views.generic import FormView, TemplateView
 
 from enrolment import access, exports, selectors, services
 from enrolment.audit import AuditAction, audit_record
+from enrolment.audit_words import audit_lines
 from enrolment.duplicates import duplicate_merge, duplicate_original
 from enrolment.forms_staff import (
     AttendanceForm,
@@ -602,6 +603,7 @@ class AuditLogView(StaffMixin, FilteredListView):
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
         context["rows"] = [
-            (entry, audit_action_label(entry.action)) for entry in context["entries"]
+            (line.entry, audit_action_label(line.entry.action), line.sentence)
+            for line in audit_lines(context["entries"])
         ]
         return context
