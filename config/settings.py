@@ -307,15 +307,37 @@ REST_FRAMEWORK = {
     # drf-spectacular's, plus the error answers every endpoint can give (config/schema.py).
     "DEFAULT_SCHEMA_CLASS": "config.schema.AutoSchema",
     "EXCEPTION_HANDLER": "config.api.exception_handler",
-    # Public enrolment endpoints, per client (enrolment.api.PublicRateThrottle).
-    "DEFAULT_THROTTLE_RATES": {
-        "enrolment-public": "30/min",
-        "enrolment-submit": "10/min",
-        "enrolment-links": "20/min",
-    },
+    # The public enrolment endpoints are limited as the pages are: ENROLMENT_RATE_LIMITS.
     # Throttles count per REMOTE_ADDR, never per X-Forwarded-For, which any client can
     # send to escape the limit (the proxy must pass the real address, see enrolment/throttle.py).
     "NUM_PROXIES": 0,
+}
+
+# Public rate limits (enrolment/throttle.py), the same for the parent's pages and the public
+# API, which share the counters: requests per ENROLMENT_RATE_WINDOW_SECONDS (10 minutes, a
+# fixed window of the clock) per address, per e-mail address typed and per link token.
+# Per address, they are sized for one school's or library's shared network on the evening an
+# enrolment opens: a school of about 400 families, the letter sent to all at once, half of
+# them (200) trying in the busiest 10 minutes behind the one address of the school's wifi.
+# - submit-per-address 400: those 200 families each send the form up to twice (a correction
+#   after an error message). One address spraying still gets at most 40 a minute.
+# - link-per-address 600: each family answers up to three links (the enroller's confirmation,
+#   the other parent's consent, the child's own answer): 3 x 200.
+# - read-per-address 2000 (the API's reads; the pages' reads are never limited): a parent's
+#   app searches as one types and fetches the groups and the consent text, about 10 a family.
+# Per e-mail address and per link token, they stop one family or one link, on any network:
+# - submit-per-email 10: a family sends the form once, or a few times with corrections or for
+#   a sibling on their own; 10 is twice that, and caps the confirmation mails a stranger can
+#   make us send to one address.
+# - link-per-token 20: a link is answered once or twice; an app polling its status every 30
+#   seconds fits; a link hammered from many addresses does not.
+ENROLMENT_RATE_WINDOW_SECONDS = env_int("ENROLMENT_RATE_WINDOW_SECONDS", 600)
+ENROLMENT_RATE_LIMITS = {
+    "submit-per-address": env_int("ENROLMENT_SUBMITS_PER_ADDRESS", 400),
+    "submit-per-email": env_int("ENROLMENT_SUBMITS_PER_EMAIL", 10),
+    "link-per-address": env_int("ENROLMENT_LINK_ANSWERS_PER_ADDRESS", 600),
+    "link-per-token": env_int("ENROLMENT_LINK_ANSWERS_PER_TOKEN", 20),
+    "read-per-address": env_int("ENROLMENT_API_READS_PER_ADDRESS", 2000),
 }
 # Swagger UI (/api/docs/) comes from a CDN: a pinned release, never "@latest", since its code
 # runs on our origin (that page's Content Security Policy allows this path only).

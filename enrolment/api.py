@@ -1,16 +1,15 @@
 """The enrolment API under /api/v1/: public enrolment and consent, staff reads and actions.
 
-Public endpoints (`public/...`) need no account. They are throttled per client
-(`PublicRateThrottle`, a fixed window per scope: `enrolment-public`, `enrolment-submit` and
-`enrolment-links`, rates in `REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]`), accept JSON
-only, and take a link's secret token in the body, never in the address (addresses
-end up in logs). Their answers never contain a token. `POST public/enrolments/`
-honours an `Idempotency-Key` header: the same key with the same body answers the first
-submission again (200 instead of 201) and makes nothing new; the same key with another
-body is a 422 that says nothing about the first (see `services.submission_replay`). The
-answer is built from the submission as it stands (no copy of the first answer is stored),
-so a replay right after the first request equals it; a replay after consent was given
-shows the newer status.
+Public endpoints (`public/...`) need no account. They are rate-limited as the pages are
+(`enrolment.throttle.PublicRateThrottle`: per address, per e-mail address and per link
+token; a 429 says when to try again), accept JSON only, and take a link's secret token in
+the body, never in the address (addresses end up in logs). Their answers never contain a
+token. `POST public/enrolments/` honours an `Idempotency-Key` header: the same key with
+the same body answers the first submission again (200 instead of 201) and makes nothing
+new; the same key with another body is a 422 that says nothing about the first (see
+`services.submission_replay`). The answer is built from the submission as it stands (no
+copy of the first answer is stored), so a replay right after the first request equals it;
+a replay after consent was given shows the newer status.
 
 Staff endpoints follow the habits of the other API modules: reads go through
 `enrolment.access` (an enrolment or group outside the user's scope is a 404),
@@ -26,7 +25,6 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import time
 from collections.abc import Iterable, Sequence
 from typing import Any
 
@@ -57,11 +55,8 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.routers import SimpleRouter
 from rest_framework.serializers import Serializer
-from rest_framework.settings import api_settings
-from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
-from config.cache import count_hit
 from config.schema import ErrorDetailSerializer
 from enrolment import access, public_cache, selectors, services
 from enrolment.audit import AuditAction, audit_record
@@ -102,7 +97,7 @@ from enrolment.serializers import (
     RosterSerializer,
     WaitlistEntrySerializer,
 )
-from enrolment.throttle import client_key
+from enrolment.throttle import PublicRateThrottle
 from programmes import access as programme_access
 from programmes.api_auth import ApiTokenAuthentication
 from programmes.models import EnrolmentMode, Programme, School
@@ -127,36 +122,6 @@ class SafeJSONParser(JSONParser):
             return super().parse(stream, media_type, parser_context)
         except RecursionError:
             raise ParseError(_("De JSON is te diep genest.")) from None
-
-
-class PublicRateThrottle(ScopedRateThrottle):
-    """Per client address and per the view's `throttle_scope`, at the configured rate
-    ("30/min": at most 30 requests in each minute of the clock).
-
-    A fixed window, counted in one cache round trip (`config.cache.count_hit`), where
-    DRF's own throttles read and rewrite the list of the client's recent requests, two
-    round trips on every public request. The address is REMOTE_ADDR (hashed, as for the
-    pages: `enrolment.throttle.client_key`), never X-Forwarded-For. The rate is read when
-    a request arrives, so a changed setting (a test, an override) takes effect at once.
-    """
-
-    def get_rate(self) -> str | None:
-        return (api_settings.DEFAULT_THROTTLE_RATES or {}).get(self.scope)
-
-    def allow_request(self, request: Request, view: Any) -> bool:
-        self.scope = getattr(view, self.scope_attr, None)
-        rate = self.get_rate()
-        if rate is None:
-            return True
-        number, window = self.parse_rate(rate)
-        now = time.time()
-        bucket = int(now // window)
-        self.retry_after = (bucket + 1) * window - now
-        key = f"throttle:api:{self.scope}:{client_key(request)}:{bucket}"
-        return count_hit(key, window) <= number
-
-    def wait(self) -> float:
-        return self.retry_after
 
 
 class HasStaffRole(BasePermission):

@@ -4,7 +4,9 @@ No account is needed. Views stay thin: every change goes through
 `enrolment.services` (a `ValidationError` is shown on the page and nothing
 changes), reading a page never changes anything (a mail scanner that follows a
 link must not give consent: every answer is a POST with CSRF protection), and
-every POST is rate-limited per client (`enrolment.throttle`).
+every POST is rate-limited (`enrolment.throttle`: per address, per e-mail address typed,
+per link token). A refused post (429) shows its form again with what was typed and the
+refusal on top, in "je" on a child's own consent link and in "u" elsewhere.
 
 Link pages carry a secret token in their path. They are sent with
 `Cache-Control: no-store` and `Referrer-Policy: strict-origin`, so the token is
@@ -38,7 +40,7 @@ from django.utils.timezone import localtime
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from enrolment import public_cache
+from enrolment import public_cache, throttle
 from enrolment.catalogue import catalogue_group, catalogue_school, enrol_options, open_groups
 from enrolment.forms_public import (
     EnrolmentFormSet,
@@ -73,7 +75,6 @@ from enrolment.services import (
     submission_create,
     waitlist_position,
 )
-from enrolment.throttle import throttle_posts
 from programmes.models import Audience, EnrolmentMode, Programme, School
 from scheduler.models import Group
 
@@ -87,6 +88,15 @@ RECEIVED_SALT = "enrolment.views_public.received"
 PARENT_COOKIE_MAX_AGE = 24 * 60 * 60
 # Status codes of the friendly page for a link that cannot be used.
 LINK_ERROR_STATUS = {"expired_link": 410, "revoked_link": 410}
+
+
+def _post_refusal(
+    request: HttpRequest, action: throttle.Action, *, email: str = "", token: str = ""
+) -> throttle.Refusal | None:
+    """The rate limits' verdict on a POST (`enrolment.throttle`); reading is never limited."""
+    if request.method != "POST":
+        return None
+    return throttle.verdict(request, action, email=email, token=token)
 
 
 # --- reading groups --------------------------------------------------------------------
@@ -197,14 +207,20 @@ def school_groups(request: HttpRequest, school_id: int) -> HttpResponse:
     return render(request, "enrolment/public/school_groups.html", context)
 
 
-@throttle_posts
 @require_http_methods(["GET", "HEAD", "POST"])
 def interest(request: HttpRequest, school_id: int) -> HttpResponse:
+    refusal = _post_refusal(request, throttle.Action.SUBMIT, email=request.POST.get("email", ""))
     school = get_object_or_404(School, pk=school_id, active=True)
     form = InterestForm(
         request.POST if request.method == "POST" else None,
         programmes=programmes_for_interest(school),
     )
+    if refusal is not None:
+        form.add_error(None, throttle.refusal_message(refusal))
+        response = render(
+            request, "enrolment/public/interest.html", {"school": school, "form": form}
+        )
+        return throttle.with_retry_after(response, refusal)
     if request.method == "POST" and form.is_valid():
         try:
             interest_register(
@@ -262,15 +278,17 @@ def _set_parent_cookie(
         response.set_signed_cookie(name, value, salt=salt, **flags)
 
 
-@throttle_posts
 @require_http_methods(["GET", "HEAD", "POST"])
 def enrol(request: HttpRequest, group_id: int) -> HttpResponse:
+    refusal = _post_refusal(request, throttle.Action.SUBMIT, email=request.POST.get("email", ""))
     # The group, the school and the form's options come from the public cache: at the
     # opening of a round every parent asks for the same few groups (`enrolment.catalogue`).
     group = catalogue_group(group_id)
-    if group is None:
-        raise Http404
-    if not group_open_for_enrolment(group):
+    if group is None or not group_open_for_enrolment(group):
+        if refusal is not None:
+            return throttle.too_many_requests(request, refusal)
+        if group is None:
+            raise Http404
         return render(request, "enrolment/public/group_closed.html", {"group": group})
     try:
         consent_text = consent_text_current()
@@ -301,7 +319,10 @@ def enrol(request: HttpRequest, group_id: int) -> HttpResponse:
 
     formset = build_formset(request.POST if request.method == "POST" else None)
     nonce, new_nonce = _form_nonce(request)
-    if request.method == "POST" and formset.is_valid():
+    if refusal is not None:
+        # Nothing is sent on; the form comes back as typed, with the refusal on top.
+        formset.add_service_error(ValidationError(throttle.refusal_message(refusal)))
+    elif request.method == "POST" and formset.is_valid():
         guardian = formset.guardian
         if guardian.cleaned_data.get("consent_version") != consent_text.version:
             guardian.add_error(
@@ -390,6 +411,8 @@ def enrol(request: HttpRequest, group_id: int) -> HttpResponse:
     if new_nonce:
         _set_parent_cookie(response, FORM_NONCE_COOKIE, nonce)
     add_never_cache_headers(response)
+    if refusal is not None:
+        throttle.with_retry_after(response, refusal)
     return response
 
 
@@ -441,13 +464,11 @@ def received(request: HttpRequest) -> HttpResponse:
 
 
 def link_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-    """No caching, no token in a Referer header, no indexing; POSTs rate-limited."""
-
-    throttled = throttle_posts(view)
+    """No caching, no token in a Referer header, no indexing."""
 
     @functools.wraps(view)
     def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        response = throttled(request, *args, **kwargs)
+        response = view(request, *args, **kwargs)
         add_never_cache_headers(response)
         response["Referrer-Policy"] = "strict-origin"
         response["X-Robots-Tag"] = "noindex, nofollow"
@@ -592,7 +613,6 @@ def _data_rights(token: str) -> dict[str, Any]:
 
 
 def _confirm(request: HttpRequest, link: AccessLink, token: str) -> HttpResponse:
-    guardian = link.guardian
     if request.method == "POST":
         answer = _answer(request, ("yes", "no"))
         if answer is None:
@@ -608,6 +628,11 @@ def _confirm(request: HttpRequest, link: AccessLink, token: str) -> HttpResponse
                 show = messages.success if result.recorded else messages.info
                 show(request, result.message)
         return redirect(request.path)
+    return _confirm_page(request, link, token)
+
+
+def _confirm_page(request: HttpRequest, link: AccessLink, token: str) -> HttpResponse:
+    guardian = link.guardian
     if guardian.email_confirmed_at is not None:
         return _status_page(request, link, token)
     return render(
@@ -631,7 +656,6 @@ def _link_enrolment(link: AccessLink) -> Enrolment:
 
 def _consent(request: HttpRequest, link: AccessLink, token: str) -> HttpResponse:
     """Another guardian (CONSENT) or the child (CHILD_CONSENT) gives or refuses consent."""
-    is_child = link.purpose == LinkPurpose.CHILD_CONSENT
     if request.method == "POST":
         answer = _answer(request, ("yes", "no"))
         if answer is None:
@@ -645,6 +669,11 @@ def _consent(request: HttpRequest, link: AccessLink, token: str) -> HttpResponse
                 show = messages.success if result.recorded else messages.info
                 show(request, result.message)
         return redirect(request.path)
+    return _consent_page(request, link, token)
+
+
+def _consent_page(request: HttpRequest, link: AccessLink, token: str) -> HttpResponse:
+    is_child = link.purpose == LinkPurpose.CHILD_CONSENT
     enrolment = _link_enrolment(link)
     given = (
         enrolment.consents.filter(party=ConsentParty.CHILD)
@@ -679,6 +708,10 @@ def _offer(request: HttpRequest, link: AccessLink, token: str) -> HttpResponse:
             except ValidationError as error:
                 messages.info(request, " ".join(error.messages))
         return redirect(request.path)
+    return _offer_page(request, link, token)
+
+
+def _offer_page(request: HttpRequest, link: AccessLink, token: str) -> HttpResponse:
     enrolment = _link_enrolment(link)
     is_open = enrolment.status == EnrolmentStatus.OFFERED and (
         enrolment.offer_expires_at is None or enrolment.offer_expires_at > timezone.now()
@@ -704,24 +737,55 @@ def _manage(request: HttpRequest, link: AccessLink, token: str) -> HttpResponse:
     return _status_page(request, link, token)
 
 
-LINK_HANDLERS: dict[str, Callable[[HttpRequest, AccessLink, str], HttpResponse]] = {
+LinkHandler = Callable[[HttpRequest, AccessLink, str], HttpResponse]
+LINK_HANDLERS: dict[str, LinkHandler] = {
     LinkPurpose.CONFIRM: _confirm,
     LinkPurpose.CONSENT: _consent,
     LinkPurpose.CHILD_CONSENT: _consent,
     LinkPurpose.OFFER: _offer,
     LinkPurpose.MANAGE: _manage,
 }
+# What each link shows when read: also the answer to a refused post (429).
+LINK_PAGES: dict[str, LinkHandler] = {
+    LinkPurpose.CONFIRM: _confirm_page,
+    LinkPurpose.CONSENT: _consent_page,
+    LinkPurpose.CHILD_CONSENT: _consent_page,
+    LinkPurpose.OFFER: _offer_page,
+    LinkPurpose.MANAGE: _status_page,
+}
+
+
+def _refused(
+    request: HttpRequest,
+    refusal: throttle.Refusal,
+    page: Callable[[], HttpResponse],
+    *,
+    child: bool = False,
+) -> HttpResponse:
+    """The link's page as it was, with the refusal on top (nothing was recorded), 429."""
+    messages.error(request, throttle.refusal_message(refusal, child=child))
+    return throttle.with_retry_after(page(), refusal)
 
 
 @link_page
 @require_http_methods(["GET", "HEAD", "POST"])
 def link(request: HttpRequest, token: str) -> HttpResponse:
     """Every link in our e-mails lands here; the link's purpose decides the page."""
+    refusal = _post_refusal(request, throttle.Action.LINK, token=token)
     try:
         access_link = _resolve(token, list(LINK_HANDLERS))
     except ValidationError as error:
+        if refusal is not None:
+            return throttle.too_many_requests(request, refusal)
         return _link_error(request, error)
     with _guardian_language(request, access_link.guardian):
+        if refusal is not None:
+            return _refused(
+                request,
+                refusal,
+                lambda: LINK_PAGES[access_link.purpose](request, access_link, token),
+                child=access_link.purpose == LinkPurpose.CHILD_CONSENT,
+            )
         return LINK_HANDLERS[access_link.purpose](request, access_link, token)
 
 
@@ -729,9 +793,12 @@ def link(request: HttpRequest, token: str) -> HttpResponse:
 @require_http_methods(["GET", "HEAD", "POST"])
 def link_withdraw(request: HttpRequest, token: str, public_id: Any) -> HttpResponse:
     """Withdraw one child: GET asks "are you sure?", only the POST withdraws."""
+    refusal = _post_refusal(request, throttle.Action.LINK, token=token)
     try:
         access_link = _resolve(token, [LinkPurpose.MANAGE, LinkPurpose.CONFIRM])
     except ValidationError as error:
+        if refusal is not None:
+            return throttle.too_many_requests(request, refusal)
         return _link_error(request, error)
     enrolment = (
         Enrolment.objects.filter(submission_id=access_link.submission_id, public_id=public_id)
@@ -739,12 +806,30 @@ def link_withdraw(request: HttpRequest, token: str, public_id: Any) -> HttpRespo
         .first()
     )
     if enrolment is None:
+        if refusal is not None:
+            return throttle.too_many_requests(request, refusal)
         return _link_error(
             request,
             ValidationError(_("Deze aanmelding hoort niet bij deze link."), code="invalid_link"),
         )
     status_url = reverse("enrol-link", kwargs={"token": token})
+
+    def page() -> HttpResponse:
+        return render(
+            request,
+            "enrolment/public/link_withdraw.html",
+            {
+                "enrolment": enrolment,
+                "child": enrolment.child,
+                "group": enrolment.group,
+                "is_open": enrolment.status in ACTIVE,
+                "status_url": status_url,
+            },
+        )
+
     with _guardian_language(request, access_link.guardian):
+        if refusal is not None:
+            return _refused(request, refusal, page)
         if request.method == "POST":
             try:
                 enrolment_withdraw_by_link(token=token, enrolment_public_id=str(public_id))
@@ -757,14 +842,4 @@ def link_withdraw(request: HttpRequest, token: str, public_id: Any) -> HttpRespo
                     % {"name": enrolment.child.first_name},
                 )
             return redirect(status_url)
-        return render(
-            request,
-            "enrolment/public/link_withdraw.html",
-            {
-                "enrolment": enrolment,
-                "child": enrolment.child,
-                "group": enrolment.group,
-                "is_open": enrolment.status in ACTIVE,
-                "status_url": status_url,
-            },
-        )
+        return page()

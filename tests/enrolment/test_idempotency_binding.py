@@ -205,12 +205,9 @@ def test_the_same_form_sent_again_with_changes_saves_nothing_and_then_can_be_sen
 def test_one_key_sent_at_once_with_ten_bodies_makes_one_enrolment_and_nine_refusals(
     group: Any, host: Any, consent_text: Any, settings: Any
 ) -> None:
-    settings.REST_FRAMEWORK = {
-        **settings.REST_FRAMEWORK,
-        "DEFAULT_THROTTLE_RATES": {
-            **settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"],
-            "enrolment-submit": "1000/min",
-        },
+    settings.ENROLMENT_RATE_LIMITS = {
+        **settings.ENROLMENT_RATE_LIMITS,
+        "submit-per-address": 1000,
     }
     names = [f"Kind{letters(n)}" for n in range(10)]
     start = threading.Barrier(10)

@@ -68,7 +68,11 @@ def rows() -> tuple[int, int, int, int]:
 
 @pytest.fixture
 def no_rate_limit(settings: Any) -> None:
-    settings.ENROLMENT_PUBLIC_POST_LIMIT = 10**9
+    settings.ENROLMENT_RATE_LIMITS = {
+        **settings.ENROLMENT_RATE_LIMITS,
+        "submit-per-address": 10**9,
+        "submit-per-email": 10**9,
+    }
 
 
 def test_any_post_of_the_enrolment_form_saves_everything_or_nothing(
