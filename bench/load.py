@@ -34,7 +34,7 @@ post (CSRF token, session and form key as a browser carries them; every 20th pos
 and the thank-you page, whose seat or waitlist words are checked against the database.
 
 Each parent comes from its own loopback address (127.0.x.y), as parents do from their own
-homes, so the per-address throttles (10 submissions a minute) apply as in production and
+homes, so the per-address rate limits (ENROLMENT_RATE_LIMITS) apply as in production and
 need no change.
 
 It prints requests per second and p50/p95/p99 latency per endpoint and phase, errors (must
@@ -1219,7 +1219,7 @@ def main() -> int:
 async def run(stack: Stack, world: World, args: argparse.Namespace) -> dict[str, Any]:
     # Warm every worker (imports, URL resolvers, connections) before anything is timed.
     warm = Recorder()
-    for round_ in range(10 * args.workers):  # an address per round: the throttle allows 30/min
+    for round_ in range(10 * args.workers):  # an address per round, as parents come
         async with _client(stack.base_url, local_address=f"127.0.250.{round_ + 1}") as client:
             await warm.call(client, "warm", "GET", "/api/v1/ping/")
             await warm.call(client, "warm", "GET", "/api/v1/public/consent-text/")
