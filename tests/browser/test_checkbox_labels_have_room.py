@@ -42,9 +42,9 @@ def label_box(page: Any, text: str) -> dict[str, float]:
 def test_the_consent_label_is_a_readable_line_beside_its_box(
     browser: Any,
     live_server: Any,
-    open_kies_group: Any,
+    open_kies_group: Any,  # noqa: F811
     width: int,
-    height: int,  # noqa: F811
+    height: int,
 ) -> None:
     context = browser.new_context(
         locale="nl-NL", timezone_id="Europe/Amsterdam", viewport={"width": width, "height": height}
