@@ -10,6 +10,7 @@ import datetime as dt
 
 from django.core.exceptions import ValidationError
 from django.utils import timezone
+from django.utils.dates import MONTHS, WEEKDAYS
 from django.utils.translation import gettext_lazy as _
 
 # A school's closed days are planned at most this many years ahead (and kept as far back).
@@ -55,3 +56,27 @@ def validate_date_of_birth(born: dt.date, today: dt.date | None = None) -> None:
     error = date_of_birth_error(born, today)
     if error:
         raise ValidationError(error, code="date_of_birth")
+
+
+# --- dates in words: the one place weekday and month names come from --------------------
+# Django's own names (django.utils.dates, translated by Django's catalogue), as the `date`
+# template filter uses them, so a page's text and its buttons never name different days.
+
+
+def weekday_name(day: dt.date | int) -> str:
+    """The weekday of `day` (or of a weekday number, Monday 0) in the current language:
+    "maandag"."""
+    return str(WEEKDAYS[day if isinstance(day, int) else day.weekday()])
+
+
+def day_text(day: dt.date, *, year: bool = True) -> str:
+    """ "vrijdag 4 december 2026" (the date filter's "l j F Y"); without the year when
+    `year` is false."""
+    text = f"{weekday_name(day)} {day.day} {MONTHS[day.month]}"
+    return f"{text} {day.year}" if year else text
+
+
+def moment_text(moment: dt.datetime) -> str:
+    """ "vrijdag 4 december 2026, 13:00", in Amsterdam time."""
+    local = timezone.localtime(moment)
+    return f"{day_text(local.date())}, {local:%H:%M}"

@@ -9,12 +9,21 @@ with `refuse_school_year_without_holidays` unless the manager confirms the year 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
-from programmes.models import HolidayRegion, School, SchoolHoliday, SchoolYear
+from programmes.models import (
+    Audience,
+    HolidayRegion,
+    Programme,
+    School,
+    SchoolHoliday,
+    SchoolType,
+    SchoolYear,
+)
 
 NO_HOLIDAYS = "no_holidays"
 CONFIRM_NO_HOLIDAYS = "confirm_no_holidays"
@@ -96,3 +105,61 @@ def refuse_school_year_without_holidays(
             )
         }
     )
+
+
+# --- who a programme is for: its sector (PO/VO) and its grades --------------------------
+# The scheduler asks these when a group is created or published; a class booking may ask
+# `programme_class_error` for the class it books.
+
+# Special education (SO) teaches children of primary and secondary age alike, so a school
+# of that type may host a programme of either sector.
+_SECTOR_OF_SCHOOL_TYPE = {SchoolType.PO: {Audience.PO}, SchoolType.VO: {Audience.VO}}
+_CLASS_GRADES = re.compile(r"\d+")
+
+
+def programme_school_error(programme: Programme, school: School) -> str | None:
+    """Why `programme` cannot run at `school` (a school of another sector), or None."""
+    sectors = _SECTOR_OF_SCHOOL_TYPE.get(school.school_type)
+    if sectors is None or programme.audience in sectors:
+        return None
+    return _(
+        "%(programme)s is een programma voor het %(sector)s en %(school)s is geen school in "
+        "het %(sector)s. Kies een school in het %(sector)s, of een programma voor deze school."
+    ) % {
+        "programme": programme.name,
+        "sector": str(Audience(programme.audience).label).lower(),
+        "school": school.name,
+    }
+
+
+def programme_grade_range_text(programme: Programme) -> str:
+    """ "groep 7 tot en met 8" (primary) or "klas 1 tot en met 2" (secondary)."""
+    unit = _("klas") if programme.audience == Audience.VO else _("groep")
+    return _("%(unit)s %(min)s tot en met %(max)s") % {
+        "unit": unit,
+        "min": programme.grade_min,
+        "max": programme.grade_max,
+    }
+
+
+def programme_class_error(programme: Programme, class_name: str) -> str | None:
+    """Why the class `class_name` ("8B", "1A", "7/8") cannot take part in `programme`, or
+    None. The numbers in the name are its grades; each must lie in the programme's range."""
+    grades = [int(number) for number in _CLASS_GRADES.findall(class_name or "")]
+    within = programme_grade_range_text(programme)
+    if not grades:
+        return _(
+            "Zet het leerjaar in de naam van de klas, bijvoorbeeld %(example)s; "
+            "%(programme)s is voor %(grades)s."
+        ) % {
+            "example": f"{programme.grade_min}B",
+            "programme": programme.name,
+            "grades": within,
+        }
+    if all(programme.grade_min <= grade <= programme.grade_max for grade in grades):
+        return None
+    return _(
+        "%(programme)s is voor %(grades)s; klas %(class)s valt daarbuiten. Kies een klas uit "
+        "%(grades)s, of een programma voor deze klas."
+    ) % {"programme": programme.name, "grades": within, "class": class_name}
+

@@ -2,18 +2,22 @@ from __future__ import annotations
 
 from typing import Any
 
+from django import forms
 from django.contrib import admin
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 
 from programmes import access
+from scheduler import services
 from scheduler.models import ConflictOverride, Group, PlannerRun, PlanningRequest, Session
 
 
 class ManagerOnlyAdmin(admin.ModelAdmin):
     """The admin is the programme manager's tool; `programmes.access` decides who that is.
 
-    Groups and sessions are read here; changes go through the planning pages and the API,
-    which run the conflict checks and announce the change.
+    Groups are read here; changes go through the planning pages and the API, which run the
+    conflict checks and announce the change. Sessions may be moved or added here, through
+    the same services (`SessionAdmin`).
     """
 
     def has_module_permission(self, request: HttpRequest) -> bool:
@@ -52,13 +56,97 @@ class GroupAdmin(ManagerOnlyAdmin):
     inlines = [SessionInline]
 
 
+class SessionAdminForm(forms.ModelForm):
+    """A session's time, checked by the service that will save it (`session_move_check`,
+    `session_add_check`), so the admin refuses with the planning page's and the API's words.
+    Soft conflicts are accepted by the manager who saves (and recorded)."""
+
+    override_by: Any = None
+
+    class Meta:
+        model = Session
+        fields = ["group", "kind", "starts_at", "ends_at"]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        starts_at, ends_at = data.get("starts_at"), data.get("ends_at")
+        if self.errors or starts_at is None:
+            return data
+        try:
+            if self.instance.pk:
+                services.session_move_check(
+                    session=Session.objects.select_related(
+                        "group__host_school", "group__programme", "group__school_year"
+                    ).get(pk=self.instance.pk),
+                    starts_at=starts_at,
+                    ends_at=ends_at,
+                    override_by=self.override_by,
+                )
+            else:
+                services.session_add_check(
+                    group=data["group"],
+                    kind=data["kind"],
+                    starts_at=starts_at,
+                    ends_at=ends_at,
+                    override_by=self.override_by,
+                )
+        except ValidationError as error:
+            if hasattr(error, "error_dict"):
+                self._update_errors(error)
+            else:
+                raise
+        return data
+
+
 @admin.register(Session)
 class SessionAdmin(ManagerOnlyAdmin):
+    """The manager may move a session or add one; the scheduler's services save either, with
+    the same checks, events and numbering as the planning pages and the API."""
+
+    form = SessionAdminForm
     list_display = ("__str__", "starts_at", "status", "revision")
     list_filter = ("status", "kind", "group__programme")
     search_fields = ("group__host_school__name", "group__round_label")
     list_select_related = ("group__programme", "group__host_school")
     date_hierarchy = "starts_at"
+    raw_id_fields = ("group",)
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return access.is_manager(request.user)
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return access.is_manager(request.user)
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> tuple[str, ...]:
+        return ("group", "kind") if obj is not None else ()
+
+    def get_form(self, request: HttpRequest, obj: Any = None, change: bool = False, **kwargs: Any):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        form.override_by = request.user
+        return form
+
+    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
+        data = form.cleaned_data
+        if change:
+            saved = services.session_move(
+                session=obj,
+                starts_at=data["starts_at"],
+                ends_at=data["ends_at"],
+                override_by=request.user,
+            )
+        else:
+            saved = services.session_add(
+                group=data["group"],
+                kind=data["kind"],
+                starts_at=data["starts_at"],
+                ends_at=data["ends_at"],
+                override_by=request.user,
+            )
+        obj.pk = saved.pk
+        obj._state.adding = False
+        obj._state.db = saved._state.db
+        for field in obj._meta.concrete_fields:
+            setattr(obj, field.attname, getattr(saved, field.attname))
 
 
 @admin.register(PlanningRequest)

@@ -238,10 +238,11 @@ class GroupViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, SchedulerVi
                 "weekday",
                 "start_time",
                 "parent_meeting_time",
+                "class_name",
             )
             if key in data
         }
-        plan = services.series_preview(**series)
+        plan = services.group_preview(**series)
         group_like = Group(host_school=data["host_school"], room=data.get("room", ""))
         conflicts = services.series_conflicts(
             group_like=group_like, trainers=data.get("trainers", []), plan=plan

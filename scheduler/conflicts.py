@@ -20,11 +20,11 @@ from enum import StrEnum
 
 from django.conf import settings
 from django.db.models import Q
-from django.utils import dateformat
 from django.utils.timezone import localtime
 from django.utils.translation import gettext as _
 
 from programmes.calendar import SchoolCalendar
+from programmes.dates import day_text
 from programmes.models import School, Trainer, TrainerUnavailability
 from scheduler.models import GroupStatus, Session, SessionStatus
 from scheduler.series import AMSTERDAM
@@ -90,7 +90,9 @@ class _Busy:
 
 
 def when(moment: dt.datetime) -> str:
-    return dateformat.format(localtime(moment), "l j F Y H:i")
+    """ "maandag 2 november 2026 13:00"."""
+    local = localtime(moment)
+    return f"{day_text(local.date())} {local:%H:%M}"
 
 
 def _overlaps(

@@ -12,10 +12,10 @@ from typing import Any
 
 from django import forms
 from django.db.models import Prefetch, QuerySet
-from django.utils import dateformat
 from django.utils.translation import gettext_lazy as _
 
 from programmes import access as catalogue_access
+from programmes.dates import weekday_name
 from programmes.forms import DATE_INPUT, SearchForm, UtrechtFormMixin
 from programmes.models import EnrolmentMode, Programme, School, SchoolYear, Trainer
 from scheduler import access as scheduler_access
@@ -310,7 +310,7 @@ class GroupForm(UtrechtFormMixin, forms.Form):
                 _("%(date)s is een %(day)s, niet de gekozen weekdag.")
                 % {
                     "date": first_date.strftime("%d-%m-%Y"),
-                    "day": dateformat.format(first_date, "l"),
+                    "day": weekday_name(first_date),
                 },
             )
         programme = data.get("programme")

@@ -8,17 +8,22 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
+from django.utils.dates import WEEKDAYS
 from django.utils.translation import gettext_lazy as _
 
 from programmes.models import Programme, School, SchoolYear, Trainer
 
 
 class Weekday(models.IntegerChoices):
-    MONDAY = 0, _("maandag")
-    TUESDAY = 1, _("dinsdag")
-    WEDNESDAY = 2, _("woensdag")
-    THURSDAY = 3, _("donderdag")
-    FRIDAY = 4, _("vrijdag")
+    """A school day (Monday 0). Its names are Django's (`django.utils.dates.WEEKDAYS`), the
+    ones `programmes.dates.weekday_name` and the `date` filter give, so a group's rhythm and
+    its dates never name a day differently."""
+
+    MONDAY = 0, WEEKDAYS[0]
+    TUESDAY = 1, WEEKDAYS[1]
+    WEDNESDAY = 2, WEEKDAYS[2]
+    THURSDAY = 3, WEEKDAYS[3]
+    FRIDAY = 4, WEEKDAYS[4]
 
 
 class GroupStatus(models.TextChoices):

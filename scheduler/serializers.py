@@ -285,6 +285,8 @@ class GroupSeriesInputSerializer(serializers.Serializer):
 class GroupPreviewSerializer(GroupSeriesInputSerializer):
     """A series preview: nothing is saved."""
 
+    class_name = serializers.CharField(max_length=20, required=False, allow_blank=True)
+
 
 class GroupCreateSerializer(GroupSeriesInputSerializer):
     """A new draft group; its sessions are generated around the host school's closed days."""

@@ -26,7 +26,7 @@ from django.db.models import Model, Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
-from django.utils import dates, timezone
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
@@ -34,6 +34,7 @@ from django.views.generic import FormView, TemplateView
 
 from programmes import access as catalogue_access
 from programmes import selectors as catalogue_selectors
+from programmes.dates import day_text
 from programmes.forms import add_service_error
 from programmes.models import Programme, SchoolYear
 from programmes.views import FilteredListView, NavSectionMixin, RoleRequiredMixin, ServiceFormView
@@ -486,13 +487,14 @@ class GroupCreateView(PlannerRoleMixin, ConflictFormMixin, NavSectionMixin, Form
         return {**super().get_form_kwargs(), "user": self.request.user}
 
     def preview(self, data: dict[str, Any]) -> dict[str, Any]:
-        plan = services.series_preview(
+        plan = services.group_preview(
             programme=data["programme"],
             host_school=data["host_school"],
             first_date=data["first_date"],
             weekday=data["weekday"],
             start_time=data["start_time"],
             parent_meeting_time=data["parent_meeting_time"],
+            class_name=data.get("class_name") or "",
         )
         group_like = Group(
             programme=data["programme"], host_school=data["host_school"], room=data["room"]
@@ -846,7 +848,6 @@ def _schedule_cards(sessions: list[Session]) -> dict[int, ScheduleCard]:
     once wrote it with date filters: "maandag 2 november, 13:00–14:00" in the current language."""
     kinds = {value: str(label) for value, label in SessionKind.choices}
     room_word = _("lokaal")
-    day_names = _DayNames()
     per_group: dict[int, tuple[str, str, str]] = {}
     cards: dict[int, ScheduleCard] = {}
     for session in sessions:
@@ -872,28 +873,11 @@ def _schedule_cards(sessions: list[Session]) -> dict[int, ScheduleCard]:
             programme_id=group.programme_id,
             url=url,
             starts_iso=starts.isoformat(),  # the date filter's "c"
-            when=f"{day_names.text(starts)}, {starts:%H:%M}–{ends:%H:%M}",
+            when=f"{day_text(starts.date(), year=False)}, {starts:%H:%M}–{ends:%H:%M}",
             what=f"{what}: {kinds.get(session.kind, session.kind)} {session.sequence}",
             where=where,
         )
     return cards
-
-
-class _DayNames:
-    """`date:"l j F"` ("maandag 2 november"), with each weekday and month translated once
-    rather than by a `DateFormat` per session."""
-
-    def __init__(self) -> None:
-        self.weekdays: dict[int, str] = {}
-        self.months: dict[int, str] = {}
-
-    def text(self, moment: dt.date) -> str:
-        weekday, month = moment.weekday(), moment.month
-        if weekday not in self.weekdays:
-            self.weekdays[weekday] = str(dates.WEEKDAYS[weekday])
-        if month not in self.months:
-            self.months[month] = str(dates.MONTHS[month])
-        return f"{self.weekdays[weekday]} {moment.day} {self.months[month]}"
 
 
 class MyScheduleView(RoleRequiredMixin, NavSectionMixin, TemplateView):

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 import pytest
@@ -104,7 +105,8 @@ def test_a_coordinator_who_sees_the_roster_may_not_mark_attendance(
 def test_a_trainer_of_another_group_gets_404(
     setup: dict[str, Any], kies: Any, school_b: Any
 ) -> None:
-    other = make_published_group(kies, school_b).trainers.get()
+    # Made back when enrolment ran (the clock stands after the third session now).
+    other = make_published_group(kies, school_b, as_of=dt.date(2026, 10, 1)).trainers.get()
     client = Client()
     client.force_login(other.user)
     response = client.post(url(setup, 0), {f"status_{setup['mila'].pk}": ABSENT})

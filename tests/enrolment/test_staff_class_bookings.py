@@ -25,6 +25,7 @@ def think(db: None) -> Any:
         code="think-booking",
         name_nl="THINK op school",
         enrolment_mode="class",
+        grade_min=1,  # the classes booked here are named 1A and 2B
         trainers_per_group=1,
         group_size_max=32,
     )

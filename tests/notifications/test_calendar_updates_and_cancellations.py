@@ -117,7 +117,14 @@ def test_a_session_moved_into_another_sessions_week_keeps_its_original_slot(grou
     assert_expands_to_schedule(text, group)
 
 
+def make_room_after_the_children(group: Any) -> None:
+    """The evaluation evening follows the children: it moves from 7 to 14 December first."""
+    evening = group.sessions.get(kind=SessionKind.PARENT, sequence=2)
+    session_move(session=evening, starts_at=at(dt.date(2026, 12, 14), 19, 30))
+
+
 def test_a_session_moved_past_the_end_still_gives_a_valid_series(group: Any) -> None:
+    make_room_after_the_children(group)
     session = child_on(group, dt.date(2026, 11, 2))
     session_move(session=session, starts_at=at(dt.date(2026, 12, 14), 13))
 
@@ -180,6 +187,7 @@ def test_cancelling_a_moved_session_cancels_the_instance_the_recipient_has(group
 def test_a_replacement_session_is_a_request_of_the_series_with_a_higher_sequence(
     group: Any,
 ) -> None:
+    make_room_after_the_children(group)
     uid = series_uid(group)
     cancelled = child_on(group, dt.date(2026, 11, 9))
     replacement = session_cancel(session=cancelled, add_replacement=True)

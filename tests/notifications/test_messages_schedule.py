@@ -98,6 +98,10 @@ def test_a_cancelled_session_sends_a_cancel_and_its_replacement_a_new_request(
 ) -> None:
     enrol_confirmed(mail_group, consent_text, emitted, language=language)
     trainer = trainer_of(mail_group)
+    # The evaluation evening (18 January) follows the children: it moves a week on first, so
+    # the replacement takes its week.
+    evening = mail_group.sessions.get(kind="parent", sequence=2)
+    session_move(session=evening, starts_at=evening.starts_at + dt.timedelta(weeks=1))
     replacement = session_cancel(session=child_session(mail_group, 3), add_replacement=True)
     assert replacement is not None
     cancelled = recipients("session_cancelled")

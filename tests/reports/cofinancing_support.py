@@ -71,6 +71,7 @@ class Classes:
             class_name=f"1{chr(65 + slot % 26)}",
             class_size=size,
             mentor_name="Mevrouw Mentor",
+            as_of=self.monday,  # history: the classes were booked before their first lesson
         ).group
         for step in PATH_TO[status]:
             group = group_transition(group=group, to=step)

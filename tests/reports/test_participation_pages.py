@@ -231,6 +231,8 @@ def test_a_class_programme_counts_its_pupils_not_its_seats(
         name_nl="THINK op school",
         enrolment_mode=EnrolmentMode.CLASS,
         audience="vo",
+        grade_min=1,
+        grade_max=2,
         age_min=11,
         age_max=15,
         trainers_per_group=1,

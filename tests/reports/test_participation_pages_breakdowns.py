@@ -40,6 +40,8 @@ def class_programme_group(*, cancelled: bool = False, size: int = 24) -> Any:
         name_nl="THINK op school",
         enrolment_mode=EnrolmentMode.CLASS,
         audience="vo",
+        grade_min=1,
+        grade_max=2,
         age_min=11,
         age_max=15,
         trainers_per_group=1,

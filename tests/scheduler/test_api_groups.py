@@ -9,6 +9,7 @@ import pytest
 import time_machine
 from django.test import Client
 
+from programmes.models import SchoolType
 from scheduler.models import Group, GroupStatus, Session, SessionStatus
 from scheduler.services import group_create
 from tests import factories
@@ -115,6 +116,9 @@ def test_the_group_detail_shows_trainers_admitted_schools_and_sessions(
 def test_the_group_list_filters_by_year_programme_school_status_and_trainer(
     as_alice: Client, kies: Any, think: Any, year: Any, school_a: Any, school_b: Any
 ) -> None:
+    # A special-education school hosts programmes of primary and secondary schools alike.
+    school_b.school_type = SchoolType.SO
+    school_b.save()
     tessa, umar = (factories.TrainerFactory(qualifications=[kies, think]) for _ in range(2))
     at_a = make_group(kies, year, school_a, [tessa])
     at_b = make_group(kies, year, school_b, [umar], round_label="najaar 2027")

@@ -123,6 +123,16 @@ def test_cancelling_a_session_with_a_replacement_adds_one_after_the_series(
 ) -> None:
     session = child(group, 2)
     last_child = child(group, 8)
+    evening = group.sessions.get(kind="parent", sequence=2)
+    # The parent evening of 22 March follows the children: with no week free before it the
+    # replacement is refused, and the answer says to move the evening first.
+    refused = post(as_alice, f"{API}/sessions/{session.pk}/cancel/", {"add_replacement": True})
+    assert refused.status_code == 400
+    assert "Verplaats eerst die ouderbijeenkomst" in str(refused.json())
+    moved = post(
+        as_alice, f"{API}/sessions/{evening.pk}/move/", {"starts_at": "2027-04-05T19:30:00+02:00"}
+    )
+    assert moved.status_code == 200, moved.json()
     response = post(as_alice, f"{API}/sessions/{session.pk}/cancel/", {"add_replacement": True})
     assert response.status_code == 200, response.json()
     body = response.json()
@@ -133,8 +143,8 @@ def test_cancelling_a_session_with_a_replacement_adds_one_after_the_series(
     assert replacement["replaces"] == session.pk
     assert replacement["kind"] == "child" and replacement["sequence"] == 9
     assert last_child.starts_at.date() == dt.date(2027, 3, 15)
-    # 22 March has the parent evening, 29 March is Easter Monday; summer time by then.
-    assert replacement["starts_at"] == "2027-04-05T13:00:00+02:00"
+    # The week the evening left, before the evening (29 March is Easter Monday).
+    assert replacement["starts_at"] == "2027-03-22T13:00:00+01:00"
     assert group.sessions.filter(status=SessionStatus.SCHEDULED).count() == 10
 
 

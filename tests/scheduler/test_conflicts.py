@@ -12,7 +12,7 @@ from scheduler.services import ConflictError, SoftConflictError, group_create, s
 from tests import factories
 from tests.clock import on_day
 
-pytestmark = [pytest.mark.django_db, on_day("2026-12-06")]
+pytestmark = [pytest.mark.django_db, on_day("2026-09-01")]
 
 MON = dt.date(2026, 11, 2)
 

@@ -7,6 +7,7 @@ import pytest
 import time_machine
 from django.core.exceptions import ValidationError
 
+from programmes.models import SchoolType
 from scheduler import events
 from scheduler.models import GroupStatus, SessionStatus
 from scheduler.series import at_amsterdam
@@ -21,7 +22,7 @@ from scheduler.services import (
 from tests import factories
 from tests.clock import on_day
 
-pytestmark = [pytest.mark.django_db, on_day("2026-12-06")]
+pytestmark = [pytest.mark.django_db, on_day("2026-10-01")]
 
 
 @pytest.fixture
@@ -80,6 +81,10 @@ def test_cancelling_a_session_with_a_replacement_adds_one_after_the_last_child_s
 ) -> None:
     session = group.sessions.get(kind="child", sequence=2)
     last_child = group.sessions.filter(kind="child").order_by("-starts_at").first()
+    # The evaluation evening follows the child sessions: make room before it first.
+    evaluation = group.sessions.get(kind="parent", sequence=2)
+    session_move(session=evaluation, starts_at=evaluation.starts_at + dt.timedelta(weeks=1))
+    emitted.clear()
     replacement = session_cancel(session=session, add_replacement=True)
     session.refresh_from_db()
     assert session.status == SessionStatus.CANCELLED and session.revision == 1
@@ -182,7 +187,11 @@ def test_group_creation_explains_what_is_wrong(kies: Any, year: Any, think: Any)
         group_create(programme=kies, capacity=12, **base)
     assert "hoogstens 10 plaatsen" in str(excinfo.value.message_dict["capacity"])
     assert "eerstvolgende is 09-11-2026" in str(excinfo.value.message_dict["first_date"])
+    secondary = factories.SchoolFactory(school_type=SchoolType.VO)
     with pytest.raises(ValidationError) as excinfo:
-        group_create(programme=think, **{**base, "first_date": dt.date(2026, 11, 2)})
+        group_create(
+            programme=think,
+            **{**base, "host_school": secondary, "first_date": dt.date(2026, 11, 2)},
+        )
     assert set(excinfo.value.message_dict) == {"class_name", "class_size", "mentor_name"}
     assert school.hosted_groups.count() == 0

@@ -17,7 +17,7 @@ from scheduler.services import group_create, planning_request_create
 from tests import factories
 from tests.clock import on_day
 
-pytestmark = [pytest.mark.django_db, on_day("2026-12-06")]
+pytestmark = [pytest.mark.django_db, on_day("2026-09-01")]
 
 
 @pytest.fixture

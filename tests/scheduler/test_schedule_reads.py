@@ -13,11 +13,16 @@ from scheduler.services import group_create
 from tests import factories
 from tests.clock import on_day
 
-pytestmark = [pytest.mark.django_db, on_day("2026-12-06")]
+pytestmark = [pytest.mark.django_db, on_day("2026-09-01")]
 
 
 def make_groups(
-    n: int, programme: Any, year: Any, trainers: list[Any], school: Any = None
+    n: int,
+    programme: Any,
+    year: Any,
+    trainers: list[Any],
+    school: Any = None,
+    as_of: dt.date | None = None,
 ) -> list[Any]:
     groups = []
     for i in range(n):
@@ -32,6 +37,7 @@ def make_groups(
                 first_date=dt.date(2026, 11, 2) + dt.timedelta(days=i % 5),
                 trainers=trainers,
                 override_by=factories.make_manager(username="planner"),
+                as_of=as_of,
             ).group
         )
     return groups
@@ -89,7 +95,7 @@ def test_the_group_list_costs_the_same_for_2_or_12_groups(solo: Any, year: Any, 
 @time_machine.travel(dt.datetime(2026, 11, 18, 12, 0, tzinfo=dt.UTC), tick=False)
 def test_a_trainer_sees_this_week_upcoming_and_past(solo: Any, year: Any) -> None:
     trainer = factories.TrainerFactory(qualifications=[solo])
-    make_groups(1, solo, year, [trainer])
+    make_groups(1, solo, year, [trainer], as_of=dt.date(2026, 10, 1))  # made before it began
     schedule = trainer_schedule(trainer)
     assert [s.starts_at.date() for s in schedule.this_week] == [dt.date(2026, 11, 16)]
     assert len(schedule.past) == 2

@@ -80,11 +80,12 @@ def build_world(*, school_a: Any, bob: Any, dave: Any) -> dict[str, Any]:
         capacity=8,
         enrolment_opens_on=dt.date(2026, 9, 1),
         enrolment_closes_on=dt.date(2026, 10, 30),
+        as_of=dt.date(2026, 9, 1),  # history: planned before enrolment opened
     ).group
     group = group_transition(group=group, to=GroupStatus.PUBLISHED)
     class_group = group_create(
         programme=think,
-        host_school=school_a,
+        host_school=vo_school,  # THINK is for secondary schools
         school_year=year,
         round_label="najaar 2026",
         weekday=2,
@@ -94,6 +95,7 @@ def build_world(*, school_a: Any, bob: Any, dave: Any) -> dict[str, Any]:
         class_name="1A",
         class_size=20,
         mentor_name="Dhr. Eerder",
+        as_of=dt.date(2026, 9, 1),
     ).group
     session = group.sessions.order_by("starts_at").first()
 

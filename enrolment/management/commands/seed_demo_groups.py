@@ -334,6 +334,8 @@ class Command(BaseCommand):
             created_by=self.manager,
             override_by=self.manager,
             confirm_no_holidays=no_holidays,
+            # A running or completed group is history: recorded as made on its first day.
+            as_of=min(self.today, first),
             **extra,
         ).group
 
