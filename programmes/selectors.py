@@ -11,12 +11,14 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
 from programmes.models import (
     Audience,
+    CoFinancingAgreement,
     HolidayRegion,
     Programme,
     School,
@@ -163,3 +165,27 @@ def programme_class_error(programme: Programme, class_name: str) -> str | None:
         "%(grades)s, of een programma voor deze klas."
     ) % {"programme": programme.name, "grades": within, "class": class_name}
 
+
+# --- co-financing agreements ------------------------------------------------------------
+
+
+def cofinancing_agreement_missing(groups: Iterable[Any]) -> set[int]:
+    """The ids of those `groups` (anything with `pk`, `programme`, `host_school_id` and
+    `school_year_id`) of a co-financed programme whose host school has no co-financing
+    agreement for that programme in that school year. One query, however many groups.
+
+    Such a group is allowed; the group page, the planning page and the co-financing
+    overview show it as a warning until the agreement exists."""
+    wanted = [g for g in groups if g.programme.co_financed]
+    if not wanted:
+        return set()
+    agreed = set(
+        CoFinancingAgreement.objects.filter(
+            school_id__in={g.host_school_id for g in wanted},
+            school_year_id__in={g.school_year_id for g in wanted},
+            programme_id__in={g.programme_id for g in wanted},
+        ).values_list("school_id", "school_year_id", "programme_id")
+    )
+    return {
+        g.pk for g in wanted if (g.host_school_id, g.school_year_id, g.programme_id) not in agreed
+    }

@@ -62,6 +62,7 @@ from reports.ledger import (
 )
 from reports.money import format_euro
 from scheduler.models import Group
+from scheduler.selectors import groups_without_cofinancing
 
 # --- who may enter ---------------------------------------------------------------------
 
@@ -322,6 +323,7 @@ class OverviewView(CoFinancingReaderMixin, NavSectionMixin, TemplateView):
         if year is None:
             context["lines"] = []
             return context
+        context["groups_without_cofinancing"] = groups_without_cofinancing(user, school_year=year)
         ledger = ledger_rows(year, user)
         late = overdue_invoices(ledger)
         per_agreement = overdue_counts(late)

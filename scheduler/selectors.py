@@ -13,10 +13,12 @@ from django.utils import timezone
 from django.utils.dates import MONTHS
 from django.utils.timezone import localtime
 
+from programmes import access as catalogue_access
 from programmes.calendar import SchoolCalendar, public_holidays
-from programmes.models import School, SchoolHoliday, Trainer
+from programmes.models import School, SchoolHoliday, SchoolYear, Trainer
+from programmes.selectors import cofinancing_agreement_missing
 from scheduler import access
-from scheduler.models import Group, Session, SessionStatus
+from scheduler.models import Group, GroupStatus, Session, SessionStatus
 from scheduler.series import AMSTERDAM
 
 
@@ -51,6 +53,32 @@ def group_detail(user: Any, pk: int) -> Group:
         )
         .get(pk=pk)
     )
+
+
+def groups_without_cofinancing(user: Any, *, school_year: SchoolYear | None = None) -> list[Group]:
+    """Groups in the user's scope, not cancelled, of a co-financed programme whose host
+    school has no agreement for it in the group's school year
+    (`programmes.selectors.cofinancing_agreement_missing`): those of `school_year`, or of
+    every school year not yet over. The manager sees every school's, a coordinator their
+    own schools' (as hosts); others none. Two queries. The planning page and the co-financing
+    overview warn with them until the agreement exists."""
+    if not catalogue_access.is_manager(user) and not catalogue_access.is_coordinator(user):
+        return []  # the warning is for those who settle the agreement: not for trainers
+    groups = (
+        access.groups_visible_to(user)
+        .filter(programme__co_financed=True)
+        .exclude(status=GroupStatus.CANCELLED)
+        .select_related("programme", "host_school", "school_year")
+    )
+    if not catalogue_access.is_manager(user):
+        groups = groups.filter(host_school__in=catalogue_access.schools_visible_to(user))
+    if school_year is not None:
+        groups = groups.filter(school_year=school_year)
+    else:
+        groups = groups.filter(school_year__end_date__gte=timezone.localdate())
+    found = list(groups.order_by("host_school__name", "first_date", "pk"))
+    missing = cofinancing_agreement_missing(found)
+    return [group for group in found if group.pk in missing]
 
 
 # What the calendar and a trainer's schedule show of a session, its group, programme and host

@@ -194,6 +194,7 @@ class PlanningView(PlannerRoleMixin, FilteredListView):
         context["may_request"] = requestable is None or bool(requestable)
         if context["may_request"]:
             context["request_form"] = PlanningRequestForm(user=user, auto_id="verzoek_%s")
+        context["groups_without_cofinancing"] = selectors.groups_without_cofinancing(user)
         context["can_run_planner"] = access.can_run_planner(user)
         if context["can_run_planner"]:
             context.update(self.planner_context())
@@ -445,7 +446,18 @@ class GroupDetailView(RoleRequiredMixin, NavSectionMixin, TemplateView):
         context["can_change"] = can_change and not group.is_cancelled
         context["transitions"] = _transition_buttons(group) if can_change else []
         context["can_cancel_group"] = can_change and group.can_become(GroupStatus.CANCELLED)
+        context["cofinancing_missing"] = self.may_settle_cofinancing(
+            group
+        ) and group.pk in catalogue_selectors.cofinancing_agreement_missing([group])
         return context
+
+    def may_settle_cofinancing(self, group: Group) -> bool:
+        """The manager and the host school's coordinators see a missing agreement."""
+        user = self.request.user
+        return catalogue_access.is_manager(user) or (
+            catalogue_access.is_coordinator(user)
+            and catalogue_access.schools_visible_to(user).filter(pk=group.host_school_id).exists()
+        )
 
 
 _TRANSITION_LABELS = {
