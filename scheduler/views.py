@@ -202,8 +202,8 @@ class PlanningView(PlannerRoleMixin, FilteredListView):
 
     def planner_context(self) -> dict[str, Any]:
         run = self.latest_run()
-        today = timezone.localdate()
-        current = SchoolYear.objects.filter(start_date__lte=today, end_date__gte=today).first()
+        # The year that holds today (none in the summer gap: then the manager picks one).
+        current = SchoolYear.objects.for_day(timezone.localdate())
         context: dict[str, Any] = {
             "run": run,
             "planner_form": PlannerStartForm(
