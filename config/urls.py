@@ -4,7 +4,7 @@ from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView
 
-from config import health, security
+from config import health, security, start
 
 urlpatterns = [
     path("healthz", health.healthz, name="healthz"),
@@ -14,6 +14,7 @@ urlpatterns = [
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     # Its own, narrower Content Security Policy exception: see config/security.py.
     path("api/docs/", security.api_docs_view(), name="api-docs"),
+    path("start/", include(start)),
     path("planning/", include("scheduler.urls")),
     path("aanmelden/", include("enrolment.urls_public")),
     path("inschrijvingen/", include("enrolment.urls_staff")),

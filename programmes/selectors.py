@@ -14,6 +14,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from programmes.models import (
@@ -25,6 +26,8 @@ from programmes.models import (
     SchoolHoliday,
     SchoolType,
     SchoolYear,
+    Trainer,
+    TrainerUnavailability,
 )
 
 NO_HOLIDAYS = "no_holidays"
@@ -189,3 +192,21 @@ def cofinancing_agreement_missing(groups: Iterable[Any]) -> set[int]:
     return {
         g.pk for g in wanted if (g.host_school_id, g.school_year_id, g.programme_id) not in agreed
     }
+
+
+# --- start pages ---------------------------------------------------------------------------
+
+
+def schools_without_coordinator() -> list[School]:
+    """Active schools nobody coordinates: no one there sees their pupils' enrolments or asks
+    for groups. One query."""
+    return list(School.objects.filter(active=True, coordinators__isnull=True).order_by("name"))
+
+
+def unavailability_ahead(trainer: Trainer) -> list[TrainerUnavailability]:
+    """The trainer's periods of unavailability that have not ended, soonest first. One query."""
+    return list(
+        TrainerUnavailability.objects.filter(trainer=trainer, ends_at__gte=timezone.now()).order_by(
+            "starts_at", "pk"
+        )
+    )

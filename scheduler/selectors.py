@@ -18,7 +18,14 @@ from programmes.calendar import SchoolCalendar, public_holidays
 from programmes.models import School, SchoolHoliday, SchoolYear, Trainer
 from programmes.selectors import cofinancing_agreement_missing
 from scheduler import access
-from scheduler.models import Group, GroupStatus, Session, SessionStatus
+from scheduler.models import (
+    Group,
+    GroupStatus,
+    PlannerRun,
+    PlanningRequestStatus,
+    Session,
+    SessionStatus,
+)
 from scheduler.series import AMSTERDAM
 
 
@@ -262,3 +269,56 @@ def trainer_schedule(
     upcoming = [s for s in sessions if localtime(s.starts_at).date() > sunday]
     past = [s for s in sessions if s.ends_at < now and s not in this_week][::-1]
     return TrainerSchedule(this_week=this_week, upcoming=upcoming, past=past)
+
+
+# --- start pages ---------------------------------------------------------------------------
+
+
+def school_groups_this_year(user: Any) -> list[Group]:
+    """The groups hosted by the user's schools in the current school year, by first date.
+    One query (none without a current school year)."""
+    year = SchoolYear.objects.current()
+    if year is None:
+        return []
+    return list(
+        access.groups_visible_to(user)
+        .filter(school_year=year, host_school__in=catalogue_access.schools_visible_to(user))
+        .select_related("programme", "host_school")
+        .order_by("first_date", "pk")
+    )
+
+
+def open_planning_requests(user: Any) -> int:
+    """How many planning requests in the user's scope wait for a group. One query."""
+    return access.requests_visible_to(user).filter(status=PlanningRequestStatus.OPEN).count()
+
+
+def last_planner_run(user: Any) -> PlannerRun | None:
+    """The planner's most recent run the user may see (the manager's), or None. One query."""
+    return (
+        access.planner_runs_visible_to(user)
+        .select_related("school_year")
+        .order_by("-created_at", "-pk")
+        .first()
+    )
+
+
+@dataclass
+class TrainerDays:
+    """A trainer's sessions for the start page: today, the rest of this week, what follows."""
+
+    today: list[Session]
+    this_week: list[Session]
+    next: list[Session]
+
+
+def trainer_days(trainer: Trainer, *, next_count: int = 5) -> TrainerDays:
+    """`trainer_schedule` split for the start page: today's sessions, the rest of this week
+    and the first `next_count` after it. One query."""
+    schedule = trainer_schedule(trainer, past_days=0, ahead_days=120)
+    today = localtime(timezone.now()).date()
+    return TrainerDays(
+        today=[s for s in schedule.this_week if localtime(s.starts_at).date() == today],
+        this_week=[s for s in schedule.this_week if localtime(s.starts_at).date() > today],
+        next=schedule.upcoming[:next_count],
+    )

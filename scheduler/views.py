@@ -855,7 +855,7 @@ class ScheduleCard:
     where: str
 
 
-def _schedule_cards(sessions: list[Session]) -> dict[int, ScheduleCard]:
+def schedule_cards(sessions: list[Session]) -> dict[int, ScheduleCard]:
     """The cards of `sessions` by session pk. Each text reads as `_schedule_list.html`
     once wrote it with date filters: "maandag 2 november, 13:00–14:00" in the current language."""
     kinds = {value: str(label) for value, label in SessionKind.choices}
@@ -907,7 +907,7 @@ class MyScheduleView(RoleRequiredMixin, NavSectionMixin, TemplateView):
         )
         context["trainer"] = trainer
         schedule = selectors.trainer_schedule(trainer)
-        cards = _schedule_cards([*schedule.this_week, *schedule.upcoming, *schedule.past])
+        cards = schedule_cards([*schedule.this_week, *schedule.upcoming, *schedule.past])
         context["schedule"] = schedule
         context["cards"] = {
             "this_week": [cards[s.pk] for s in schedule.this_week],

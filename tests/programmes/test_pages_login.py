@@ -11,7 +11,7 @@ from tests import factories
 pytestmark = pytest.mark.django_db
 
 
-def test_a_user_logs_in_with_the_login_page_and_lands_on_the_overview(alice) -> None:
+def test_a_user_logs_in_with_the_login_page_and_lands_on_their_start_page(alice) -> None:
     client = Client()
 
     page = client.get(reverse("login"))
@@ -20,7 +20,8 @@ def test_a_user_logs_in_with_the_login_page_and_lands_on_the_overview(alice) -> 
     assert page.status_code == 200
     assert 'for="id_username"' in page.text
     assert response.status_code == 302
-    assert response.url == reverse("home")
+    assert response.url == reverse("start")
+    assert client.get(response.url).url == reverse("start-manager")
     assert client.get(reverse("manage-home")).status_code == 200
 
 
