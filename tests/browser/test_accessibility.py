@@ -19,7 +19,7 @@ import time_machine
 from django.conf import settings
 from django.urls import NoReverseMatch, reverse
 
-from tests.browser.conftest import log_in
+from tests.browser.support import log_in
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

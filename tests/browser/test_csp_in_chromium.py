@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from tests.browser.conftest import CHROMIUM, log_in
+from tests.browser.support import CHROMIUM, log_in
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),

@@ -29,7 +29,7 @@ from openpyxl import load_workbook
 from enrolment.models import Attendance, AttendanceStatus
 from programmes.models import HolidayKind, HolidayRegion, SchoolHoliday, SchoolYear
 from scheduler.models import Group, GroupStatus, PlanningRequest, PlanningRequestStatus
-from tests.browser.conftest import log_in
+from tests.browser.support import log_in
 from tests.clock import on_day
 from tests.notifications.smtp_sink import SmtpSink, running_sink
 

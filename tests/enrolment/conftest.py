@@ -1,119 +1,14 @@
+"""Fixtures of the enrolment tests. They live in tests/enrolment/world.py, beside the
+helpers that build the same world (`make_published_group`, `child`, MOTHER, FATHER, SOLE), so
+that test modules in other folders can import them from a plain module."""
+
 from __future__ import annotations
 
-import datetime as dt
-from typing import Any
-
-import pytest
-import time_machine
-
-from config import domain_events
-from enrolment.models import Authority, ConsentText
-from enrolment.services import ChildInput, GuardianInput
-from scheduler.models import GroupStatus
-from scheduler.services import group_create, group_transition
-from tests import factories
-
-# Enrolment opens in the autumn; the group's first session is Monday 2 November 2026.
-TODAY = dt.datetime(2026, 10, 1, 10, 0, tzinfo=dt.UTC)
-
-
-@pytest.fixture(autouse=True)
-def _today() -> Any:
-    with time_machine.travel(TODAY, tick=False) as traveller:
-        yield traveller
-
-
-@pytest.fixture
-def consent_text(db: None) -> ConsentText:
-    """The consent text shipped by the data migration (re-made after a transactional
-    test flushed the database)."""
-    text, _ = ConsentText.objects.get_or_create(
-        version="2026-1",
-        defaults={
-            "text_nl": "Ik geef toestemming voor deelname.",
-            "text_en": "I consent to taking part.",
-            "active_from": dt.datetime(2026, 1, 1, tzinfo=dt.UTC),
-        },
-    )
-    return text
-
-
-@pytest.fixture
-def kies(db: None) -> Any:
-    programme = factories.ProgrammeFactory(
-        code="kies-enrol",
-        name_nl="KIES",
-        name_en="KIES",
-        age_min=7,
-        age_max=17,
-        grade_min=1,
-        grade_max=8,
-        parent_meetings_before=0,
-        parent_meetings_after=0,
-        trainers_per_group=1,
-    )
-    return programme
-
-
-@pytest.fixture
-def host(db: None) -> Any:
-    return factories.SchoolFactory(name="Basisschool De Horizon", brin="33CC")
-
-
-def make_published_group(programme: Any, host: Any, capacity: int = 8, **kwargs: Any) -> Any:
-    year = factories.SchoolYearFactory(label="2026-2027")
-    trainer = factories.TrainerFactory(qualifications=[programme])
-    group = group_create(
-        programme=programme,
-        host_school=host,
-        school_year=year,
-        round_label="najaar 2026",
-        weekday=0,
-        start_time=dt.time(13, 0),
-        first_date=dt.date(2026, 11, 2),
-        trainers=[trainer],
-        capacity=capacity,
-        enrolment_opens_on=dt.date(2026, 9, 1),
-        enrolment_closes_on=dt.date(2026, 10, 30),
-        **kwargs,
-    ).group
-    group = group_transition(group=group, to=GroupStatus.PUBLISHED)
-    return group
-
-
-@pytest.fixture
-def group(kies: Any, host: Any) -> Any:
-    return make_published_group(kies, host)
-
-
-def child(
-    group: Any,
-    school: Any,
-    *,
-    first: str = "Sam",
-    born: dt.date = dt.date(2017, 3, 1),
-    grade: int = 4,
-) -> ChildInput:
-    return ChildInput(
-        first_name=first,
-        last_name="de Boer",
-        date_of_birth=born,
-        school=school,
-        grade=grade,
-        group=group,
-    )
-
-
-MOTHER = GuardianInput(name="Anna de Boer", email="anna@example.org", authority=Authority.JOINT)
-FATHER = GuardianInput(
-    name="Bram de Boer", email="bram@example.org", authority=Authority.JOINT, language="en"
+from tests.enrolment.world import (  # noqa: F401 (fixtures)
+    _today,
+    consent_text,
+    emitted,
+    group,
+    host,
+    kies,
 )
-SOLE = GuardianInput(name="Carla Smit", email="carla@example.org", authority=Authority.SOLE)
-
-
-@pytest.fixture
-def emitted() -> Any:
-    seen: list[Any] = []
-    domain_events.subscribe(object, seen.append)
-    yield seen
-    domain_events.unsubscribe(object, seen.append)

@@ -18,8 +18,8 @@ from enrolment.models import Enrolment
 from enrolment.services import submission_create
 from scheduler.models import SessionKind
 from scheduler.services import session_move
-from tests.enrolment.conftest import SOLE, child, make_published_group
 from tests.enrolment.test_api_public_enrolment_flow import form, post
+from tests.enrolment.world import SOLE, child, make_published_group
 
 pytestmark = pytest.mark.django_db
 

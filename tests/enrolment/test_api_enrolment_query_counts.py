@@ -16,7 +16,7 @@ from django.test.utils import CaptureQueriesContext
 from enrolment import events
 from enrolment.services import GuardianInput, email_confirm, submission_create
 from tests import factories
-from tests.enrolment.conftest import child, make_published_group
+from tests.enrolment.world import child, make_published_group
 from tests.factories import letters
 
 pytestmark = pytest.mark.django_db

@@ -33,7 +33,7 @@ from enrolment.services import (
 from scheduler.models import GroupStatus
 from scheduler.services import group_transition
 from tests import factories
-from tests.enrolment.conftest import FATHER, MOTHER, child, make_published_group
+from tests.enrolment.world import FATHER, MOTHER, child, make_published_group
 
 pytestmark = pytest.mark.django_db
 

@@ -16,10 +16,10 @@ from enrolment import events
 from enrolment.models import Submission
 from enrolment.services import submission_create
 from tests import factories
-from tests.enrolment.conftest import SOLE, child, make_published_group
 from tests.enrolment.test_api_public_enrolment_flow import form, post
 from tests.enrolment.test_public_enrolment_form import form_data, form_url
 from tests.enrolment.test_rate_limits_at_an_opening import FIRST_NAMES
+from tests.enrolment.world import SOLE, child, make_published_group
 
 pytestmark = pytest.mark.django_db
 

@@ -25,8 +25,8 @@ from programmes.models import EnrolmentMode
 from scheduler.models import GroupStatus
 from scheduler.services import group_create
 from tests import factories
-from tests.enrolment.conftest import FATHER, MOTHER, SOLE, child, make_published_group
 from tests.enrolment.test_api_public_enrolment_flow import API, confirmed_enrolment, of
+from tests.enrolment.world import FATHER, MOTHER, SOLE, child, make_published_group
 
 pytestmark = pytest.mark.django_db
 

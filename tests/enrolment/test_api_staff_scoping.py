@@ -16,8 +16,8 @@ from django.test import Client
 
 from enrolment.models import Enrolment, EnrolmentStatus
 from tests import factories
-from tests.enrolment.conftest import make_published_group
 from tests.enrolment.test_api_public_enrolment_flow import API, confirmed_enrolment
+from tests.enrolment.world import make_published_group
 
 pytestmark = pytest.mark.django_db
 

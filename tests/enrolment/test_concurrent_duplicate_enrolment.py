@@ -11,7 +11,7 @@ from django.db import connection
 
 from enrolment.models import Enrolment
 from enrolment.services import GuardianInput, submission_create
-from tests.enrolment.conftest import child
+from tests.enrolment.world import child
 from tests.factories import letters
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]

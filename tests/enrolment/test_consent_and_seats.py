@@ -19,7 +19,7 @@ from enrolment.services import (
     waitlist_position,
 )
 from tests import factories
-from tests.enrolment.conftest import FATHER, MOTHER, SOLE, child, make_published_group
+from tests.enrolment.world import FATHER, MOTHER, SOLE, child, make_published_group
 
 pytestmark = pytest.mark.django_db
 

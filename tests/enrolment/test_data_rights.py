@@ -27,12 +27,12 @@ from enrolment.retention import (
     personal_data_export_by_link,
 )
 from enrolment.services import intake_record
-from tests.enrolment.conftest import make_published_group
 from tests.enrolment.test_retention_erase import (
     confirm_address,
     enrol_family,
     text_values_left,
 )
+from tests.enrolment.world import make_published_group
 
 pytestmark = pytest.mark.django_db
 

@@ -12,8 +12,8 @@ from django.urls import reverse
 from enrolment.audit import AuditAction, audit_record
 from enrolment.models import ConsentText, Enrolment, Interest
 from enrolment.services import interest_register
-from tests.enrolment.conftest import make_published_group
 from tests.enrolment.test_retention_erase import enrol_family
+from tests.enrolment.world import make_published_group
 from tests.factories import letters
 
 pytestmark = pytest.mark.django_db

@@ -30,9 +30,9 @@ from enrolment.models import Authority, ConsentText, Enrolment
 from enrolment.services import GuardianInput, submission_create
 from programmes.models import Programme
 from tests import factories
-from tests.enrolment.conftest import child, make_published_group
 from tests.enrolment.test_api_public_enrolment_flow import form, post
 from tests.enrolment.test_public_enrolment_form import form_data, form_url
+from tests.enrolment.world import child, make_published_group
 
 pytestmark = pytest.mark.django_db
 

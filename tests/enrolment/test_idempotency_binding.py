@@ -21,9 +21,9 @@ from enrolment.services import (
     idempotency_key_hash,
     submission_create,
 )
-from tests.enrolment.conftest import child
 from tests.enrolment.test_api_public_enrolment_flow import counts, form, post
 from tests.enrolment.test_public_enrolment_form import form_data, form_url, rows
+from tests.enrolment.world import child
 from tests.factories import letters
 
 pytestmark = pytest.mark.django_db

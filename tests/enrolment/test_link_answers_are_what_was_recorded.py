@@ -19,8 +19,8 @@ from django.test import Client
 from enrolment import events
 from enrolment.models import Consent, Enrolment, EnrolmentStatus
 from enrolment.services import email_confirm, submission_create
-from tests.enrolment.conftest import FATHER, MOTHER, SOLE, child
 from tests.enrolment.test_api_public_enrolment_flow import post
+from tests.enrolment.world import FATHER, MOTHER, SOLE, child
 
 pytestmark = pytest.mark.django_db
 

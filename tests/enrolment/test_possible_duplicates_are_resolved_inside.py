@@ -34,9 +34,9 @@ from enrolment.services import (
     submission_create,
 )
 from notifications.models import OutboxMessage
-from tests.enrolment.conftest import child, make_published_group
 from tests.enrolment.staff_support import enrol
 from tests.enrolment.test_api_public_enrolment_flow import API
+from tests.enrolment.world import child, make_published_group
 
 pytestmark = pytest.mark.django_db
 

@@ -29,7 +29,7 @@ from programmes.services import programme_update, school_update
 from scheduler.models import GroupStatus, Session, SessionKind, SessionStatus
 from scheduler.services import group_cancel, group_transition, session_cancel, session_move
 from tests import factories
-from tests.enrolment.conftest import TODAY, child, make_published_group
+from tests.enrolment.world import TODAY, child, make_published_group
 
 pytestmark = pytest.mark.django_db
 

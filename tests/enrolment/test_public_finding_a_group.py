@@ -16,7 +16,7 @@ from enrolment.services import submission_create
 from scheduler.models import Group, GroupStatus
 from scheduler.services import group_cancel
 from tests import factories
-from tests.enrolment.conftest import FATHER, MOTHER, child, make_published_group
+from tests.enrolment.world import FATHER, MOTHER, child, make_published_group
 
 pytestmark = pytest.mark.django_db
 

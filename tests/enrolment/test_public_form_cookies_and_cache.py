@@ -14,9 +14,9 @@ from django.core.cache import cache
 from django.test import Client
 
 from enrolment.views_public import FORM_NONCE_COOKIE, RECEIVED_COOKIE
-from tests.enrolment.conftest import TODAY
 from tests.enrolment.test_public_cache import new_text
 from tests.enrolment.test_public_enrolment_form import form_data, form_url, rows
+from tests.enrolment.world import TODAY
 
 pytestmark = pytest.mark.django_db
 

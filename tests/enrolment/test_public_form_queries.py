@@ -13,8 +13,8 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from enrolment.forms_public import MAX_CHILDREN, group_label
-from tests.enrolment.conftest import make_published_group
 from tests.enrolment.test_public_enrolment_form import form_data, form_url
+from tests.enrolment.world import make_published_group
 
 pytestmark = pytest.mark.django_db
 

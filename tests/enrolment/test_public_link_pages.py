@@ -24,7 +24,7 @@ from enrolment.models import (
 )
 from enrolment.services import email_confirm, enrolment_withdraw, submission_create
 from tests import factories
-from tests.enrolment.conftest import FATHER, MOTHER, SOLE, child, make_published_group
+from tests.enrolment.world import FATHER, MOTHER, SOLE, child, make_published_group
 
 pytestmark = pytest.mark.django_db
 

@@ -17,8 +17,8 @@ from enrolment import events
 from enrolment.models import Authority, Consent, ConsentParty, Enrolment, Interest, Submission
 from enrolment.services import GuardianInput, submission_create
 from tests import factories
-from tests.enrolment.conftest import MOTHER, SOLE, child, make_published_group
 from tests.enrolment.test_public_enrolment_form import form_data, form_url
+from tests.enrolment.world import MOTHER, SOLE, child, make_published_group
 
 pytestmark = pytest.mark.django_db
 

@@ -36,7 +36,7 @@ from enrolment.services import (
     intake_record,
     submission_create,
 )
-from tests.enrolment.conftest import child, make_published_group
+from tests.enrolment.world import child, make_published_group
 from tests.factories import letters
 
 pytestmark = pytest.mark.django_db

@@ -24,8 +24,8 @@ from notifications.erasure import outbox_rows_left
 from notifications.models import OutboxMessage
 from scheduler.models import Group
 from scheduler.services import group_cancel
-from tests.enrolment.conftest import make_published_group
 from tests.enrolment.test_retention_erase import enrol_family
+from tests.enrolment.world import make_published_group
 
 pytestmark = pytest.mark.django_db
 

@@ -12,8 +12,8 @@ from django.urls import reverse
 
 from enrolment.models import AttendanceStatus
 from enrolment.services import attendance_record, enrolment_withdraw
-from tests.enrolment.conftest import make_published_group
 from tests.enrolment.staff_support import AFTER_THIRD_SESSION, enrol
+from tests.enrolment.world import make_published_group
 
 pytestmark = pytest.mark.django_db
 

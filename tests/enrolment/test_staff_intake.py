@@ -19,8 +19,8 @@ from enrolment.models import (
     IntakeReason,
 )
 from enrolment.services import intake_record
-from tests.enrolment.conftest import make_published_group
 from tests.enrolment.staff_support import enrol
+from tests.enrolment.world import make_published_group
 
 pytestmark = pytest.mark.django_db
 

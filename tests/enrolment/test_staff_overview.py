@@ -10,8 +10,8 @@ from enrolment.audit import AuditAction
 from enrolment.models import AuditEntry
 from enrolment.services import enrolment_withdraw, interest_register
 from tests import factories
-from tests.enrolment.conftest import make_published_group
 from tests.enrolment.staff_support import enrol
+from tests.enrolment.world import make_published_group
 
 pytestmark = pytest.mark.django_db
 

@@ -10,8 +10,8 @@ from django.urls import reverse
 
 from enrolment.models import AttendanceStatus
 from enrolment.services import attendance_record, interest_register
-from tests.enrolment.conftest import make_published_group
 from tests.enrolment.staff_support import AFTER_THIRD_SESSION, enrol_many, query_count
+from tests.enrolment.world import make_published_group
 
 pytestmark = pytest.mark.django_db
 

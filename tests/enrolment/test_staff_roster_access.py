@@ -16,8 +16,8 @@ from django.urls import reverse
 from enrolment import urls_staff
 from scheduler.services import group_create
 from tests import factories
-from tests.enrolment.conftest import make_published_group
 from tests.enrolment.staff_support import enrol
+from tests.enrolment.world import make_published_group
 
 pytestmark = pytest.mark.django_db
 

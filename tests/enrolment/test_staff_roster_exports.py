@@ -13,8 +13,8 @@ from enrolment import events
 from enrolment.audit import AuditAction
 from enrolment.models import AuditEntry, Child, EnrolmentStatus
 from enrolment.services import email_confirm, submission_create
-from tests.enrolment.conftest import FATHER, MOTHER, child, make_published_group
 from tests.enrolment.staff_support import enrol, enrol_many
+from tests.enrolment.world import FATHER, MOTHER, child, make_published_group
 
 pytestmark = pytest.mark.django_db
 

@@ -9,8 +9,8 @@ from django.urls import reverse
 from enrolment import events
 from enrolment.audit import AuditAction
 from enrolment.models import AuditEntry, EnrolmentStatus
-from tests.enrolment.conftest import make_published_group
 from tests.enrolment.staff_support import enrol
+from tests.enrolment.world import make_published_group
 
 pytestmark = pytest.mark.django_db
 

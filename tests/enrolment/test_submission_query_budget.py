@@ -15,7 +15,7 @@ from enrolment import events
 from enrolment.models import Authority, Child, Enrolment, Guardian, Submission
 from enrolment.services import GuardianInput, email_confirm, submission_create
 from scheduler.models import Group
-from tests.enrolment.conftest import SOLE, child
+from tests.enrolment.world import SOLE, child
 from tests.factories import letters
 
 pytestmark = pytest.mark.django_db

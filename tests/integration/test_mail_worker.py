@@ -168,7 +168,7 @@ def test_an_enrolment_confirmed_end_to_end_yields_exactly_one_valid_invitation(
     from enrolment.models import ConsentText, EnrolmentStatus
     from enrolment.services import email_confirm, submission_create
     from tests import factories
-    from tests.enrolment.conftest import SOLE, child, make_published_group
+    from tests.enrolment.world import SOLE, child, make_published_group
 
     settings.CELERY_TASK_ALWAYS_EAGER = False
     text, _ = ConsentText.objects.get_or_create(

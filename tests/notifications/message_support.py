@@ -17,7 +17,7 @@ from enrolment.models import Authority, ConsentText, Enrolment
 from enrolment.services import GuardianInput, email_confirm, submission_create
 from notifications.models import OutboxMessage
 from tests import factories
-from tests.enrolment.conftest import child, make_published_group
+from tests.enrolment.world import child, make_published_group
 
 # Enrolment is open; the group's first child session is Monday 2 November 2026.
 TODAY = dt.datetime(2026, 10, 1, 10, 0, tzinfo=dt.UTC)

@@ -139,7 +139,7 @@ def _reads_of_cancelling(group: Any) -> list[str]:
 def test_telling_waiting_families_of_a_cancelled_group_costs_the_same_for_any_number(
     mail_programme: Any, school_a: Any, bob: Any, consent_text: Any, emitted: list[Any]
 ) -> None:
-    from tests.enrolment.conftest import make_published_group
+    from tests.enrolment.world import make_published_group
 
     reads = []
     for families in (1, 4):

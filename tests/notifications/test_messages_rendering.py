@@ -18,7 +18,7 @@ from notifications.messages import (
     text_to_html,
 )
 from tests import factories
-from tests.enrolment.conftest import make_published_group
+from tests.enrolment.world import make_published_group
 from tests.notifications.message_support import (
     LANGUAGES,
     TITLE,

@@ -17,7 +17,8 @@ from django.urls import reverse
 from enrolment.models import EnrolmentStatus
 from enrolment.services import interest_register
 from tests import factories
-from tests.enrolment.conftest import (  # noqa: F401 (fixtures)
+from tests.enrolment.test_api_public_enrolment_flow import confirmed_enrolment
+from tests.enrolment.world import (  # noqa: F401 (fixtures)
     _today,
     consent_text,
     emitted,
@@ -25,7 +26,6 @@ from tests.enrolment.conftest import (  # noqa: F401 (fixtures)
     kies,
     make_published_group,
 )
-from tests.enrolment.test_api_public_enrolment_flow import confirmed_enrolment
 from tests.factories import letters
 from tests.reports.test_api_support import PARTICIPATION
 from tests.reports.test_participation_pages import school_table, tables_of

@@ -15,7 +15,8 @@ from reports.participation import participation, participation_by_school_and_pro
 from scheduler.models import GroupStatus, SessionKind
 from scheduler.services import group_transition
 from tests import factories
-from tests.enrolment.conftest import (  # noqa: F401 (fixtures)
+from tests.enrolment.test_api_public_enrolment_flow import confirmed_enrolment
+from tests.enrolment.world import (  # noqa: F401 (fixtures)
     SOLE,
     TODAY,
     _today,
@@ -26,7 +27,6 @@ from tests.enrolment.conftest import (  # noqa: F401 (fixtures)
     kies,
     make_published_group,
 )
-from tests.enrolment.test_api_public_enrolment_flow import confirmed_enrolment
 
 pytestmark = pytest.mark.django_db
 

@@ -19,7 +19,7 @@ from enrolment.models import Attendance, AttendanceStatus, Enrolment
 from programmes.models import EnrolmentMode, SchoolYear
 from scheduler.models import SessionKind
 from tests import factories
-from tests.enrolment.conftest import (  # noqa: F401 (fixtures)
+from tests.enrolment.world import (  # noqa: F401 (fixtures)
     TODAY,
     _today,
     consent_text,

@@ -21,7 +21,7 @@ from reports.suppression import school_programme_display_rows, school_programme_
 from scheduler.models import GroupStatus
 from scheduler.services import group_transition
 from tests import factories
-from tests.enrolment.conftest import (  # noqa: F401 (fixtures)
+from tests.enrolment.world import (  # noqa: F401 (fixtures)
     _today,
     consent_text,
     emitted,

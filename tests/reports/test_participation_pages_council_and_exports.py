@@ -19,7 +19,7 @@ from django.test import Client
 from openpyxl import load_workbook
 
 from enrolment.services import interest_register
-from tests.enrolment.conftest import (  # noqa: F401 (fixtures)
+from tests.enrolment.world import (  # noqa: F401 (fixtures)
     _today,
     consent_text,
     emitted,

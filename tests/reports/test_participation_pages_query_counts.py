@@ -16,14 +16,14 @@ from enrolment.models import Attendance, AttendanceStatus
 from enrolment.services import interest_register
 from scheduler.models import SessionKind
 from tests import factories
-from tests.enrolment.conftest import (  # noqa: F401 (fixtures)
+from tests.enrolment.test_api_public_enrolment_flow import confirmed_enrolment
+from tests.enrolment.world import (  # noqa: F401 (fixtures)
     _today,
     consent_text,
     emitted,
     kies,
     make_published_group,
 )
-from tests.enrolment.test_api_public_enrolment_flow import confirmed_enrolment
 from tests.factories import letters
 from tests.reports.test_participation_pages import tables_of
 

@@ -13,14 +13,14 @@ from enrolment.services import interest_register
 from reports.participation import participation, participation_by_school_and_programme
 from scheduler.models import SessionKind
 from tests import factories
-from tests.enrolment.conftest import (  # noqa: F401 (fixtures)
+from tests.enrolment.test_api_public_enrolment_flow import confirmed_enrolment
+from tests.enrolment.world import (  # noqa: F401 (fixtures)
     _today,
     consent_text,
     emitted,
     kies,
     make_published_group,
 )
-from tests.enrolment.test_api_public_enrolment_flow import confirmed_enrolment
 from tests.factories import letters
 
 pytestmark = pytest.mark.django_db
