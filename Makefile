@@ -14,12 +14,13 @@ RUN_ADDR ?= 127.0.0.1:8000
 # the one the server listens on (RUN_ADDR may be a bare port), unless SITE_URL is set.
 RUN_SITE_URL = http://$(if $(findstring :,$(RUN_ADDR)),$(RUN_ADDR),127.0.0.1:$(RUN_ADDR))
 
-.PHONY: run test setup lint fmt migrate seed messages assets lock clean help demo-data
+.PHONY: run test setup lint fmt migrate seed messages assets lock clean help demo-data screenshots
 
 help:
 	@echo "make run    set up and serve the demo site on $(RUN_SITE_URL) (RUN_ADDR=host:port)"
 	@echo "make test   set up and run the whole test suite"
 	@echo "make lint   ruff check"
+	@echo "make screenshots  a PNG of every page kind per role in var/screenshots/"
 	@echo "make lock   recompile requirements/*.txt from pyproject.toml"
 
 $(BIN)/.installed: requirements/dev.txt
@@ -76,6 +77,11 @@ demo-data: setup
 	$(MANAGE) seed_demo
 	$(MANAGE) seed_large_municipality
 	@$(MANAGE) demo_logins
+
+# A PNG of every page kind per role at 390 and 1280 px in var/screenshots/, on a fresh demo
+# database there, with a report of layout findings (tools/screenshots.py). Needs Chromium.
+screenshots: setup
+	$(PY) tools/screenshots.py
 
 lint: $(BIN)/.installed
 	$(BIN)/ruff check .
