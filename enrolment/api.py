@@ -100,6 +100,7 @@ from enrolment.serializers import (
 from enrolment.throttle import PublicRateThrottle
 from programmes import access as programme_access
 from programmes.api_auth import ApiTokenAuthentication
+from programmes.api_validation import validated
 from programmes.models import EnrolmentMode, Programme, School
 from scheduler import access as scheduler_access
 from scheduler.models import Group, Session, SessionKind, SessionStatus
@@ -138,12 +139,6 @@ def path_id(name: str, what: str) -> OpenApiParameter:
 
 
 GROUP_ID = path_id("group_id", "De groep (id).")
-
-
-def validated(serializer_class: type[Serializer], data: Any, **context: Any) -> dict[str, Any]:
-    serializer = serializer_class(data=data, context=context)
-    serializer.is_valid(raise_exception=True)
-    return dict(serializer.validated_data)
 
 
 def _link_errors_on_token(exc: DjangoValidationError) -> Exception:

@@ -31,6 +31,7 @@ from rest_framework.views import APIView
 
 from programmes import access, accounts, api_tokens, services
 from programmes.api_auth import ApiTokenAuthentication
+from programmes.api_validation import validated
 from programmes.filters import (
     ProgrammeFilter,
     SchoolClosureFilter,
@@ -352,9 +353,7 @@ class ObtainTokenView(APIView):
         tags=["auth"],
     )
     def post(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        serializer = AuthTokenSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        data = serializer.validated_data
+        data = validated(AuthTokenSerializer, request.data)
         # With the request, so django-axes counts a wrong password and refuses a locked
         # account; a lock answers 429 as the log-in page does, for a username with or
         # without an account alike.

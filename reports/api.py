@@ -43,13 +43,13 @@ from rest_framework.permissions import BasePermission, IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.routers import SimpleRouter
-from rest_framework.serializers import Serializer
 from rest_framework.views import APIView
 
 from config.filters import IdFilter
 from programmes import access, services
 from programmes.api import AccessRules
 from programmes.api_auth import ApiTokenAuthentication
+from programmes.api_validation import validated
 from programmes.models import CoFinancingAgreement, Invoice, InvoiceStatus, SchoolYear
 from reports import ledger
 from reports.serializers import (
@@ -81,12 +81,6 @@ class ReadsParticipation(BasePermission):
 
     def has_permission(self, request: Request, view: Any) -> bool:
         return access.is_manager(request.user)
-
-
-def validated(serializer_class: type[Serializer], data: Any, request: Request) -> dict[str, Any]:
-    serializer = serializer_class(data=data, context={"request": request})
-    serializer.is_valid(raise_exception=True)
-    return dict(serializer.validated_data)
 
 
 def chosen_school_year(query: dict[str, Any]) -> SchoolYear:
@@ -195,7 +189,7 @@ class AgreementViewSet(
         return Response(self.get_serializer(agreement).data)
 
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        data = validated(AgreementSerializer, request.data, request)
+        data = validated(AgreementSerializer, request.data, request=request)
         agreement = services.agreement_create(**data, actor=request.user)
         return self._answer(agreement.pk, status.HTTP_201_CREATED)
 
@@ -270,7 +264,7 @@ class InvoiceViewSet(
         return Response(InvoiceSerializer(invoice).data, status=status_code)
 
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        data = validated(InvoiceSerializer, request.data, request)
+        data = validated(InvoiceSerializer, request.data, request=request)
         invoice = services.invoice_create(**data, actor=request.user)
         return self._answer(invoice.pk, status.HTTP_201_CREATED)
 
@@ -283,7 +277,7 @@ class InvoiceViewSet(
     @action(detail=True, methods=["post"], url_path="mark-sent")
     def mark_sent(self, request: Request, pk: str | None = None) -> Response:
         invoice = self.get_object()
-        data = validated(InvoiceSentSerializer, request.data, request)
+        data = validated(InvoiceSentSerializer, request.data, request=request)
         services.invoice_mark_sent(
             invoice=invoice,
             date_sent=data.get("date_sent") or timezone.localdate(),
@@ -301,7 +295,7 @@ class InvoiceViewSet(
     @action(detail=True, methods=["post"], url_path="mark-paid")
     def mark_paid(self, request: Request, pk: str | None = None) -> Response:
         invoice = self.get_object()
-        data = validated(InvoicePaidSerializer, request.data, request)
+        data = validated(InvoicePaidSerializer, request.data, request=request)
         services.invoice_mark_paid(
             invoice=invoice,
             date_paid=data.get("date_paid") or timezone.localdate(),
@@ -333,7 +327,7 @@ class LedgerView(ReportView):
     )
     def get(self, request: Request) -> Response:
         school_year = chosen_school_year(
-            validated(SchoolYearQuerySerializer, request.query_params, request)
+            validated(SchoolYearQuerySerializer, request.query_params, request=request)
         )
         found = ledger.ledger_rows(school_year, request.user)
         for row in found.rows:
@@ -368,7 +362,7 @@ class ParticipationView(ReportView):
         "Alleen voor de programmabeheerder.",
     )
     def get(self, request: Request) -> Response:
-        query = validated(ParticipationQuerySerializer, request.query_params, request)
+        query = validated(ParticipationQuerySerializer, request.query_params, request=request)
         # The API leaves the operational page: whoever reads it, small counts are hidden,
         # exactly as on the council page and in the downloads.
         shown = participation_as_shown(

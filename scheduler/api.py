@@ -39,6 +39,7 @@ from rest_framework.serializers import Serializer
 
 from programmes.api import AccessRules
 from programmes.api_auth import ApiTokenAuthentication
+from programmes.api_validation import validated
 from programmes.models import Trainer
 from scheduler import access, selectors, services
 from scheduler.conflicts import Conflict
@@ -148,13 +149,6 @@ class SchedulerViewSet(viewsets.GenericViewSet):
             return response
         return super().handle_exception(exc)
 
-    def validated(self, serializer_class: type[Serializer], **context: Any) -> dict[str, Any]:
-        serializer = serializer_class(
-            data=self.request.data, context={**self.get_serializer_context(), **context}
-        )
-        serializer.is_valid(raise_exception=True)
-        return dict(serializer.validated_data)
-
 
 # --- groups ------------------------------------------------------------------------------
 
@@ -209,7 +203,7 @@ class GroupViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, SchedulerVi
         "programmabeheerder; die acceptatie wordt vastgelegd.",
     )
     def create(self, request: Request) -> Response:
-        data = self.validated(GroupCreateSerializer)
+        data = validated(GroupCreateSerializer, request.data, request=request)
         self._check_host_school(data["host_school"].pk)
         override = override_by(request.user, data.pop("override_soft_conflicts"))
         # Only the manager may plan in a year without holidays; for others the flag is ignored.
@@ -227,7 +221,7 @@ class GroupViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, SchedulerVi
     )
     @action(detail=False, methods=["post"])
     def preview(self, request: Request) -> Response:
-        data = self.validated(GroupPreviewSerializer)
+        data = validated(GroupPreviewSerializer, request.data, request=request)
         self._check_host_school(data["host_school"].pk)
         series = {
             key: data[key]
@@ -270,7 +264,7 @@ class GroupViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, SchedulerVi
     @action(detail=True, methods=["post"])
     def transition(self, request: Request, pk: str | None = None) -> Response:
         group = self.get_object()
-        data = self.validated(GroupTransitionSerializer)
+        data = validated(GroupTransitionSerializer, request.data, request=request)
         services.group_transition(group=group, to=data["to"])
         return self._detail(group.pk)
 
@@ -282,7 +276,7 @@ class GroupViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, SchedulerVi
     @action(detail=True, methods=["post"])
     def cancel(self, request: Request, pk: str | None = None) -> Response:
         group = self.get_object()
-        data = self.validated(GroupCancelSerializer)
+        data = validated(GroupCancelSerializer, request.data, request=request)
         services.group_cancel(group=group, reason=data["reason"])
         return self._detail(group.pk)
 
@@ -294,7 +288,7 @@ class GroupViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, SchedulerVi
     @action(detail=True, methods=["post"], url_path="replace-trainer")
     def replace_trainer(self, request: Request, pk: str | None = None) -> Response:
         group = self.get_object()
-        data = self.validated(GroupReplaceTrainerSerializer, group=group)
+        data = validated(GroupReplaceTrainerSerializer, request.data, request=request, group=group)
         services.group_replace_trainer(
             group=group,
             old=data.get("old"),
@@ -343,7 +337,7 @@ class SessionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Scheduler
     @action(detail=True, methods=["post"])
     def move(self, request: Request, pk: str | None = None) -> Response:
         session = self.get_object()
-        data = self.validated(SessionMoveSerializer)
+        data = validated(SessionMoveSerializer, request.data, request=request)
         services.session_move(
             session=session,
             starts_at=data["starts_at"],
@@ -361,7 +355,7 @@ class SessionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Scheduler
     @action(detail=True, methods=["post"])
     def cancel(self, request: Request, pk: str | None = None) -> Response:
         session = self.get_object()
-        data = self.validated(SessionCancelSerializer)
+        data = validated(SessionCancelSerializer, request.data, request=request)
         replacement = services.session_cancel(
             session=session,
             add_replacement=data["add_replacement"],
@@ -382,7 +376,7 @@ class SessionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Scheduler
     @action(detail=True, methods=["post"])
     def conflicts(self, request: Request, pk: str | None = None) -> Response:
         session = self.get_object()
-        data = self.validated(SessionConflictQuerySerializer)
+        data = validated(SessionConflictQuerySerializer, request.data, request=request)
         found = services.session_conflicts(
             session=session, starts_at=data["starts_at"], ends_at=data.get("ends_at")
         )
@@ -419,7 +413,7 @@ class PlanningRequestViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, S
         description="Vraag een programma aan voor uw school in een periode.",
     )
     def create(self, request: Request) -> Response:
-        data = self.validated(PlanningRequestSerializer)
+        data = validated(PlanningRequestSerializer, request.data, request=request)
         # The school field only offers visible schools; this keeps the rule explicit.
         if not access.can_request_at(request.user, data["school"].pk):
             raise PermissionDenied(AccessRules.message)
@@ -468,7 +462,7 @@ class PlannerRunViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Schedu
         "loopt op de achtergrond; volg status en progress via GET.",
     )
     def create(self, request: Request) -> Response:
-        data = self.validated(PlannerRunSerializer)
+        data = validated(PlannerRunSerializer, request.data, request=request)
         run = services.planner_run_start(
             school_year=data["school_year"],
             started_by=request.user,
@@ -487,7 +481,7 @@ class PlannerRunViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Schedu
     @action(detail=True, methods=["post"])
     def accept(self, request: Request, pk: str | None = None) -> Response:
         run = self.get_object()
-        data = self.validated(PlannerRunAcceptSerializer)
+        data = validated(PlannerRunAcceptSerializer, request.data, request=request)
         groups = services.planner_run_accept(
             run=run,
             request_ids=data["request_ids"],
