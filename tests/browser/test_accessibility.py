@@ -223,6 +223,43 @@ def test_manager_reports_have_no_serious_accessibility_violations(
     check_pages(page, live_server, pages)
 
 
+def test_wide_tables_on_a_phone_are_labelled_regions_the_keyboard_can_scroll(
+    browser: Any, live_server: Any, world: Any
+) -> None:
+    """At 390 px the planning, the planner's proposals, the participation reports and the
+    audit log hold tables wider than the screen: each scrolls inside a region that is named by
+    its caption and focusable ("Scrollable region must have keyboard access" before)."""
+    context = browser.new_context(locale="nl-NL", viewport={"width": 390, "height": 844})
+    phone = context.new_page()
+    log_in(phone, live_server, world.users["manager"])
+    phone.goto(f"{live_server.url}{reverse('staff-roster', args=[world.kies.pk])}")  # audited
+    pages = {
+        "planning": reverse("planning-home"),
+        "planner run": f"{reverse('planning-home')}?run={world.planner_run.pk}",
+        "participation": url_or_skip("participation-report"),
+        "participation for the council": url_or_skip("participation-council"),
+        "audit log": reverse("staff-audit-log"),
+    }
+    check_pages(phone, live_server, pages)
+    for name, target in pages.items():
+        phone.goto(f"{live_server.url}{target}")
+        regions = phone.evaluate(
+            """() => [...document.querySelectorAll('.gp-table-container')].map((box) => ({
+                wide: box.scrollWidth > box.clientWidth,
+                role: box.getAttribute('role'),
+                tabindex: box.getAttribute('tabindex'),
+                name: (document.getElementById(box.getAttribute('aria-labelledby') || '')
+                       || {textContent: ''}).textContent.trim(),
+            }))"""
+        )
+        if name != "audit log":  # a few entries here: its table may fit
+            assert any(r["wide"] for r in regions), f"{name}: no table wider than the phone"
+        for region in regions:
+            assert region["role"] == "region" and region["tabindex"] == "0", (name, region)
+            assert region["name"], (name, region)
+    context.close()
+
+
 # --- the keyboard alone -------------------------------------------------------------------
 
 FOCUSED = """() => {
