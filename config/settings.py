@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "axes",
     "programmes",
+    "relatiedesk",
     "scheduler",
     "enrolment",
     "notifications",

@@ -22,5 +22,6 @@ urlpatterns = [
     path("berichten/", include("notifications.urls")),
     path("agenda/", include("notifications.urls_feeds")),
     path("rapportages/", include("reports.urls")),
+    path("", include("relatiedesk.urls")),
     path("", include("programmes.urls")),
 ]

@@ -15,12 +15,14 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
 from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import TemplateView
 
-from enrolment import retention
+from enrolment import data_readable, retention
 from enrolment.models import EnrolmentStatus, LinkPurpose
 from enrolment.services import link_resolve
 from enrolment.views_public import link_page
@@ -99,18 +101,40 @@ class MyDataView(View):
 
 @method_decorator(link_page, name="dispatch")
 class MyDataDownloadView(View):
-    """POST (so a link preview or prefetch never counts as a download): a JSON file."""
+    """POST (so a link preview or prefetch never counts as a download): what is held, as a
+    readable page in the guardian's language (`format=html`, printable), as that page in a
+    file to keep (`html-file`), or as JSON for a computer (`json`, the default of a post
+    without a format) whose keys the page documents (`data_readable.JSON_FIELDS`)."""
 
     def post(self, request: HttpRequest, token: str) -> HttpResponse:
         try:
             data = retention.personal_data_export_by_link(token=token)
         except ValidationError as error:
             return _invalid_link(request, error)
-        response = HttpResponse(
-            json.dumps(data, ensure_ascii=False, indent=2),
-            content_type="application/json; charset=utf-8",
-        )
-        response["Content-Disposition"] = 'attachment; filename="mijn-gegevens.json"'
+        form = request.POST.get("format", "json")
+        if form not in ("html", "html-file"):
+            response = HttpResponse(
+                json.dumps(data, ensure_ascii=False, indent=2),
+                content_type="application/json; charset=utf-8",
+            )
+            response["Content-Disposition"] = 'attachment; filename="mijn-gegevens.json"'
+            response["Cache-Control"] = "no-store"
+            return response
+        language = data_readable.own_language(data)
+        with translation.override(language):
+            context = {
+                "data": data_readable.readable(data),
+                "token": token,
+                "language": language,
+                "now": timezone.localtime(),
+            }
+            if form == "html":
+                return render(request, "enrolment/privacy/my_data_readable.html", context)
+            response = HttpResponse(
+                render_to_string("enrolment/privacy/my_data_file.html", context),
+                content_type="text/html; charset=utf-8",
+            )
+        response["Content-Disposition"] = 'attachment; filename="mijn-gegevens.html"'
         response["Cache-Control"] = "no-store"
         return response
 

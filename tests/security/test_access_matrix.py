@@ -232,6 +232,17 @@ TABLE = [
     R("participation-council",            "GET",  "",                 302, 403, 403, 403, 403, 200),
     R("participation-export-csv",         "GET",  "",                 302, 403, 403, 403, 403, 200),
     R("participation-export-xlsx",        "GET",  "",                 302, 403, 403, 403, 403, 200),
+    # Pages: the relatiedesk (public, no account) and its texts (the programme manager edits).
+    R("relatiedesk-home",                 "GET",  "",                 200, 200, 200, 200, 200, 200),
+    R("relatiedesk-parents",              "GET",  "",                 200, 200, 200, 200, 200, 200),
+    R("relatiedesk-children",             "GET",  "",                 200, 200, 200, 200, 200, 200),
+    R("relatiedesk-teenagers",            "GET",  "",                 200, 200, 200, 200, 200, 200),
+    R("relatiedesk-programme-parents",    "GET",  "code",             200, 200, 200, 200, 200, 200),
+    R("relatiedesk-programme-children",   "GET",  "code",             200, 200, 200, 200, 200, 200),
+    R("relatiedesk-programme-teenagers",  "GET",  "code",             200, 200, 200, 200, 200, 200),
+    R("relatiedesk-manage",               "GET",  "",                 302, 403, 403, 403, 403, 200),
+    R("relatiedesk-manage-edit",          "GET",  "code",             302, 403, 403, 403, 403, 200),
+    R("relatiedesk-manage-history",       "GET",  "code",             302, 403, 403, 403, 403, 200),
     # Pages: the catalogue, log-in and management.
     R("home",                             "GET",  "",                 200, 200, 200, 200, 200, 200),
     R("programme-public-detail",          "GET",  "code",             200, 200, 200, 200, 200, 200),
