@@ -35,6 +35,7 @@ from programmes.models import (
     Invoice,
     InvoiceStatus,
     Programme,
+    Qualification,
     School,
     SchoolClosure,
     SchoolHoliday,
@@ -272,14 +273,20 @@ class TrainerUnavailabilityInline(CatalogueInline):
     fields = ["starts_at", "ends_at", "reason"]
 
 
+class QualificationInline(CatalogueInline):
+    model = Qualification
+    fields = ["programme", "certificate_number", "valid_until"]
+    autocomplete_fields = ["programme"]
+
+
 @admin.register(Trainer)
 class TrainerAdmin(CatalogueAdmin):
     list_display = ["display_name", "email", "phone", "max_sessions_per_week", "active"]
     list_filter = ["active", "qualifications"]
     list_select_related = ["user"]
     search_fields = ["user__first_name", "user__last_name", "user__username", "user__email"]
-    autocomplete_fields = ["qualifications"]
-    inlines = [TrainerUnavailabilityInline]
+    exclude = ["qualifications"]  # with their certificates, in the inline below
+    inlines = [QualificationInline, TrainerUnavailabilityInline]
 
     @admin.display(description=_("naam"), ordering="user__last_name")
     def display_name(self, trainer: Trainer) -> str:

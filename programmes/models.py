@@ -659,6 +659,7 @@ class Trainer(models.Model):
     qualifications = models.ManyToManyField(
         Programme,
         blank=True,
+        through="Qualification",
         related_name="qualified_trainers",
         verbose_name=_("kwalificaties (programma's die deze trainer mag geven)"),
     )
@@ -687,6 +688,47 @@ class Trainer(models.Model):
     @property
     def display_name(self) -> str:
         return self.user.get_full_name() or self.user.get_username()
+
+
+class Qualification(models.Model):
+    """A trainer's qualification for a programme and the certificate that proves it.
+
+    Without a `valid_until` the qualification does not expire (a programme that issues no
+    certificates). From the day after it, the trainer may not lead a session of the
+    programme: `programmes.selectors.certificate_valid_on` is the rule, and the conflict
+    check, the planner and the start pages ask it. The table is the one Django made for
+    `Trainer.qualifications` before it had a model (migration 0008), hence its name."""
+
+    trainer = models.ForeignKey(
+        Trainer, on_delete=models.CASCADE, related_name="certificates", verbose_name=_("trainer")
+    )
+    programme = models.ForeignKey(
+        Programme,
+        on_delete=models.CASCADE,
+        related_name="trainer_certificates",
+        verbose_name=_("programma"),
+    )
+    certificate_number = models.CharField(
+        _("certificaatnummer"), max_length=40, blank=True, default=""
+    )
+    valid_until = models.DateField(
+        _("geldig tot en met"),
+        null=True,
+        blank=True,
+        help_text=_("Leeg als het certificaat niet verloopt."),
+    )
+
+    class Meta:
+        db_table = "programmes_trainer_qualifications"
+        unique_together = [("trainer", "programme")]
+        verbose_name = _("kwalificatie")
+        verbose_name_plural = _("kwalificaties")
+
+    def __str__(self) -> str:
+        return f"{self.trainer} – {self.programme}"
+
+    def valid_on(self, day: dt.date) -> bool:
+        return self.valid_until is None or day <= self.valid_until
 
 
 class TrainerUnavailability(models.Model):

@@ -9,6 +9,7 @@ with `refuse_school_year_without_holidays` unless the manager confirms the year 
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Iterable
 from typing import Any
@@ -22,6 +23,7 @@ from programmes.models import (
     CoFinancingAgreement,
     HolidayRegion,
     Programme,
+    Qualification,
     School,
     SchoolHoliday,
     SchoolType,
@@ -209,4 +211,41 @@ def unavailability_ahead(trainer: Trainer) -> list[TrainerUnavailability]:
         TrainerUnavailability.objects.filter(trainer=trainer, ends_at__gte=timezone.now()).order_by(
             "starts_at", "pk"
         )
+    )
+
+
+# --- certificates ---------------------------------------------------------------------------
+
+CERTIFICATE_WARNING_DAYS = 60
+
+
+def certificate_ends(trainer_ids: Iterable[int], programme_id: int) -> dict[int, Any]:
+    """{trainer id: the last day their certificate for the programme is valid (None: it does
+    not expire)} for the trainers qualified for it; one query. A trainer missing from the
+    answer is not qualified at all."""
+    return dict(
+        Qualification.objects.filter(
+            trainer_id__in=list(trainer_ids), programme_id=programme_id
+        ).values_list("trainer_id", "valid_until")
+    )
+
+
+def certificate_valid_on(valid_until: Any, day: Any) -> bool:
+    """The rule: a certificate counts up to and including its last valid day."""
+    return valid_until is None or day <= valid_until
+
+
+def certificates_expiring(*, within_days: int = CERTIFICATE_WARNING_DAYS) -> list[Qualification]:
+    """Certificates of active trainers that end within `within_days` (or ended already while
+    the trainer is still listed as qualified), soonest first; one query. For the manager's
+    start page."""
+    today = timezone.localdate()
+    return list(
+        Qualification.objects.filter(
+            trainer__active=True,
+            valid_until__isnull=False,
+            valid_until__lte=today + dt.timedelta(days=within_days),
+        )
+        .select_related("trainer__user", "programme")
+        .order_by("valid_until", "pk")
     )

@@ -237,7 +237,9 @@ class GroupViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, SchedulerVi
             if key in data
         }
         plan = services.group_preview(**series)
-        group_like = Group(host_school=data["host_school"], room=data.get("room", ""))
+        group_like = Group(
+            programme=data["programme"], host_school=data["host_school"], room=data.get("room", "")
+        )
         conflicts = services.series_conflicts(
             group_like=group_like, trainers=data.get("trainers", []), plan=plan
         )

@@ -25,7 +25,8 @@ from django.utils.translation import gettext as _
 
 from programmes.calendar import SchoolCalendar
 from programmes.dates import day_text
-from programmes.models import School, Trainer, TrainerUnavailability
+from programmes.models import Programme, School, Trainer, TrainerUnavailability
+from programmes.selectors import certificate_ends, certificate_valid_on
 from scheduler.models import GroupStatus, Session, SessionStatus
 from scheduler.series import AMSTERDAM
 
@@ -42,6 +43,7 @@ class ConflictKind(StrEnum):
     WEEKLY_MAXIMUM = "weekly_maximum"
     SCHOOL_CLOSED = "school_closed"
     ROOM_TAKEN = "room_taken"
+    CERTIFICATE_EXPIRED = "certificate_expired"
 
 
 SOFT_KINDS = frozenset({ConflictKind.TRAVEL_BUFFER, ConflictKind.WEEKLY_MAXIMUM})
@@ -117,9 +119,16 @@ class ConflictChecker:
         end: dt.date,
         exclude_session_ids: Iterable[int] = (),
         buffer_minutes: int | None = None,
+        programme: Programme | None = None,
     ) -> None:
         self.school = school
         self.trainers = {trainer.pk: trainer for trainer in trainers}
+        # The trainers' certificates for the programme the slots belong to (none asked
+        # without a programme): a session after a certificate's last day is refused.
+        self.programme = programme
+        self.certificates = (
+            certificate_ends(self.trainers, programme.pk) if programme is not None else {}
+        )
         self.buffer = dt.timedelta(
             minutes=settings.SCHEDULER_TRAVEL_BUFFER_MINUTES
             if buffer_minutes is None
@@ -211,6 +220,26 @@ class ConflictChecker:
         for trainer_id in slot.trainer_ids:
             trainer = self.trainers[trainer_id]
             name = trainer.display_name
+            valid_until = self.certificates.get(trainer_id)
+            if self.programme is not None and not certificate_valid_on(valid_until, day):
+                conflicts.append(
+                    Conflict(
+                        ConflictKind.CERTIFICATE_EXPIRED,
+                        _(
+                            "Het certificaat van %(trainer)s voor %(programme)s is geldig tot en "
+                            "met %(until)s; op %(when)s mag %(trainer)s deze groep niet leiden. "
+                            "Kies een andere trainer, of leg eerst het nieuwe certificaat vast."
+                        )
+                        % {
+                            "trainer": name,
+                            "programme": self.programme.name,
+                            "until": day_text(valid_until),
+                            "when": when(slot.starts_at),
+                        },
+                        slot.starts_at,
+                        trainer_id,
+                    )
+                )
             for busy in self._busy[trainer_id]:
                 if _overlaps(slot.starts_at, slot.ends_at, busy.starts_at, busy.ends_at):
                     conflicts.append(

@@ -233,6 +233,8 @@ def series_conflicts(
         trainers=trainers,
         start=plan.sessions[0].date,
         end=plan.sessions[-1].date,
+        # A preview may not name the programme yet: then no certificate is asked.
+        programme=getattr(group_like, "programme", None),
     )
     found: list[Conflict] = []
     for planned in plan.sessions:
@@ -573,6 +575,7 @@ def _slot_conflicts(
         start=day,
         end=day,
         exclude_session_ids=list(exclude_session_ids),
+        programme=group.programme,
     )
     slot = Slot(
         starts_at=starts_at,
@@ -937,6 +940,7 @@ def group_replace_trainer(
             trainers=[new],
             start=localtime(coming[0].starts_at).date(),
             end=localtime(coming[-1].starts_at).date(),
+            programme=group.programme,
         )
         for session in coming:
             slot = Slot(

@@ -13,6 +13,7 @@ from collections import defaultdict
 
 from programmes.models import (
     HolidayKind,
+    Qualification,
     SchoolClosure,
     SchoolHoliday,
     SchoolYear,
@@ -73,10 +74,13 @@ def build_instance(
     )
     trainer_ids = [t.pk for t in trainers]
     qualifications: dict[int, set[int]] = defaultdict(set)
-    for trainer_id, programme_id in Trainer.qualifications.through.objects.filter(
+    certificate_ends: dict[int, list[tuple[int, dt.date]]] = defaultdict(list)
+    for trainer_id, programme_id, valid_until in Qualification.objects.filter(
         trainer_id__in=trainer_ids
-    ).values_list("trainer_id", "programme_id"):
+    ).values_list("trainer_id", "programme_id", "valid_until"):
         qualifications[trainer_id].add(programme_id)
+        if valid_until is not None:
+            certificate_ends[trainer_id].append((programme_id, valid_until))
     sessions: dict[int, list[BusyPeriod]] = defaultdict(list)
     wanted = set(trainer_ids)
     rows = (
@@ -142,6 +146,7 @@ def build_instance(
             id=t.pk,
             name=t.display_name,
             qualifications=frozenset(qualifications[t.pk]),
+            certificate_ends=tuple(certificate_ends[t.pk]),
             max_sessions_per_week=t.max_sessions_per_week,
             sessions=tuple(sorted(sessions[t.pk], key=lambda p: p.starts_at)),
             unavailable=tuple(unavailable[t.pk]),

@@ -189,6 +189,8 @@ def plan_violations(problem: PlanningProblem, plan: Plan) -> list[str]:
             trainer = problem.trainer_by_id[trainer_id]
             if programme.id not in trainer.qualifications:
                 found.append(f"{what}: {trainer.name} is niet gekwalificeerd")
+            elif not all(trainer.certified_on(programme.id, s.date) for s in candidate.sessions):
+                found.append(f"{what}: het certificaat van {trainer.name} is verlopen")
             for session in candidate.sessions:
                 agenda[trainer_id].append(
                     (session.starts_at, session.ends_at, request.school_id, what)

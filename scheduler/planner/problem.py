@@ -114,6 +114,14 @@ class TrainerSpec:
     max_sessions_per_week: int
     sessions: tuple[BusyPeriod, ...] = ()
     unavailable: tuple[BusyPeriod, ...] = ()
+    # (programme id, last valid day) of the certificates that expire; the others do not.
+    certificate_ends: tuple[tuple[int, dt.date], ...] = ()
+
+    def certified_on(self, programme_id: int, day: dt.date) -> bool:
+        """Qualified for the programme and its certificate still valid on `day`."""
+        if programme_id not in self.qualifications:
+            return False
+        return all(day <= last for pid, last in self.certificate_ends if pid == programme_id)
 
 
 @dataclass(frozen=True)
@@ -229,8 +237,10 @@ class PlanningProblem:
         limit = self.options.max_trainers
         for position, request in enumerate(self.requests):
             programme = instance.programmes[request.programme_id]
+            # Every session of a request falls in its window: a certificate valid through
+            # the window's last day covers them all.
             self.qualified[request.id] = [
-                t.id for t in instance.trainers if programme.id in t.qualifications
+                t.id for t in instance.trainers if t.certified_on(programme.id, request.window_end)
             ]
             order = self.trainer_order(request, position)
             self.candidates[request.id] = self._candidates(request)
