@@ -1,4 +1,6 @@
-"""factory_boy factories for the catalogue; later apps add theirs here.
+"""factory_boy factories for the catalogue; later apps add theirs here. `make_group` is the
+one builder of a scheduler group (through the service, so its sessions are generated as in
+production).
 
 Their dates follow today (the clock the test runs on): the current school year, a holiday
 and a closure ahead of today. A test that needs a particular day writes it and fixes the
@@ -7,7 +9,9 @@ clock (tests/clock.py)."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from decimal import Decimal
+from typing import Any
 
 import factory
 from django.contrib.auth import get_user_model
@@ -222,3 +226,40 @@ class TrainerUnavailabilityFactory(factory.django.DjangoModelFactory):
     )
     ends_at = factory.LazyAttribute(lambda u: u.starts_at + dt.timedelta(days=4, hours=9))
     reason = "Vakantie"
+
+
+def make_group(
+    programme: Programme,
+    *,
+    first_date: dt.date,
+    school: School | None = None,
+    year: SchoolYear | None = None,
+    trainers: Sequence[Trainer] = (),
+    weekday: int | None = None,
+    start_time: dt.time = dt.time(13, 0),
+    round_label: str | None = None,
+    **extra: Any,
+) -> Any:
+    """A group of `programme` starting on `first_date`, made by the scheduler's service
+    `group_create` (conflict checks, sessions generated around holidays, events emitted), in
+    status draft. What is not given follows from `first_date`: the weekday, the school year
+    that holds it and the round (najaar or voorjaar of its year); a new school when none is
+    given. `extra` goes to `group_create` (room, capacity,
+    class_name, override_by, ...). The first day is written by the test, which fixes the
+    clock (tests/clock.py)."""
+    from scheduler.services import group_create
+
+    season = "voorjaar" if first_date.month < 8 else "najaar"
+    return group_create(
+        programme=programme,
+        host_school=school if school is not None else SchoolFactory(),
+        school_year=year
+        if year is not None
+        else SchoolYearFactory(label=SchoolYear.label_for(first_date)),
+        round_label=round_label or f"{season} {first_date.year}",
+        weekday=first_date.weekday() if weekday is None else weekday,
+        start_time=start_time,
+        first_date=first_date,
+        trainers=list(trainers),
+        **extra,
+    ).group

@@ -19,7 +19,7 @@ from config import domain_events
 from enrolment.models import Authority, ConsentText
 from enrolment.services import ChildInput, GuardianInput
 from scheduler.models import GroupStatus
-from scheduler.services import group_create, group_transition
+from scheduler.services import group_transition
 from tests import factories
 
 # Enrolment opens in the autumn; the group's first session is Monday 2 November 2026.
@@ -70,22 +70,22 @@ def host(db: None) -> Any:
 
 
 def make_published_group(programme: Any, host: Any, capacity: int = 8, **kwargs: Any) -> Any:
+    """A group of `programme` at `host` (tests.factories.make_group), on Mondays at 13:00 from
+    2 November 2026 with one qualified trainer, enrolment open from 1 September to 30
+    October, published."""
     year = factories.SchoolYearFactory(label="2026-2027")
     trainer = factories.TrainerFactory(qualifications=[programme])
-    group = group_create(
-        programme=programme,
-        host_school=host,
-        school_year=year,
-        round_label="najaar 2026",
-        weekday=0,
-        start_time=dt.time(13, 0),
-        first_date=dt.date(2026, 11, 2),
+    group = factories.make_group(
+        programme,
+        school=host,
+        year=year,
         trainers=[trainer],
+        first_date=dt.date(2026, 11, 2),
         capacity=capacity,
         enrolment_opens_on=dt.date(2026, 9, 1),
         enrolment_closes_on=dt.date(2026, 10, 30),
         **kwargs,
-    ).group
+    )
     group = group_transition(group=group, to=GroupStatus.PUBLISHED)
     return group
 

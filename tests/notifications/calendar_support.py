@@ -22,7 +22,6 @@ import vobject
 
 from programmes.models import HolidayRegion
 from scheduler.models import Session, SessionKind, SessionStatus
-from scheduler.services import group_create
 from tests import factories
 
 UTC = dt.UTC
@@ -66,7 +65,7 @@ def think(db: None) -> Any:
     )
 
 
-def make_group(
+def autumn_group(
     programme: Any,
     *,
     region: str = HolidayRegion.NOORD,
@@ -76,20 +75,19 @@ def make_group(
     start_time: dt.time = dt.time(13, 0),
     school: Any = None,
 ) -> Any:
-    """A group whose series crosses the autumn holiday and the 25 Oct 2026 clock change."""
-    school = school or factories.SchoolFactory(name=school_name, holiday_region=region)
-    year = factories.SchoolYearFactory(label="2026-2027")
-    return group_create(
-        programme=programme,
-        host_school=school,
-        school_year=year,
+    """A group whose series crosses the autumn holiday and the 25 Oct 2026 clock change
+    (tests.factories.make_group, at a school of `region` named `school_name`)."""
+    return factories.make_group(
+        programme,
+        school=school or factories.SchoolFactory(name=school_name, holiday_region=region),
+        year=factories.SchoolYearFactory(label="2026-2027"),
         round_label="najaar 2026",
         weekday=weekday,
         start_time=start_time,
         first_date=first_date,
         location="De Esch, Schoolstraat 1",
         room="3",
-    ).group
+    )
 
 
 def child_sessions(group: Any, *, scheduled_only: bool = True) -> list[Session]:

@@ -24,9 +24,9 @@ from scheduler.models import Session, SessionKind
 from tests.notifications.calendar_support import (
     NOW,
     RECIPIENT,
+    autumn_group,
     discreet_kies,  # noqa: F401
     frozen_before_the_groups,  # noqa: F401
-    make_group,
     prop_lines,
     rie_instances,
     scheduled_starts,
@@ -48,7 +48,7 @@ GROUPS = {
 def group(request: Any, discreet_kies: Any, settings: Any) -> Any:
     settings.SITE_URL = "https://zwolle.example.org"
     shape = GROUPS[request.param]
-    return make_group(
+    return autumn_group(
         discreet_kies, region=shape["region"], weekday=shape["weekday"], first_date=shape["first"]
     )
 
@@ -167,7 +167,7 @@ def test_a_discreet_programme_never_names_itself_in_the_file(group: Any) -> None
 
 
 def test_a_programme_without_discreet_titles_uses_its_name(think: Any) -> None:
-    group = make_group(think, school_name="Het Anker")
+    group = autumn_group(think, school_name="Het Anker")
     text = invite(group)
     assert {e.summary.value for e in vobject_calendar(text).vevent_list} == {
         "THINK op school Het Anker"

@@ -24,10 +24,10 @@ from scheduler.models import Session, SessionKind
 from scheduler.services import group_cancel, session_cancel, session_move
 from tests.notifications.calendar_support import (
     RECIPIENT,
+    autumn_group,
     child_sessions,
     discreet_kies,  # noqa: F401
     frozen_before_the_groups,  # noqa: F401
-    make_group,
     prop_lines,
     rie_instances,
     scheduled_starts,
@@ -43,7 +43,7 @@ TO = {"recipient_email": RECIPIENT[0], "recipient_name": RECIPIENT[1]}
 def group(discreet_kies: Any) -> Any:
     # Children on Mondays 13:00: 5, 19, 26 Oct, 2, 9, 16, 23, 30 Nov (12 Oct is the
     # autumn holiday); parent meetings on 28 Sep and 7 Dec at 19:30.
-    return make_group(discreet_kies)
+    return autumn_group(discreet_kies)
 
 
 def at(day: dt.date, hour: int, minute: int = 0) -> dt.datetime:

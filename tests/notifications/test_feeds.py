@@ -35,9 +35,9 @@ from scheduler.models import Session, SessionKind, SessionStatus
 from scheduler.services import session_cancel, session_move
 from tests.notifications.calendar_support import (
     NOW,
+    autumn_group,
     discreet_kies,  # noqa: F401
     frozen_before_the_groups,  # noqa: F401
-    make_group,
     prop_lines,
     vevent_blocks,
     vobject_calendar,
@@ -51,7 +51,7 @@ def _site(settings: Any) -> None:
 
 @pytest.fixture
 def group(discreet_kies: Any, dave: Any) -> Any:
-    group = make_group(discreet_kies)
+    group = autumn_group(discreet_kies)
     group.trainers.add(dave)
     return group
 
@@ -229,7 +229,7 @@ def test_a_coordinators_school_feed_stops_when_they_no_longer_coordinate(
     bob: Any,
     school_a: Any,
 ) -> None:
-    group = make_group(discreet_kies, school=school_a)
+    group = autumn_group(discreet_kies, school=school_a)
     school_link = feed_token_regenerate(owner=bob, kind=FeedKind.SCHOOL, school=school_a)
     group_link = feed_token_regenerate(owner=bob, kind=FeedKind.GROUP, group=group)
     assert len(vobject_calendar(get(school_link.path).content.decode()).vevent_list) == 10
@@ -247,7 +247,7 @@ def test_nobody_gets_a_link_to_a_feed_outside_their_scope(
     carol: Any,
     school_b: Any,
 ) -> None:
-    group = make_group(discreet_kies, school=school_b)
+    group = autumn_group(discreet_kies, school=school_b)
     with pytest.raises(PermissionError):
         feed_token_regenerate(owner=bob, kind=FeedKind.SCHOOL, school=school_b)
     with pytest.raises(PermissionError):
@@ -321,12 +321,14 @@ def test_the_query_count_of_a_trainer_feed_does_not_grow_with_its_sessions(
     discreet_kies: Any,
     dave: Any,
 ) -> None:
-    small = make_group(discreet_kies, school_name="Klein")
+    small = autumn_group(discreet_kies, school_name="Klein")
     small.trainers.add(dave)
     link = feed_token_regenerate(owner=dave.user, kind=FeedKind.TRAINER, trainer=dave)
     few = _queries_for(link.path)
 
-    big = make_group(discreet_kies, school_name="Groot", weekday=1, first_date=dt.date(2026, 9, 29))
+    big = autumn_group(
+        discreet_kies, school_name="Groot", weekday=1, first_date=dt.date(2026, 9, 29)
+    )
     big.trainers.add(dave)
     _add_sessions(big, 480)
     many = _queries_for(link.path)

@@ -16,9 +16,9 @@ from django.test.utils import CaptureQueriesContext
 
 from notifications.models import CalendarFeedToken, FeedKind
 from tests.notifications.calendar_support import (
+    autumn_group,
     discreet_kies,  # noqa: F401
     frozen_before_the_groups,  # noqa: F401
-    make_group,
 )
 
 PAGE = "/agenda/abonnementen/"
@@ -54,7 +54,7 @@ def test_a_trainer_sees_their_schedule_and_their_groups(
     dave: Any,
     discreet_kies: Any,
 ) -> None:
-    group = make_group(discreet_kies)
+    group = autumn_group(discreet_kies)
     group.trainers.add(dave)
     page = as_dave.get(PAGE).content.decode()
     assert "Mijn rooster" in page
@@ -106,7 +106,7 @@ def test_a_coordinator_gets_404_for_another_schools_feed(
     school_b: Any,
     discreet_kies: Any,
 ) -> None:
-    group = make_group(discreet_kies, school=school_b)
+    group = autumn_group(discreet_kies, school=school_b)
     for kind, target in (("school", school_b.pk), ("group", group.pk), ("trainer", 1)):
         for action in ("nieuw", "intrekken"):
             response = as_bob.post(
@@ -143,11 +143,11 @@ def test_the_page_query_count_does_not_grow_with_the_number_of_groups(
     from tests import factories
 
     school = factories.SchoolFactory(name="Vast")
-    make_group(discreet_kies, school=school)
-    make_group(discreet_kies, school=school, weekday=1, first_date=dt.date(2026, 9, 29))
+    autumn_group(discreet_kies, school=school)
+    autumn_group(discreet_kies, school=school, weekday=1, first_date=dt.date(2026, 9, 29))
     few = _page_queries(as_alice)
     for n in range(18):
-        make_group(discreet_kies, school_name=f"School {n}")
+        autumn_group(discreet_kies, school_name=f"School {n}")
     as_alice.post("/agenda/abonnementen/nieuw/", {"kind": "school", "target": school.pk})
     many = _page_queries(as_alice)
     assert many == few

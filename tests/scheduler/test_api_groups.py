@@ -11,7 +11,6 @@ from django.test import Client
 
 from programmes.models import SchoolType
 from scheduler.models import Group, GroupStatus, Session, SessionStatus
-from scheduler.services import group_create
 from tests import factories
 from tests.clock import on_day
 
@@ -25,20 +24,6 @@ SPRING_HOLIDAY_MONDAY = "2027-02-22"
 
 def post(client: Client, url: str, data: dict[str, Any] | None = None) -> Any:
     return client.post(url, data or {}, content_type="application/json")
-
-
-def make_group(programme: Any, year: Any, school: Any, trainers: list[Any], **extra: Any) -> Group:
-    fields: dict[str, Any] = {
-        "programme": programme,
-        "host_school": school,
-        "school_year": year,
-        "round_label": "voorjaar 2027",
-        "weekday": 0,
-        "start_time": dt.time(13, 0),
-        "first_date": MONDAY_11_JAN_2027,
-        "trainers": trainers,
-    }
-    return group_create(**{**fields, **extra}).group
 
 
 def new_group_payload(kies: Any, school: Any, trainers: list[Any], **extra: Any) -> dict:
@@ -102,7 +87,9 @@ def test_a_group_that_breaks_a_rule_is_refused_with_field_messages(
 def test_the_group_detail_shows_trainers_admitted_schools_and_sessions(
     as_alice: Client, kies: Any, year: Any, school_a: Any, trainer_pair: Any
 ) -> None:
-    group = make_group(kies, year, school_a, trainer_pair)
+    group = factories.make_group(
+        kies, year=year, school=school_a, trainers=trainer_pair, first_date=MONDAY_11_JAN_2027
+    )
     body = as_alice.get(f"{API}/groups/{group.pk}/").json()
     assert body["programme"] == {"id": kies.pk, "code": "kies-test", "name": "KIES"}
     assert body["host_school"]["name"] == "Basisschool De Esch"
@@ -120,13 +107,23 @@ def test_the_group_list_filters_by_year_programme_school_status_and_trainer(
     school_b.school_type = SchoolType.SO
     school_b.save()
     tessa, umar = (factories.TrainerFactory(qualifications=[kies, think]) for _ in range(2))
-    at_a = make_group(kies, year, school_a, [tessa])
-    at_b = make_group(kies, year, school_b, [umar], round_label="najaar 2027")
-    think_at_b = make_group(
+    at_a = factories.make_group(
+        kies, year=year, school=school_a, trainers=[tessa], first_date=MONDAY_11_JAN_2027
+    )
+    at_b = factories.make_group(
+        kies,
+        year=year,
+        school=school_b,
+        trainers=[umar],
+        first_date=MONDAY_11_JAN_2027,
+        round_label="najaar 2027",
+    )
+    think_at_b = factories.make_group(
         think,
-        year,
-        school_b,
-        [umar],
+        year=year,
+        school=school_b,
+        trainers=[umar],
+        first_date=MONDAY_11_JAN_2027,
         start_time=dt.time(9, 0),
         class_name="1B",
         class_size=28,
@@ -157,7 +154,9 @@ def test_the_group_list_filters_by_year_programme_school_status_and_trainer(
 def test_the_manager_publishes_a_group_but_cannot_skip_ahead_to_completed(
     as_alice: Client, kies: Any, year: Any, school_a: Any, trainer_pair: Any
 ) -> None:
-    group = make_group(kies, year, school_a, trainer_pair)
+    group = factories.make_group(
+        kies, year=year, school=school_a, trainers=trainer_pair, first_date=MONDAY_11_JAN_2027
+    )
     url = f"{API}/groups/{group.pk}/transition/"
 
     published = post(as_alice, url, {"to": "published"})
@@ -175,7 +174,9 @@ def test_the_manager_publishes_a_group_but_cannot_skip_ahead_to_completed(
 def test_cancelling_a_group_cancels_its_sessions(
     as_alice: Client, kies: Any, year: Any, school_a: Any, trainer_pair: Any
 ) -> None:
-    group = make_group(kies, year, school_a, trainer_pair)
+    group = factories.make_group(
+        kies, year=year, school=school_a, trainers=trainer_pair, first_date=MONDAY_11_JAN_2027
+    )
     response = post(as_alice, f"{API}/groups/{group.pk}/cancel/", {"reason": "Te weinig kinderen"})
     assert response.status_code == 200, response.json()
     body = response.json()
@@ -192,7 +193,9 @@ def test_the_manager_replaces_a_trainer_on_the_coming_sessions(
     as_alice: Client, kies: Any, year: Any, school_a: Any, trainer_pair: Any
 ) -> None:
     tessa, umar = trainer_pair
-    group = make_group(kies, year, school_a, trainer_pair)
+    group = factories.make_group(
+        kies, year=year, school=school_a, trainers=trainer_pair, first_date=MONDAY_11_JAN_2027
+    )
     vera = factories.TrainerFactory(
         user=factories.UserFactory(first_name="Vera", last_name="Smit"), qualifications=[kies]
     )
@@ -209,7 +212,9 @@ def test_replacing_a_trainer_who_is_not_on_the_group_is_refused(
     as_alice: Client, kies: Any, year: Any, school_a: Any, trainer_pair: Any
 ) -> None:
     tessa, umar = trainer_pair
-    group = make_group(kies, year, school_a, [tessa])
+    group = factories.make_group(
+        kies, year=year, school=school_a, trainers=[tessa], first_date=MONDAY_11_JAN_2027
+    )
     unqualified = factories.TrainerFactory()
     url = f"{API}/groups/{group.pk}/replace-trainer/"
 
@@ -226,7 +231,9 @@ def test_replacing_a_trainer_who_is_not_on_the_group_is_refused(
 def test_the_preview_shows_sessions_skipped_dates_and_conflicts_but_saves_nothing(
     as_alice: Client, kies: Any, year: Any, school_a: Any, school_b: Any, trainer_pair: Any
 ) -> None:
-    make_group(kies, year, school_b, trainer_pair)
+    factories.make_group(
+        kies, year=year, school=school_b, trainers=trainer_pair, first_date=MONDAY_11_JAN_2027
+    )
     payload = {
         "programme": kies.pk,
         "host_school": school_a.pk,

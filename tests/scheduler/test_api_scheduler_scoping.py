@@ -12,7 +12,8 @@ import pytest
 from django.test import Client
 
 from scheduler.models import Group, GroupStatus, PlanningRequest, Session
-from scheduler.services import group_create, planning_request_create
+from scheduler.services import planning_request_create
+from tests import factories
 from tests.clock import on_day
 
 pytestmark = [pytest.mark.django_db, on_day("2026-12-06")]
@@ -24,20 +25,6 @@ def post(client: Client, url: str, data: dict[str, Any] | None = None) -> Any:
     return client.post(url, data or {}, content_type="application/json")
 
 
-def make_group(programme: Any, year: Any, school: Any, trainers: list[Any], **extra: Any) -> Group:
-    fields: dict[str, Any] = {
-        "programme": programme,
-        "host_school": school,
-        "school_year": year,
-        "round_label": "voorjaar 2027",
-        "weekday": 0,
-        "start_time": dt.time(13, 0),
-        "first_date": dt.date(2027, 1, 11),
-        "trainers": trainers,
-    }
-    return group_create(**{**fields, **extra}).group
-
-
 def listed(client: Client, resource: str) -> list[int]:
     response = client.get(f"{API}/{resource}/")
     assert response.status_code == 200, response.json()
@@ -46,13 +33,22 @@ def listed(client: Client, resource: str) -> list[int]:
 
 @pytest.fixture
 def at_a(kies: Any, year: Any, school_a: Any, trainer_pair: Any) -> Group:
-    return make_group(kies, year, school_a, trainer_pair)
+    return factories.make_group(
+        kies, year=year, school=school_a, trainers=trainer_pair, first_date=dt.date(2027, 1, 11)
+    )
 
 
 @pytest.fixture
 def at_b(kies: Any, year: Any, school_b: Any, dave: Any) -> Group:
     dave.qualifications.add(kies)
-    return make_group(kies, year, school_b, [dave], weekday=2, first_date=dt.date(2027, 1, 13))
+    return factories.make_group(
+        kies,
+        year=year,
+        school=school_b,
+        trainers=[dave],
+        weekday=2,
+        first_date=dt.date(2027, 1, 13),
+    )
 
 
 @pytest.fixture

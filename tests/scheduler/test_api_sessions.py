@@ -9,7 +9,7 @@ import pytest
 from django.test import Client
 
 from scheduler.models import Group, Session, SessionStatus
-from scheduler.services import group_create
+from tests import factories
 from tests.clock import on_day
 
 pytestmark = [pytest.mark.django_db, on_day("2026-12-06")]
@@ -21,23 +21,11 @@ def post(client: Client, url: str, data: dict[str, Any] | None = None) -> Any:
     return client.post(url, data or {}, content_type="application/json")
 
 
-def make_group(programme: Any, year: Any, school: Any, trainers: list[Any], **extra: Any) -> Group:
-    fields: dict[str, Any] = {
-        "programme": programme,
-        "host_school": school,
-        "school_year": year,
-        "round_label": "voorjaar 2027",
-        "weekday": 0,
-        "start_time": dt.time(13, 0),
-        "first_date": dt.date(2027, 1, 11),
-        "trainers": trainers,
-    }
-    return group_create(**{**fields, **extra}).group
-
-
 @pytest.fixture
 def group(kies: Any, year: Any, school_a: Any, trainer_pair: Any) -> Group:
-    return make_group(kies, year, school_a, trainer_pair)
+    return factories.make_group(
+        kies, year=year, school=school_a, trainers=trainer_pair, first_date=dt.date(2027, 1, 11)
+    )
 
 
 def child(group: Group, sequence: int) -> Session:
@@ -54,8 +42,17 @@ def test_the_schedule_filters_by_group_days_trainer_and_school(
     as_alice: Client, kies: Any, year: Any, school_a: Any, school_b: Any, trainer_pair: Any
 ) -> None:
     tessa, umar = trainer_pair
-    at_a = make_group(kies, year, school_a, [tessa])
-    at_b = make_group(kies, year, school_b, [umar], weekday=2, first_date=dt.date(2027, 1, 13))
+    at_a = factories.make_group(
+        kies, year=year, school=school_a, trainers=[tessa], first_date=dt.date(2027, 1, 11)
+    )
+    at_b = factories.make_group(
+        kies,
+        year=year,
+        school=school_b,
+        trainers=[umar],
+        weekday=2,
+        first_date=dt.date(2027, 1, 13),
+    )
     a_ids = list(at_a.sessions.values_list("pk", flat=True))
     b_ids = list(at_b.sessions.values_list("pk", flat=True))
 
@@ -162,8 +159,13 @@ def test_cancelling_a_session_without_a_replacement_adds_none(
 def test_the_conflict_check_lists_conflicts_and_saves_nothing(
     as_alice: Client, kies: Any, year: Any, school_b: Any, group: Group, trainer_pair: Any
 ) -> None:
-    other = make_group(
-        kies, year, school_b, [trainer_pair[0]], weekday=1, first_date=dt.date(2027, 1, 12)
+    other = factories.make_group(
+        kies,
+        year=year,
+        school=school_b,
+        trainers=[trainer_pair[0]],
+        weekday=1,
+        first_date=dt.date(2027, 1, 12),
     )
     session = child(group, 1)
     url = f"{API}/sessions/{session.pk}/conflicts/"

@@ -8,28 +8,13 @@ import pytest
 from scheduler.conflicts import ConflictKind
 from scheduler.models import ConflictOverride, Group, Session
 from scheduler.series import at_amsterdam
-from scheduler.services import ConflictError, SoftConflictError, group_create, session_move
+from scheduler.services import ConflictError, SoftConflictError, session_move
 from tests import factories
 from tests.clock import on_day
 
 pytestmark = [pytest.mark.django_db, on_day("2026-09-01")]
 
 MON = dt.date(2026, 11, 2)
-
-
-def make_group(programme: Any, year: Any, trainers: list[Any], **overrides: Any) -> Group:
-    fields: dict[str, Any] = {
-        "programme": programme,
-        "host_school": overrides.pop("host_school", None) or factories.SchoolFactory(),
-        "school_year": year,
-        "round_label": "najaar 2026",
-        "weekday": 0,
-        "start_time": dt.time(13, 0),
-        "first_date": MON,
-        "trainers": trainers,
-    }
-    fields.update(overrides)
-    return group_create(**fields).group
 
 
 @pytest.fixture
@@ -47,9 +32,11 @@ def kinds(excinfo: Any) -> set[str]:
 def test_a_trainer_cannot_be_in_two_overlapping_sessions(
     kies: Any, year: Any, trainer_pair: Any
 ) -> None:
-    make_group(kies, year, trainer_pair)
+    factories.make_group(kies, year=year, trainers=trainer_pair, first_date=MON)
     with pytest.raises(ConflictError) as excinfo:
-        make_group(kies, year, [trainer_pair[0]], start_time=dt.time(13, 30))
+        factories.make_group(
+            kies, year=year, trainers=[trainer_pair[0]], first_date=MON, start_time=dt.time(13, 30)
+        )
     assert ConflictKind.TRAINER_OVERLAP in kinds(excinfo)
     messages = excinfo.value.messages
     assert "Tessa Kok geeft op maandag 2 november 2026 19:30 al KIES" in messages[0]
@@ -61,16 +48,32 @@ def test_the_travel_buffer_between_schools_is_a_warning_the_manager_may_override
     children_only: Any, year: Any, trainer_pair: Any, alice: Any, bob: Any
 ) -> None:
     kies = children_only
-    make_group(kies, year, [trainer_pair[0]])
+    factories.make_group(kies, year=year, trainers=[trainer_pair[0]], first_date=MON)
     with pytest.raises(SoftConflictError) as excinfo:
-        make_group(kies, year, [trainer_pair[0]], start_time=dt.time(14, 15))
+        factories.make_group(
+            kies, year=year, trainers=[trainer_pair[0]], first_date=MON, start_time=dt.time(14, 15)
+        )
     assert kinds(excinfo) == {ConflictKind.TRAVEL_BUFFER}
     assert "30 minuten" in excinfo.value.messages[0]
     # A coordinator cannot accept it ...
     with pytest.raises(SoftConflictError):
-        make_group(kies, year, [trainer_pair[0]], start_time=dt.time(14, 15), override_by=bob)
+        factories.make_group(
+            kies,
+            year=year,
+            trainers=[trainer_pair[0]],
+            first_date=MON,
+            start_time=dt.time(14, 15),
+            override_by=bob,
+        )
     # ... the programme manager can, and it is recorded.
-    group = make_group(kies, year, [trainer_pair[0]], start_time=dt.time(14, 15), override_by=alice)
+    group = factories.make_group(
+        kies,
+        year=year,
+        trainers=[trainer_pair[0]],
+        first_date=MON,
+        start_time=dt.time(14, 15),
+        override_by=alice,
+    )
     overrides = ConflictOverride.objects.filter(session__group=group)
     assert overrides.count() == 8  # one per session that follows the other group's
     assert {o.overridden_by for o in overrides} == {alice}
@@ -81,8 +84,15 @@ def test_sessions_at_the_same_school_need_no_travel_buffer(
 ) -> None:
     kies = children_only
     school = factories.SchoolFactory()
-    make_group(kies, year, [trainer_pair[0]], host_school=school)
-    make_group(kies, year, [trainer_pair[0]], host_school=school, start_time=dt.time(14, 0))
+    factories.make_group(kies, year=year, trainers=[trainer_pair[0]], first_date=MON, school=school)
+    factories.make_group(
+        kies,
+        year=year,
+        trainers=[trainer_pair[0]],
+        first_date=MON,
+        school=school,
+        start_time=dt.time(14, 0),
+    )
     assert Group.objects.count() == 2
 
 
@@ -94,7 +104,7 @@ def test_a_trainer_who_is_unavailable_is_refused(kies: Any, year: Any, trainer_p
         reason="cursus",
     )
     with pytest.raises(ConflictError) as excinfo:
-        make_group(kies, year, trainer_pair)
+        factories.make_group(kies, year=year, trainers=trainer_pair, first_date=MON)
     assert kinds(excinfo) == {ConflictKind.UNAVAILABLE}
     assert "Umar Ali" in excinfo.value.messages[0] and "cursus" in excinfo.value.messages[0]
 
@@ -106,29 +116,49 @@ def test_the_weekly_maximum_is_a_soft_conflict(
     trainer = trainer_pair[0]
     trainer.max_sessions_per_week = 1
     trainer.save()
-    make_group(kies, year, [trainer])
+    factories.make_group(kies, year=year, trainers=[trainer], first_date=MON)
     with pytest.raises(SoftConflictError) as excinfo:
-        make_group(kies, year, [trainer], weekday=2, first_date=dt.date(2026, 11, 4))
+        factories.make_group(
+            kies, year=year, trainers=[trainer], weekday=2, first_date=dt.date(2026, 11, 4)
+        )
     assert kinds(excinfo) == {ConflictKind.WEEKLY_MAXIMUM}
     assert "maximum van 1" in excinfo.value.messages[0]
-    make_group(kies, year, [trainer], weekday=2, first_date=dt.date(2026, 11, 4), override_by=alice)
+    factories.make_group(
+        kies,
+        year=year,
+        trainers=[trainer],
+        weekday=2,
+        first_date=dt.date(2026, 11, 4),
+        override_by=alice,
+    )
 
 
 def test_two_groups_cannot_share_a_room_at_the_same_time(
     kies: Any, year: Any, trainer_pair: Any
 ) -> None:
     school = factories.SchoolFactory()
-    make_group(kies, year, [trainer_pair[0]], host_school=school, room="Lokaal 3")
+    factories.make_group(
+        kies, year=year, trainers=[trainer_pair[0]], first_date=MON, school=school, room="Lokaal 3"
+    )
     with pytest.raises(ConflictError) as excinfo:
-        make_group(kies, year, [trainer_pair[1]], host_school=school, room="lokaal 3")
+        factories.make_group(
+            kies,
+            year=year,
+            trainers=[trainer_pair[1]],
+            first_date=MON,
+            school=school,
+            room="lokaal 3",
+        )
     assert kinds(excinfo) == {ConflictKind.ROOM_TAKEN}
-    make_group(kies, year, [trainer_pair[1]], host_school=school, room="Lokaal 4")
+    factories.make_group(
+        kies, year=year, trainers=[trainer_pair[1]], first_date=MON, school=school, room="Lokaal 4"
+    )
 
 
 def test_moving_a_session_onto_a_closed_day_is_refused(
     kies: Any, year: Any, trainer_pair: Any
 ) -> None:
-    group = make_group(kies, year, trainer_pair)
+    group = factories.make_group(kies, year=year, trainers=trainer_pair, first_date=MON)
     session = group.sessions.filter(kind="child").first()
     with pytest.raises(ConflictError) as excinfo:
         session_move(session=session, starts_at=at_amsterdam(dt.date(2026, 12, 22), dt.time(13, 0)))
@@ -142,8 +172,10 @@ def test_moving_onto_another_groups_session_names_the_trainer_and_time(
     children_only: Any, year: Any, trainer_pair: Any
 ) -> None:
     kies = children_only
-    make_group(kies, year, [trainer_pair[0]], weekday=1, first_date=dt.date(2026, 11, 3))
-    group = make_group(kies, year, [trainer_pair[0]])
+    factories.make_group(
+        kies, year=year, trainers=[trainer_pair[0]], weekday=1, first_date=dt.date(2026, 11, 3)
+    )
+    group = factories.make_group(kies, year=year, trainers=[trainer_pair[0]], first_date=MON)
     session = group.sessions.filter(kind="child").first()
     with pytest.raises(ConflictError) as excinfo:
         session_move(session=session, starts_at=at_amsterdam(dt.date(2026, 11, 10), dt.time(13, 0)))

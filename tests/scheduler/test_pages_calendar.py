@@ -14,7 +14,7 @@ from django.test import Client
 from django.urls import reverse
 
 from scheduler.models import Group
-from scheduler.services import group_create
+from tests import factories
 from tests.clock import on_day
 
 pytestmark = [pytest.mark.django_db, on_day("2026-09-01")]
@@ -29,25 +29,16 @@ def solo(kies: Any) -> Any:
     return kies
 
 
-def make_group(programme: Any, year: Any, school: Any, trainer: Any, **extra: Any) -> Group:
-    fields: dict[str, Any] = {
-        "programme": programme,
-        "host_school": school,
-        "school_year": year,
-        "round_label": "najaar 2026",
-        "weekday": 0,
-        "start_time": dt.time(13, 0),
-        "first_date": dt.date(2026, 10, 5),
-        "trainers": [trainer],
-        "room": "Lokaal 7",
-    }
-    fields.update(extra)
-    return group_create(**fields).group
-
-
 @pytest.fixture
 def group_a(solo: Any, year: Any, school_a: Any, trainer_pair: Any) -> Group:
-    return make_group(solo, year, school_a, trainer_pair[0])
+    return factories.make_group(
+        solo,
+        year=year,
+        school=school_a,
+        trainers=[trainer_pair[0]],
+        first_date=dt.date(2026, 10, 5),
+        room="Lokaal 7",
+    )
 
 
 def test_the_month_view_shades_the_autumn_holiday_with_its_reason_and_lists_sessions(
@@ -90,7 +81,14 @@ def test_a_coordinator_gets_404_on_another_schools_calendar(as_bob: Client, scho
 def test_a_coordinator_does_not_see_other_schools_sessions_in_the_calendar(
     as_bob: Client, solo: Any, year: Any, school_b: Any, trainer_pair: Any
 ) -> None:
-    make_group(solo, year, school_b, trainer_pair[0])
+    factories.make_group(
+        solo,
+        year=year,
+        school=school_b,
+        trainers=[trainer_pair[0]],
+        first_date=dt.date(2026, 10, 5),
+        room="Lokaal 7",
+    )
 
     text = as_bob.get(reverse("planning-calendar"), {"jaar": 2026, "maand": 10}).text
 
@@ -101,7 +99,14 @@ def test_a_trainer_sees_only_their_own_calendar(
     solo: Any, year: Any, school_a: Any, dave: Any, trainer_pair: Any
 ) -> None:
     dave.qualifications.add(solo)
-    make_group(solo, year, school_a, dave)
+    factories.make_group(
+        solo,
+        year=year,
+        school=school_a,
+        trainers=[dave],
+        first_date=dt.date(2026, 10, 5),
+        room="Lokaal 7",
+    )
     client = Client()
     client.force_login(dave.user)
 
@@ -144,7 +149,14 @@ def test_a_trainer_sees_this_week_upcoming_and_past_sessions(
     solo: Any, year: Any, school_a: Any, dave: Any, time_machine: Any
 ) -> None:
     dave.qualifications.add(solo)
-    make_group(solo, year, school_a, dave)
+    factories.make_group(
+        solo,
+        year=year,
+        school=school_a,
+        trainers=[dave],
+        first_date=dt.date(2026, 10, 5),
+        room="Lokaal 7",
+    )
     time_machine.move_to(dt.datetime(2026, 11, 4, 12, 0, tzinfo=dt.UTC))
     client = Client()
     client.force_login(dave.user)

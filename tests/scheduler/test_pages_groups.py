@@ -11,7 +11,6 @@ from django.urls import reverse
 
 from scheduler.models import ConflictOverride, Group, GroupStatus, Session, SessionStatus
 from scheduler.series import at_amsterdam
-from scheduler.services import group_create
 from tests import factories
 from tests.clock import on_day
 
@@ -29,31 +28,23 @@ def solo(kies: Any) -> Any:
     return kies
 
 
-def make_group(programme: Any, year: Any, school: Any, trainers: list[Any], **extra: Any) -> Group:
-    fields: dict[str, Any] = {
-        "programme": programme,
-        "host_school": school,
-        "school_year": year,
-        "round_label": "najaar 2026",
-        "weekday": 0,
-        "start_time": dt.time(13, 0),
-        "first_date": MON_2_NOV,
-        "trainers": trainers,
-    }
-    fields.update(extra)
-    return group_create(**fields).group
-
-
 @pytest.fixture
 def group_a(solo: Any, year: Any, school_a: Any, trainer_pair: Any) -> Group:
-    return make_group(solo, year, school_a, [trainer_pair[0]])
+    return factories.make_group(
+        solo, year=year, school=school_a, trainers=[trainer_pair[0]], first_date=MON_2_NOV
+    )
 
 
 @pytest.fixture
 def group_b(solo: Any, year: Any, school_b: Any, trainer_pair: Any) -> Group:
     """At school B on Tuesdays 13:00, with the same trainer as group A."""
-    return make_group(
-        solo, year, school_b, [trainer_pair[0]], weekday=1, first_date=dt.date(2026, 11, 3)
+    return factories.make_group(
+        solo,
+        year=year,
+        school=school_b,
+        trainers=[trainer_pair[0]],
+        weekday=1,
+        first_date=dt.date(2026, 11, 3),
     )
 
 
@@ -122,7 +113,9 @@ def test_a_trainer_sees_their_group_but_no_actions_and_gets_403_on_posting_one(
     solo: Any, year: Any, school_a: Any, dave: Any
 ) -> None:
     dave.qualifications.add(solo)
-    group = make_group(solo, year, school_a, [dave])
+    group = factories.make_group(
+        solo, year=year, school=school_a, trainers=[dave], first_date=MON_2_NOV
+    )
     client = Client()
     client.force_login(dave.user)
     session = first_session(group)
