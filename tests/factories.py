@@ -1,6 +1,6 @@
-"""factory_boy factories for the catalogue; later apps add theirs here. `make_group` is the
-one builder of a scheduler group (through the service, so its sessions are generated as in
-production).
+"""factory_boy factories for every model of the project's apps, and `make_group`, the one
+builder of a scheduler group (through the service, so its sessions are generated as in
+production). tests/test_suite_shape.py fails when a model has no factory here.
 
 Their dates follow today (the clock the test runs on): the current school year, a holiday
 and a closure ahead of today. A test that needs a particular day writes it and fixes the
@@ -9,6 +9,7 @@ clock (tests/clock.py)."""
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any
@@ -20,12 +21,16 @@ from django.utils import timezone
 
 from programmes import access
 from programmes.models import (
+    ApiToken,
     Audience,
     ChildConsent,
+    CoFinancingAgreement,
+    CoFinancingChange,
     EnrolmentMode,
     GuardianConsent,
     HolidayKind,
     HolidayRegion,
+    Invoice,
     Programme,
     School,
     SchoolClosure,
@@ -263,3 +268,328 @@ def make_group(
         trainers=list(trainers),
         **extra,
     ).group
+
+
+# --- programmes: co-financing and API tokens ----------------------------------------------
+
+
+class CoFinancingAgreementFactory(factory.django.DjangoModelFactory):
+    """A VO school's agreement for a programme in this school year: half of 1250.00."""
+
+    class Meta:
+        model = CoFinancingAgreement
+
+    school = factory.SubFactory(SchoolFactory, school_type=SchoolType.VO)
+    school_year = factory.SubFactory(SchoolYearFactory)
+    programme = factory.SubFactory(ProgrammeFactory)
+    price = Decimal("1250.00")
+    school_share_percentage = Decimal("50")
+
+
+class InvoiceFactory(factory.django.DjangoModelFactory):
+    """A concept invoice (not sent, not paid) for an agreement."""
+
+    class Meta:
+        model = Invoice
+
+    agreement = factory.SubFactory(CoFinancingAgreementFactory)
+    reference = factory.Sequence(lambda n: f"F-{n:05d}")
+    amount = Decimal("625.00")
+
+
+class CoFinancingChangeFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = CoFinancingChange
+
+    agreement = factory.SubFactory(CoFinancingAgreementFactory)
+    action = "created"
+    actor_label = "Alice de Vries"
+
+
+class ApiTokenFactory(factory.django.DjangoModelFactory):
+    """A token row; the secret is `token` (only its hash is stored, as the service does).
+    To use a token in a request, make it with programmes' service instead."""
+
+    class Meta:
+        model = ApiToken
+        exclude = ("token",)
+
+    user = factory.SubFactory(UserFactory)
+    token = factory.Sequence(lambda n: f"test-api-token-{n:08d}")
+    key_hash = factory.LazyAttribute(lambda t: hashlib.sha256(t.token.encode()).hexdigest())
+    prefix = factory.LazyAttribute(lambda t: t.token[:8])
+    name = "test"
+
+
+class QualificationFactory(factory.django.DjangoModelFactory):
+    """A trainer's certificate for a programme, valid for a year from today."""
+
+    class Meta:
+        model = "programmes.Qualification"
+        django_get_or_create = ("trainer", "programme")
+
+    trainer = factory.SubFactory(TrainerFactory)
+    programme = factory.SubFactory(ProgrammeFactory)
+    certificate_number = factory.Sequence(lambda n: f"CERT-{n:05d}")
+    valid_until = factory.LazyFunction(lambda: timezone.localdate() + dt.timedelta(days=365))
+
+
+# --- scheduler ----------------------------------------------------------------------------
+
+
+class GroupFactory(factory.django.DjangoModelFactory):
+    """A group row as it is stored, without sessions, conflict checks or events: for a test
+    that needs a group to point at. A test of the scheduler's rules, or one that needs the
+    sessions, uses `make_group` (through the service). Its first day is a Monday four weeks
+    ahead of today."""
+
+    class Meta:
+        model = "scheduler.Group"
+
+    programme = factory.SubFactory(ProgrammeFactory)
+    host_school = factory.SubFactory(SchoolFactory)
+    school_year = factory.SubFactory(SchoolYearFactory)
+    round_label = "najaar"
+    capacity = 8
+    weekday = 0
+    start_time = dt.time(13, 0)
+    first_date = factory.LazyFunction(
+        lambda: timezone.localdate() + dt.timedelta(weeks=4, days=-timezone.localdate().weekday())
+    )
+
+
+class SessionFactory(factory.django.DjangoModelFactory):
+    """A child session of a group, on its first day at its start time (Amsterdam)."""
+
+    class Meta:
+        model = "scheduler.Session"
+
+    group = factory.SubFactory(GroupFactory)
+    kind = "child"
+    sequence = factory.Sequence(lambda n: n + 1)
+    starts_at = factory.LazyAttribute(
+        lambda s: timezone.make_aware(dt.datetime.combine(s.group.first_date, s.group.start_time))
+    )
+    ends_at = factory.LazyAttribute(lambda s: s.starts_at + dt.timedelta(hours=1))
+
+
+class ConflictOverrideFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "scheduler.ConflictOverride"
+
+    session = factory.SubFactory(SessionFactory)
+    kind = "travel_buffer"
+    message = "Te weinig reistijd tussen twee scholen."
+    overridden_by = factory.SubFactory(UserFactory)
+
+
+class PlanningRequestFactory(factory.django.DjangoModelFactory):
+    """A school's open request for a programme, in a window from two to fourteen weeks
+    ahead of today."""
+
+    class Meta:
+        model = "scheduler.PlanningRequest"
+
+    school = factory.SubFactory(SchoolFactory)
+    programme = factory.SubFactory(ProgrammeFactory)
+    school_year = factory.SubFactory(SchoolYearFactory)
+    round_label = "najaar"
+    window_start = factory.LazyFunction(lambda: timezone.localdate() + dt.timedelta(weeks=2))
+    window_end = factory.LazyAttribute(lambda r: r.window_start + dt.timedelta(weeks=12))
+    preferred_weekdays = factory.LazyFunction(lambda: [0])
+    expected_children = 7
+
+
+class PlannerRunFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "scheduler.PlannerRun"
+
+    school_year = factory.SubFactory(SchoolYearFactory)
+    started_by = factory.SubFactory(UserFactory)
+
+
+# --- enrolment ----------------------------------------------------------------------------
+
+
+class ConsentTextFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "enrolment.ConsentText"
+        django_get_or_create = ("version",)
+
+    version = factory.Sequence(lambda n: f"test-{n}")
+    text_nl = "Ik geef toestemming voor deelname."
+    text_en = "I consent to taking part."
+
+
+class SubmissionFactory(factory.django.DjangoModelFactory):
+    """A submission row; rows made through `enrolment.services.submission_create` (the form
+    and the API) carry their guardians, children and enrolments with them."""
+
+    class Meta:
+        model = "enrolment.Submission"
+
+    consent_text = factory.SubFactory(ConsentTextFactory)
+
+
+class GuardianFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "enrolment.Guardian"
+
+    submission = factory.SubFactory(SubmissionFactory)
+    name = factory.Sequence(lambda n: f"Ouder {letters(n)} de Boer")
+    email = factory.Sequence(lambda n: f"ouder{n}@example.org")
+    authority = "joint"
+
+
+class ChildFactory(factory.django.DjangoModelFactory):
+    """A child in groep 4, eight years old today."""
+
+    class Meta:
+        model = "enrolment.Child"
+
+    submission = factory.SubFactory(SubmissionFactory)
+    first_name = factory.Sequence(lambda n: f"Kind{letters(n)}")
+    last_name = "de Boer"
+    date_of_birth = factory.LazyFunction(
+        lambda: timezone.localdate().replace(month=3, day=1) - dt.timedelta(days=8 * 365)
+    )
+    school = factory.SubFactory(SchoolFactory)
+    grade = 4
+
+
+class EnrolmentFactory(factory.django.DjangoModelFactory):
+    """A confirmed enrolment of a child in a group (rows only: no seat check, no consent).
+    The programme, school year and submission follow the group and the child."""
+
+    class Meta:
+        model = "enrolment.Enrolment"
+
+    group = factory.SubFactory(GroupFactory)
+    child = factory.SubFactory(ChildFactory)
+    submission = factory.SelfAttribute("child.submission")
+    programme = factory.SelfAttribute("group.programme")
+    school_year = factory.SelfAttribute("group.school_year")
+    child_key = factory.Sequence(lambda n: f"{n:064x}")
+    status = "confirmed"
+
+
+class ConsentFactory(factory.django.DjangoModelFactory):
+    """A guardian's consent, given by link."""
+
+    class Meta:
+        model = "enrolment.Consent"
+
+    enrolment = factory.SubFactory(EnrolmentFactory)
+    party = "guardian"
+    guardian = factory.SubFactory(
+        GuardianFactory, submission=factory.SelfAttribute("..enrolment.submission")
+    )
+    given = True
+    method = "link"
+    consent_text = factory.SelfAttribute("enrolment.submission.consent_text")
+
+
+class AccessLinkFactory(factory.django.DjangoModelFactory):
+    """A guardian's manage link, valid for a week; the secret is `token`."""
+
+    class Meta:
+        model = "enrolment.AccessLink"
+        exclude = ("token",)
+
+    guardian = factory.SubFactory(GuardianFactory)
+    submission = factory.SelfAttribute("guardian.submission")
+    token = factory.Sequence(lambda n: f"test-link-{n:08d}")
+    token_hash = factory.LazyAttribute(lambda a: hashlib.sha256(a.token.encode()).hexdigest())
+    purpose = "manage"
+    expires_at = factory.LazyFunction(lambda: timezone.now() + dt.timedelta(days=7))
+
+
+class IntakeFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "enrolment.Intake"
+
+    enrolment = factory.SubFactory(EnrolmentFactory, status="awaiting_intake")
+    outcome = "suitable"
+    recorded_by = factory.SubFactory(UserFactory)
+
+
+class AttendanceFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "enrolment.Attendance"
+
+    enrolment = factory.SubFactory(EnrolmentFactory)
+    session = factory.SubFactory(SessionFactory, group=factory.SelfAttribute("..enrolment.group"))
+    status = "present"
+    recorded_by = factory.SubFactory(UserFactory)
+
+
+class InterestFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "enrolment.Interest"
+
+    school = factory.SubFactory(SchoolFactory)
+    programme = factory.SubFactory(ProgrammeFactory)
+
+
+class AuditEntryFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "enrolment.AuditEntry"
+
+    actor = factory.SubFactory(UserFactory)
+    actor_label = factory.LazyAttribute(lambda e: e.actor.get_full_name() or e.actor.username)
+    action = "view"
+    target = "Groep"
+
+
+# --- notifications ------------------------------------------------------------------------
+
+
+class OutboxMessageFactory(factory.django.DjangoModelFactory):
+    """A queued plain message; tests of the outbox itself enqueue through its service."""
+
+    class Meta:
+        model = "notifications.OutboxMessage"
+
+    key = factory.Sequence(lambda n: f"test:{n}")
+    kind = "test"
+    to_email = factory.Sequence(lambda n: f"ontvanger{n}@example.org")
+    subject = "Bericht"
+    body_text = "Hallo."
+
+
+class CalendarFeedTokenFactory(factory.django.DjangoModelFactory):
+    """A trainer's feed (kind, owner and trainer agree, as the database demands)."""
+
+    class Meta:
+        model = "notifications.CalendarFeedToken"
+
+    trainer = factory.SubFactory(TrainerFactory)
+    owner = factory.SelfAttribute("trainer.user")
+    kind = "trainer"
+    token_hash = factory.Sequence(lambda n: hashlib.sha256(f"feed-{n}".encode()).hexdigest())
+
+
+class CalendarEventStampFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "notifications.CalendarEventStamp"
+
+    session = factory.SubFactory(SessionFactory)
+    fingerprint = factory.Sequence(lambda n: f"{n:064x}")
+    changed_at = factory.LazyFunction(timezone.now)
+
+
+# --- relatiedesk --------------------------------------------------------------------------
+
+
+class PageTextFactory(factory.django.DjangoModelFactory):
+    """A version of a programme's relatiedesk page for parents, in Dutch."""
+
+    class Meta:
+        model = "relatiedesk.PageText"
+
+    programme = factory.SubFactory(ProgrammeFactory)
+    audience = "ouders"
+    language = "nl"
+    version = factory.Sequence(lambda n: n + 1)
+    title = "Voor ouders"
+    body = "Wat uw kind in de groep doet."

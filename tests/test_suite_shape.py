@@ -1,5 +1,8 @@
 """The shape of the test suite itself (issue 16, item 4): one home for what tests share.
 
+Every model of the project's apps has a factory in tests/factories.py, and every factory
+makes a row that the model's validation and the database accept.
+
 Fixtures are found by pytest in the conftest files; helpers, constants and builders that
 tests import live in plain modules (tests/factories.py, tests/cast.py, tests/<app>/world.py,
 ...), so no test imports from a conftest."""
@@ -8,6 +11,12 @@ from __future__ import annotations
 
 import ast
 from pathlib import Path
+
+import factory
+import pytest
+from django.apps import AppConfig, apps
+
+from tests import factories
 
 TESTS_DIR = Path(__file__).resolve().parent
 
@@ -37,3 +46,52 @@ def test_no_test_module_imports_from_a_conftest() -> None:
         "import helpers from a plain module (tests/factories.py, tests/cast.py, "
         "tests/<app>/world.py), not from a conftest:\n" + "\n".join(found)
     )
+
+
+def _project_apps() -> list[AppConfig]:
+    """The apps whose code is in this repository (not Django's, not a library's)."""
+    repository = TESTS_DIR.parent
+    return [
+        config
+        for config in apps.get_app_configs()
+        if Path(config.path).resolve().is_relative_to(repository)
+        and ".venv" not in Path(config.path).parts
+    ]
+
+
+def _factories() -> list[type[factory.django.DjangoModelFactory]]:
+    return [
+        value
+        for value in vars(factories).values()
+        if isinstance(value, type)
+        and issubclass(value, factory.django.DjangoModelFactory)
+        and value is not factory.django.DjangoModelFactory
+    ]
+
+
+def test_the_project_apps_are_found() -> None:
+    assert {"programmes", "scheduler", "enrolment", "notifications", "reports"} <= {
+        config.label for config in _project_apps()
+    }
+
+
+def test_every_model_of_the_projects_apps_has_a_factory() -> None:
+    covered = {f._meta.get_model_class() for f in _factories()}
+    models = [
+        model
+        for config in _project_apps()
+        for model in config.get_models()
+        if not model._meta.proxy
+    ]
+    missing = sorted(model._meta.label for model in models if model not in covered)
+    assert missing == [], f"add a factory to tests/factories.py for: {', '.join(missing)}"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("factory_class", _factories(), ids=lambda f: f.__name__)
+def test_every_factory_makes_a_row_the_database_accepts(
+    factory_class: type[factory.django.DjangoModelFactory],
+) -> None:
+    row = factory_class()
+    row.full_clean(validate_unique=False, validate_constraints=True)
+    assert type(row).objects.filter(pk=row.pk).exists()
