@@ -1,4 +1,5 @@
-"""Shared fixtures: named personas and the real-services switch.
+"""Shared fixtures: the suite's cast (who they are: tests/cast.py), the clock check
+(tests/clock.py) and the real-services switch.
 
 Personas: alice is the programme manager; bob coordinates school A; carol
 coordinates school B; dave is a trainer; eve is logged in but has no role.
@@ -14,7 +15,7 @@ import pytest
 import time_machine
 from django.test import Client
 
-from tests import clock, factories
+from tests import cast, clock, factories
 
 USING_POSTGRES = os.environ.get("DATABASE_URL", "").startswith(("postgres://", "postgresql://"))
 USING_REDIS = bool(os.environ.get("REDIS_URL"))
@@ -139,43 +140,41 @@ def _fresh_public_cache() -> None:
 
 @pytest.fixture
 def school_a(db: None) -> Any:
-    return factories.SchoolFactory(name="Basisschool De Esch", brin="11AA", city="Zwolle")
+    return factories.SchoolFactory(**cast.SCHOOL_A.fields())
 
 
 @pytest.fixture
 def school_b(db: None) -> Any:
-    return factories.SchoolFactory(name="Basisschool Het Anker", brin="22BB", city="Zwolle")
+    return factories.SchoolFactory(**cast.SCHOOL_B.fields())
 
 
 @pytest.fixture
 def alice(db: None) -> Any:
-    return factories.make_manager(username="alice", first_name="Alice", last_name="de Vries")
+    return factories.make_manager(**cast.ALICE.names())
 
 
 @pytest.fixture
 def bob(school_a: Any) -> Any:
-    user = factories.UserFactory(username="bob", first_name="Bob", last_name="Jansen")
+    user = factories.UserFactory(**cast.BOB.names())
     school_a.coordinators.add(user)
     return user
 
 
 @pytest.fixture
 def carol(school_b: Any) -> Any:
-    user = factories.UserFactory(username="carol", first_name="Carol", last_name="Bakker")
+    user = factories.UserFactory(**cast.CAROL.names())
     school_b.coordinators.add(user)
     return user
 
 
 @pytest.fixture
 def dave(db: None) -> Any:
-    return factories.TrainerFactory(
-        user=factories.UserFactory(username="dave", first_name="Dave", last_name="Visser")
-    )
+    return factories.TrainerFactory(user=factories.UserFactory(**cast.DAVE.names()))
 
 
 @pytest.fixture
 def eve(db: None) -> Any:
-    return factories.UserFactory(username="eve", first_name="Eve", last_name="Smit")
+    return factories.UserFactory(**cast.EVE.names())
 
 
 def _client_for(user: Any) -> Client:

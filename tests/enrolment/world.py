@@ -20,7 +20,7 @@ from enrolment.models import Authority, ConsentText
 from enrolment.services import ChildInput, GuardianInput
 from scheduler.models import GroupStatus
 from scheduler.services import group_transition
-from tests import factories
+from tests import cast, factories
 
 # Enrolment opens in the autumn; the group's first session is Monday 2 November 2026.
 TODAY = dt.datetime(2026, 10, 1, 10, 0, tzinfo=dt.UTC)
@@ -66,7 +66,7 @@ def kies(db: None) -> Any:
 
 @pytest.fixture
 def host(db: None) -> Any:
-    return factories.SchoolFactory(name="Basisschool De Horizon", brin="33CC")
+    return factories.SchoolFactory(name=cast.HOST.name, brin=cast.HOST.brin)
 
 
 def make_published_group(programme: Any, host: Any, capacity: int = 8, **kwargs: Any) -> Any:

@@ -7,7 +7,7 @@ import pytest
 
 from config import domain_events
 from programmes.models import ChildConsent, EnrolmentMode, GuardianConsent
-from tests import factories
+from tests import cast, factories
 
 
 @pytest.fixture
@@ -54,15 +54,12 @@ def year(db: None) -> Any:
 
 @pytest.fixture
 def trainer_pair(kies: Any) -> list[Any]:
+    """tessa and umar of the cast (tests/cast.py), both qualified for KIES."""
     return [
         factories.TrainerFactory(
-            user=factories.UserFactory(username="tessa", first_name="Tessa", last_name="Kok"),
-            qualifications=[kies],
-        ),
-        factories.TrainerFactory(
-            user=factories.UserFactory(username="umar", first_name="Umar", last_name="Ali"),
-            qualifications=[kies],
-        ),
+            user=factories.UserFactory(**person.names()), qualifications=[kies]
+        )
+        for person in (cast.TESSA, cast.UMAR)
     ]
 
 
