@@ -23,7 +23,6 @@ Every roster read is written to the audit log.
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 from collections.abc import Iterable, Sequence
 from typing import Any
@@ -60,7 +59,7 @@ from rest_framework.views import APIView
 from config.schema import ErrorDetailSerializer
 from enrolment import access, public_cache, selectors, services
 from enrolment.audit import AuditAction, audit_record
-from enrolment.catalogue import open_groups
+from enrolment.catalogue import open_groups_with_seats
 from enrolment.duplicates import duplicate_merge, duplicate_original
 from enrolment.filters import EnrolmentFilter
 from enrolment.models import (
@@ -347,43 +346,6 @@ class PublicSchoolListView(PublicView, generics.ListAPIView):
         return super().get(request, *args, **kwargs)
 
 
-def open_groups_for(school: School) -> list[Group]:
-    """Published groups of individual-mode programmes that take pupils of `school` and
-    whose enrolment window is open today, with dates, session count and seats left.
-
-    Three plain queries for any number of groups (the groups, their child sessions, their
-    taken seats) rather than one with a correlated subquery per figure: every parent reads
-    this list at the opening of a round, and building that one query cost more CPU than
-    running these three (bench/load.py). The API caches all but the seats
-    (`PublicSchoolGroupsView`).
-    """
-    groups = _open_groups_without_seats(school, localtime(timezone.now()).date())
-    _add_seats_left(groups, selectors.seats_taken([group.pk for group in groups]))
-    return groups
-
-
-def _open_groups_without_seats(school: School, today: dt.date) -> list[Group]:
-    """`open_groups_for` up to the seats (`enrolment.catalogue.open_groups`), with the
-    session figures the API answers."""
-    groups = open_groups(school.pk, today)
-    for group in groups:
-        first, last = group.first_child_start, group.last_child_start
-        group.first_session_date = localtime(first).date() if first else None
-        group.last_session_date = localtime(last).date() if last else None
-        group.session_count = group.child_meetings
-    return groups
-
-
-def _seats_left(capacity: int, taken: int) -> int:
-    return max(0, capacity - taken)
-
-
-def _add_seats_left(groups: Iterable[Group], taken: dict[int, int]) -> None:
-    for group in groups:
-        group.seats_left = _seats_left(group.capacity, taken.get(group.pk, 0))
-        group.waitlist = group.seats_left <= 0
-
-
 class PublicSchoolGroupsView(PublicView, generics.ListAPIView):
     """The open groups pupils of one school may join."""
 
@@ -394,34 +356,33 @@ class PublicSchoolGroupsView(PublicView, generics.ListAPIView):
         return Group.objects.none()  # only for the schema; `list` builds the answer
 
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        """The groups from the public cache (`enrolment.public_cache`), with the seats
-        counted now: one query when the cache is warm."""
+        """`catalogue.open_groups_with_seats`, as rows. The groups come from the public
+        cache and the seats are counted now (one query); the rest of each row is
+        serialized once per school, day, language and catalogue version (also cached:
+        serializing costs more than the rest of the request)."""
         school_id = int(self.kwargs["school_id"])
         today = localtime(timezone.now()).date()
-
-        def build() -> tuple[list[dict[str, Any]] | None, None]:
-            school = School.objects.filter(pk=school_id, active=True).first()
-            if school is None:
-                return None, None
-            groups = _open_groups_without_seats(school, today)
-            _add_seats_left(groups, {})  # placeholders, counted on every request
-            rows = self.get_serializer(groups, many=True).data
-            return [
-                {"row": dict(row), "pk": group.pk, "capacity": group.capacity}
-                for row, group in zip(rows, groups, strict=True)
-            ], None
-
-        groups = public_cache.cached(public_cache.school_groups_key(school_id, today), build)
-        if groups is None:  # no such active school: what get_object_or_404 says
+        found = open_groups_with_seats(school_id, today=today)
+        if found is None:  # no such active school: what get_object_or_404 says
             raise Http404(f"No {School._meta.object_name} matches the given query.")
-        taken = selectors.seats_taken([g["pk"] for g in groups])
-        rows = []
-        for g in groups:
-            row = g["row"]
-            row["seats_left"] = _seats_left(g["capacity"], taken.get(g["pk"], 0))
-            row["waitlist"] = row["seats_left"] <= 0
-            rows.append(row)
-        return Response(rows)
+
+        def build() -> tuple[dict[int, dict[str, Any]], None]:
+            rows = self.get_serializer(found.groups, many=True).data
+            return {g.pk: dict(row) for row, g in zip(rows, found.groups, strict=True)}, None
+
+        rows = public_cache.cached(
+            public_cache.school_groups_key(school_id, today, found.version), build
+        )
+        if any(group.pk not in rows for group in found.groups):
+            # Rebuilt within one version (a change that sends no signal, seen after an
+            # entry's lifetime): these groups' own rows, not kept.
+            rows = build()[0]
+        answer = []
+        for group in found.groups:
+            row = dict(rows[group.pk])
+            row["seats_left"], row["waitlist"] = group.seats_left, group.waitlist
+            answer.append(row)
+        return Response(answer)
 
     @extend_schema(
         operation_id="public_school_groups_list",

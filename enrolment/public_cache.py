@@ -4,9 +4,11 @@ What is cached (Django's cache: Redis in production, in-process memory without
 `REDIS_URL`), and what is never:
 
 - the school search (`GET public/schools/?search=`): one page per search terms and page;
-- the open groups of a school (`GET public/schools/{id}/groups/`): per school, local date
-  and language, everything except the seat figures. `seats_left` and `waitlist` are
-  counted on every request, so a seat taken a moment ago shows at once;
+- a school's open groups (`enrolment.catalogue.open_groups_with_seats`, which the school
+  page, the enrolment form and `GET public/schools/{id}/groups/` call): per school,
+  programme and local date, everything except the seat figures, and the API's rows of
+  them per language as well. `seats_left` and `waitlist` are counted on every request,
+  so a seat taken a moment ago shows at once;
 - the consent text in force (`enrolment.services.consent_text_current`, also used by
   the enrolment form and the POST), never past the moment the next version takes effect.
 
@@ -123,6 +125,15 @@ def cached(parts: tuple[Hashable, ...], build: Callable[[], tuple[T, float | Non
     `build` returns the value and the moment (a POSIX timestamp) it stops being true, or
     None when only a change of version ends it. One cache round trip when warm.
     """
+    return cached_with_version(parts, build)[0]
+
+
+def cached_with_version(
+    parts: tuple[Hashable, ...], build: Callable[[], tuple[T, float | None]]
+) -> tuple[T, str]:
+    """`cached`, and the catalogue version the value was built under. Whatever is made from
+    the value and cached in turn (the API's rows of a school's open groups) keys on that
+    version, so it is never kept under a newer version than the value it was made from."""
     key = _key(parts)
     found = cache.get_many([VERSION_KEY, key])
     version = _current_version(found.get(VERSION_KEY))
@@ -131,23 +142,25 @@ def cached(parts: tuple[Hashable, ...], build: Callable[[], tuple[T, float | Non
     if entry is not None:
         entry_version, valid_until, value = entry
         if entry_version == version and now < valid_until:
-            return value
+            return value, version
     value, ends_at = build()
     valid_until = now + CATALOGUE_TTL
     if ends_at is not None:
         valid_until = min(valid_until, ends_at)
     if valid_until > now:
         cache.set(key, (version, valid_until, value), timeout=max(1, int(valid_until - now) + 1))
-    return value
+    return value, version
 
 
 def school_search_key(terms: tuple[str, ...], page: str) -> tuple[Hashable, ...]:
     return ("schools", terms, page)
 
 
-def school_groups_key(school_id: int, today: Any) -> tuple[Hashable, ...]:
-    # The language: programme names and weekdays are translated.
-    return ("school-groups", school_id, today.isoformat(), get_language() or "")
+def school_groups_key(school_id: int, today: Any, version: str) -> tuple[Hashable, ...]:
+    """The API's rows of a school's open groups (`enrolment.catalogue.open_groups_with_seats`
+    read under catalogue `version`). The language: programme names and weekdays are
+    translated."""
+    return ("school-groups", school_id, today.isoformat(), get_language() or "", version)
 
 
 CONSENT_TEXT_KEY: tuple[Hashable, ...] = ("consent-text",)

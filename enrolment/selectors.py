@@ -48,7 +48,9 @@ ATTENDING = frozenset({EnrolmentStatus.CONFIRMED, EnrolmentStatus.COMPLETED})
 
 
 def seats_taken(group_ids: Sequence[int]) -> dict[int, int]:
-    """Seats held or confirmed per group id, in one query (none for no groups)."""
+    """Seats held or confirmed per group id, in one query (none for no groups); a group
+    without any is left out. For reading: a service that gives a seat counts the seats of
+    one group under its lock (`enrolment.services.seats_taken_in`)."""
     if not group_ids:
         return {}
     return dict(
@@ -58,6 +60,12 @@ def seats_taken(group_ids: Sequence[int]) -> dict[int, int]:
         .values_list("group_id", "n")
         .order_by()
     )
+
+
+def seats_left(capacity: int, taken: int) -> int:
+    """The seats a group of `capacity` has left with `taken` seats held or confirmed; never
+    below 0 (a capacity lowered below the seats taken leaves none, not a negative count)."""
+    return max(0, capacity - taken)
 
 
 def choice_label(choices: Any, value: Any) -> str:
@@ -566,7 +574,7 @@ def groups_starting_with_seats(user: Any) -> list[Group]:
     )
     taken = seats_taken([g.pk for g in groups])
     for group in groups:
-        group.seats_left = max(group.capacity - taken.get(group.pk, 0), 0)
+        group.seats_left = seats_left(group.capacity, taken.get(group.pk, 0))
     return [g for g in groups if g.seats_left > 0]
 
 

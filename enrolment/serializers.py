@@ -128,7 +128,7 @@ class PublicGroupSerializer(serializers.ModelSerializer):
     )
     last_session_date = serializers.DateField(read_only=True, allow_null=True)
     sessions = serializers.IntegerField(
-        source="session_count",
+        source="child_meetings",
         read_only=True,
         help_text=_("Aantal geplande bijeenkomsten voor de kinderen."),
     )

@@ -298,7 +298,7 @@ def _lock_group(group_id: int) -> Group:
     # and school rows too, and so queue every enrolment of the programme behind this one.
     # The host school's reply-to address comes along for the messages about the new
     # enrolment (notifications.listeners); the seats are counted in a statement of their
-    # own, after the lock (`seats_taken`), so the count sees every enrolment committed
+    # own, after the lock (`seats_taken_in`), so the count sees every enrolment committed
     # while this one waited.
     return (
         Group.objects.select_for_update(of=("self",))
@@ -308,7 +308,10 @@ def _lock_group(group_id: int) -> Group:
     )
 
 
-def seats_taken(group: Group) -> int:
+def seats_taken_in(group: Group) -> int:
+    """The seats of `group` held or confirmed now, one COUNT. Whoever decides on a seat
+    counts after locking the group (`_lock_group`); reads of many groups count them all in
+    one query (`enrolment.selectors.seats_taken`)."""
     return group.enrolments.filter(status__in=SEAT_HOLDING).count()
 
 
@@ -635,7 +638,7 @@ def _submission_create(
             raise ValidationError(
                 {f"children.{index}": [_("Aanmelden voor deze groep is nu niet mogelijk.")]}
             ) from None
-        has_seat = seats_taken(group) < group.capacity
+        has_seat = seats_taken_in(group) < group.capacity
         enrolment = Enrolment.objects.create(
             submission=submission,
             child=child,
@@ -1076,7 +1079,7 @@ def offer_next(*, group_id: int) -> list[Enrolment]:
     group = _lock_group(group_id)
     if group.status in {GroupStatus.CANCELLED, GroupStatus.COMPLETED}:
         return []
-    free = group.capacity - seats_taken(group)
+    free = group.capacity - seats_taken_in(group)
     offered: list[Enrolment] = []
     if free <= 0:
         return offered

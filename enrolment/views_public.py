@@ -41,7 +41,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from enrolment import public_cache, throttle
-from enrolment.catalogue import catalogue_group, catalogue_school, enrol_options, open_groups
+from enrolment.catalogue import (
+    catalogue_group,
+    catalogue_school,
+    enrol_options,
+    offered_groups,
+    open_groups_with_seats,
+)
 from enrolment.forms_public import (
     EnrolmentFormSet,
     InterestForm,
@@ -58,7 +64,6 @@ from enrolment.models import (
     Guardian,
     LinkPurpose,
 )
-from enrolment.selectors import seats_taken
 from enrolment.services import (
     AnswerChangeRefused,
     IdempotencyKeyReused,
@@ -102,36 +107,9 @@ def _post_refusal(
 # --- reading groups --------------------------------------------------------------------
 
 
-def open_groups_for_school(school: School, *, programme_id: int | None = None) -> list[Group]:
-    """Open groups of individual-mode programmes that pupils of `school` may join.
-
-    Each group gets `seats_left`, `first_day` (the first child session), `child_meetings`
-    and `parent_meetings`. All but the seats come from the public cache (one entry per
-    school, programme and day, under the catalogue version: `enrolment.public_cache`);
-    the seats are counted on every call, in one query.
-    """
-    groups = _offered_groups(school, programme_id, timezone.localdate())
-    held = seats_taken([g.pk for g in groups])
-    for group in groups:
-        group.seats_held = held.get(group.pk, 0)
-        group.seats_left = max(0, group.capacity - group.seats_held)
-    return groups
-
-
-def _offered_groups(school: School, programme_id: int | None, today: Any) -> list[Group]:
-    """`open_groups_for_school` without the seats, from the public cache."""
-    return public_cache.cached(
-        ("school-groups-page", school.pk, programme_id, today.isoformat()),
-        lambda: (_open_groups_without_seats(school, programme_id, today), None),
-    )
-
-
-def _open_groups_without_seats(school: School, programme_id: int | None, today: Any) -> list[Group]:
-    """`catalogue.open_groups`, by programme (the page lists them per programme)."""
-    return sorted(
-        open_groups(school.pk, today, programme_id=programme_id),
-        key=lambda g: (g.programme.name_nl, g.first_date, g.pk),
-    )
+def _by_programme(groups: list[Group]) -> list[Group]:
+    """The school page lists the open groups per programme, each programme's by first date."""
+    return sorted(groups, key=lambda g: (g.programme.name_nl, g.first_date, g.pk))
 
 
 def programmes_for_interest(school: School) -> Any:
@@ -181,10 +159,10 @@ def school_search(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "HEAD"])
 def school_groups(request: HttpRequest, school_id: int) -> HttpResponse:
-    school = catalogue_school(school_id)
-    if school is None:
+    found = open_groups_with_seats(school_id)
+    if found is None:
         raise Http404
-    groups = open_groups_for_school(school)
+    school, groups = found.school, _by_programme(found.groups)
     context: dict[str, Any] = {
         "school": school,
         "groups": groups,
@@ -193,7 +171,7 @@ def school_groups(request: HttpRequest, school_id: int) -> HttpResponse:
             map(
                 str,
                 (
-                    public_cache.current_version(),
+                    found.version,
                     school.pk,
                     translation.get_language(),
                     timezone.localdate().isoformat(),
@@ -303,8 +281,10 @@ def enrol(request: HttpRequest, group_id: int) -> HttpResponse:
     )
     # Siblings may join another open group of the same programme that fits their age.
     today = timezone.localdate()
-    offered = _offered_groups(school or group.host_school, group.programme_id, today)
-    options = enrol_options(group, school, offered, today)
+    offered = offered_groups(
+        (school or group.host_school).pk, programme_id=group.programme_id, today=today
+    )
+    options = enrol_options(group, school, offered.groups if offered else [], today)
 
     def build_formset(data: Any) -> EnrolmentFormSet:
         return EnrolmentFormSet(

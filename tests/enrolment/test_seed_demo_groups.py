@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from enrolment.catalogue import open_groups
 from enrolment.models import Attendance, Enrolment, EnrolmentStatus
-from enrolment.services import seats_taken
+from enrolment.services import seats_taken_in
 from programmes.calendar import SchoolCalendar
 from programmes.models import CoFinancingAgreement, InvoiceStatus, School, SchoolYear
 from scheduler.models import Group, GroupStatus, PlanningRequest, SessionStatus
@@ -71,7 +71,7 @@ def test_a_parent_finds_an_open_group_with_seats_starting_after_today(today: dt.
     assert kies.status == GroupStatus.PUBLISHED
     assert kies.enrolment_opens_on <= today <= kies.enrolment_closes_on
     assert session_days(kies)[0] > today
-    assert seats_taken(kies) < kies.capacity
+    assert seats_taken_in(kies) < kies.capacity
     assert kies.enrolments.count() == 3
     assert kies.trainers.filter(user__username="trainer").exists()
     # Every open group lies within one school year, the year of its first day.

@@ -49,9 +49,8 @@ from django.utils import timezone
 
 from config import domain_events
 from enrolment import events as enrolment_events
-from enrolment.catalogue import open_groups
+from enrolment.catalogue import open_groups_with_seats
 from enrolment.models import AttendanceStatus, Authority, Enrolment, IntakeOutcome
-from enrolment.selectors import seats_taken
 from enrolment.services import (
     ChildInput,
     GuardianInput,
@@ -258,9 +257,8 @@ class Command(BaseCommand):
         """What today's demo lacks: a group the demo school's pupils may enrol in today with a
         seat left, and a running group with sessions still to come."""
         missing = []
-        offered = open_groups(self.school[OPEN_GROUPS["kies"].host].pk, self.today)
-        taken = seats_taken([g.pk for g in offered])
-        if not any(taken.get(g.pk, 0) < g.capacity for g in offered):
+        offered = open_groups_with_seats(self.school[OPEN_GROUPS["kies"].host].pk, today=self.today)
+        if offered is None or not any(g.seats_left for g in offered.groups):
             missing.append(OPEN)
         running = Group.objects.filter(
             status=GroupStatus.RUNNING,
