@@ -95,3 +95,20 @@ def test_every_factory_makes_a_row_the_database_accepts(
     row = factory_class()
     row.full_clean(validate_unique=False, validate_constraints=True)
     assert type(row).objects.filter(pk=row.pk).exists()
+
+
+def test_the_schema_fuzzing_is_marked_slow_and_ci_still_runs_it() -> None:
+    # Read, not imported: the module names a date, and importing it here would bring that
+    # date into this test (tests/clock.py).
+    fuzzing = ast.parse((TESTS_DIR / "fuzz" / "test_schemathesis.py").read_text("utf-8"))
+    marks = [
+        node.value
+        for node in fuzzing.body
+        if isinstance(node, ast.Assign)
+        and any(isinstance(t, ast.Name) and t.id == "pytestmark" for t in node.targets)
+    ]
+    assert marks and "pytest.mark.slow" in ast.unparse(marks[0])
+    repository = TESTS_DIR.parent
+    for runner in ("Makefile", ".ci/run"):
+        text = (repository / runner).read_text(encoding="utf-8")
+        assert "not slow" not in text, f"{runner} leaves out the slow tests"
