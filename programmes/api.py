@@ -13,12 +13,13 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib.auth import authenticate
-from django.db.models import Model, QuerySet
+from django.db.models import Model, Prefetch, QuerySet
 from django.urls import path
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import status, viewsets
 from rest_framework.authentication import BaseAuthentication, SessionAuthentication
+from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied, Throttled, ValidationError
 from rest_framework.permissions import SAFE_METHODS, BasePermission, IsAuthenticated
 from rest_framework.request import Request
@@ -43,6 +44,7 @@ from programmes.filters import (
 )
 from programmes.models import (
     Programme,
+    Qualification,
     School,
     SchoolClosure,
     SchoolHoliday,
@@ -52,6 +54,7 @@ from programmes.models import (
 )
 from programmes.serializers import (
     AuthTokenSerializer,
+    CertificateSerializer,
     ProgrammeSerializer,
     SchoolClosureSerializer,
     SchoolHolidaySerializer,
@@ -175,8 +178,30 @@ class TrainerViewSet(CatalogueViewSet):
         return (
             access.trainers_visible_to(self.request.user)
             .select_related("user")
-            .prefetch_related("qualifications")
+            .prefetch_related(
+                "qualifications",
+                Prefetch(
+                    "certificates",
+                    queryset=Qualification.objects.select_related("programme").order_by(
+                        "programme__name_nl"
+                    ),
+                ),
+            )
         )
+
+    @extend_schema(
+        request=CertificateSerializer,
+        responses={200: TrainerSerializer},
+        description="Leg het certificaat vast achter een kwalificatie van de trainer: nummer en "
+        "laatste geldige dag (leeg: verloopt niet). Alleen de programmabeheerder. Na die dag "
+        "mag de trainer geen bijeenkomst van het programma leiden.",
+    )
+    @action(detail=True, methods=["post"])
+    def certificate(self, request: Request, pk: str | None = None) -> Response:
+        trainer = self.get_object()  # writing is the manager's (AccessRules)
+        data = validated(CertificateSerializer, request.data)
+        services.qualification_certify(trainer=trainer, **data)
+        return Response(TrainerSerializer(self.get_queryset().get(pk=trainer.pk)).data)
 
     def create_object(self, data: dict[str, Any]) -> Trainer:
         return services.trainer_create(**data)

@@ -28,6 +28,7 @@ from programmes.models import (
     School,
     SchoolHoliday,
     SchoolType,
+    Trainer,
 )
 
 DATE_INPUT = "%Y-%m-%d"
@@ -214,6 +215,25 @@ class TrainerUnavailabilityForm(UtrechtFormMixin, forms.Form):
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format=DATETIME_LOCAL_INPUT),
     )
     reason = forms.CharField(label=_("reden"), max_length=120, required=False)
+
+
+class CertificateForm(UtrechtFormMixin, forms.Form):
+    """The certificate behind one of the trainer's qualifications."""
+
+    programme = forms.ModelChoiceField(label=_("programma"), queryset=Programme.objects.none())
+    certificate_number = forms.CharField(
+        label=_("certificaatnummer"), max_length=40, required=False
+    )
+    valid_until = forms.DateField(
+        label=_("geldig tot en met"),
+        required=False,
+        widget=_date_widget(),
+        help_text=_("Leeg als het certificaat niet verloopt."),
+    )
+
+    def __init__(self, *args: Any, trainer: Trainer, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["programme"].queryset = trainer.qualifications.order_by("name_nl")
 
 
 class SchoolDayLookupForm(UtrechtFormMixin, forms.Form):

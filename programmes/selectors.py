@@ -235,6 +235,23 @@ def certificate_valid_on(valid_until: Any, day: Any) -> bool:
     return valid_until is None or day <= valid_until
 
 
+def certificates_of(trainer: Trainer) -> list[Any]:
+    """The trainer's qualifications with their certificates, by programme, each marked
+    `expired` (its last day has passed) or `ending` (within the warning days); one query."""
+    today = timezone.localdate()
+    soon = today + dt.timedelta(days=CERTIFICATE_WARNING_DAYS)
+    found = list(
+        Qualification.objects.filter(trainer=trainer)
+        .select_related("programme")
+        .order_by("programme__name_nl")
+    )
+    for qualification in found:
+        ends = qualification.valid_until
+        qualification.expired = ends is not None and ends < today
+        qualification.ending = ends is not None and today <= ends <= soon
+    return found
+
+
 def certificates_expiring(*, within_days: int = CERTIFICATE_WARNING_DAYS) -> list[Qualification]:
     """Certificates of active trainers that end within `within_days` (or ended already while
     the trainer is still listed as qualified), soonest first; one query. For the manager's

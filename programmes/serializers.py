@@ -92,6 +92,25 @@ class TrainerUserSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
+class CertificateSerializer(serializers.Serializer):
+    """The certificate behind a qualification; `valid_until` empty: it does not expire."""
+
+    programme = serializers.SlugRelatedField(
+        slug_field="code",
+        queryset=Programme.objects.all(),
+        help_text=_("Code van het programma waarvoor de trainer gekwalificeerd is."),
+    )
+    certificate_number = serializers.CharField(
+        max_length=40, required=False, allow_blank=True, default=""
+    )
+    valid_until = serializers.DateField(
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text=_("Laatste dag waarop het certificaat geldt; leeg als het niet verloopt."),
+    )
+
+
 class TrainerSerializer(serializers.ModelSerializer):
     user = TrainerUserSerializer(read_only=True)
     user_id = serializers.PrimaryKeyRelatedField(
@@ -114,6 +133,7 @@ class TrainerSerializer(serializers.ModelSerializer):
         help_text=_("Codes van de programma's die deze trainer mag geven."),
     )
     display_name = serializers.CharField(read_only=True)
+    certificates = CertificateSerializer(many=True, read_only=True)
 
     class Meta:
         model = Trainer
@@ -124,6 +144,7 @@ class TrainerSerializer(serializers.ModelSerializer):
             "display_name",
             "phone",
             "qualifications",
+            "certificates",
             "max_sessions_per_week",
             "active",
         ]

@@ -19,6 +19,7 @@ from django.db import IntegrityError, models, transaction
 from django.db.models import ProtectedError, RestrictedError
 from django.utils.translation import gettext as _
 
+from programmes.dates import validate_school_date
 from programmes.models import (
     Audience,
     CoFinancingAction,
@@ -27,6 +28,7 @@ from programmes.models import (
     Invoice,
     InvoiceStatus,
     Programme,
+    Qualification,
     School,
     SchoolClosure,
     SchoolHoliday,
@@ -96,6 +98,43 @@ def trainer_update(
     if qualifications is not None:
         trainer.qualifications.set(list(qualifications))
     return trainer
+
+
+@transaction.atomic
+def qualification_certify(
+    *,
+    trainer: Trainer,
+    programme: Programme,
+    certificate_number: str = "",
+    valid_until: dt.date | None = None,
+) -> Qualification:
+    """Record the certificate behind a trainer's qualification: its number and last valid day
+    (none: it does not expire). Refuses a programme the trainer is not qualified for (add
+    the qualification first) and a last day outside the sensible range of school dates."""
+    qualification = (
+        Qualification.objects.select_for_update()
+        .filter(trainer=trainer, programme=programme)
+        .first()
+    )
+    if qualification is None:
+        raise ValidationError(
+            {
+                "programme": _(
+                    "%(trainer)s is niet gekwalificeerd voor %(programme)s. Voeg eerst de "
+                    "kwalificatie toe."
+                )
+                % {"trainer": trainer.display_name, "programme": programme.name}
+            }
+        )
+    if valid_until is not None:
+        try:
+            validate_school_date(valid_until)
+        except ValidationError as error:
+            raise ValidationError({"valid_until": error.messages}) from None
+    return _save(
+        qualification,
+        {"certificate_number": certificate_number.strip(), "valid_until": valid_until},
+    )
 
 
 @transaction.atomic

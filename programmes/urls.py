@@ -65,6 +65,11 @@ urlpatterns = [
         name="manage-trainer-detail",
     ),
     path(
+        "beheer/trainers/<int:pk>/certificaat/",
+        views.TrainerCertificateView.as_view(),
+        name="manage-trainer-certificate",
+    ),
+    path(
         "beheer/trainers/<int:pk>/afwezigheid/nieuw/",
         views.TrainerUnavailabilityCreateView.as_view(),
         name="manage-unavailability-create",

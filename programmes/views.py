@@ -29,6 +29,7 @@ from django.views.generic import DetailView, FormView, ListView, TemplateView
 from programmes import access, selectors, services
 from programmes.calendar import school_day_status
 from programmes.forms import (
+    CertificateForm,
     HolidayIcsUploadForm,
     HolidayOpendataUploadForm,
     LoginForm,
@@ -626,6 +627,8 @@ class TrainerDetailView(RoleRequiredMixin, NavSectionMixin, DetailView):
             user, self.object
         )
         context["unavailability_form"] = TrainerUnavailabilityForm()
+        context["certificates"] = selectors.certificates_of(self.object)
+        context["can_certify"] = access.can_manage_catalogue(user)
         if self.object.user_id == user.pk:
             context["nav_section"] = "own-trainer"
         return context
@@ -643,6 +646,52 @@ class TrainerUnavailabilityScopeMixin(RoleRequiredMixin):
         self.load_trainer()
         if not access.can_change_unavailability_of(self.request.user, self.trainer):
             self.deny()
+
+
+class TrainerCertificateView(CatalogueManagerRequiredMixin, ServiceFormView):
+    """The manager records the certificate behind a qualification
+    (`services.qualification_certify`)."""
+
+    form_class = CertificateForm
+    nav_section = "trainers"
+    submit_label = gettext_lazy("Certificaat opslaan")
+
+    def load(self) -> None:
+        self.trainer = get_object_or_404(
+            access.trainers_visible_to(self.request.user).select_related("user"),
+            pk=self.kwargs["pk"],
+        )
+        self.title = _("Certificaat vastleggen voor %(trainer)s") % {"trainer": self.trainer}
+
+    def get_form_kwargs(self) -> dict[str, Any]:
+        return {**super().get_form_kwargs(), "trainer": self.trainer}
+
+    def get_initial(self) -> dict[str, Any]:
+        programme = self.request.GET.get("programme")
+        found = (
+            self.trainer.certificates.filter(programme_id=programme).first()
+            if (programme and programme.isdigit())
+            else None
+        )
+        if found is None:
+            return {}
+        return {
+            "programme": found.programme_id,
+            "certificate_number": found.certificate_number,
+            "valid_until": found.valid_until,
+        }
+
+    def perform(self, data: dict[str, Any]) -> Model:
+        return services.qualification_certify(trainer=self.trainer, **data)
+
+    def success_message(self, obj: Model) -> str:
+        return _("Het certificaat is opgeslagen.")
+
+    def success_url_for(self, obj: Model) -> str:
+        return _trainer_url(self.trainer)
+
+    def cancel_url(self) -> str:
+        return _trainer_url(self.trainer)
 
 
 class TrainerUnavailabilityCreateView(TrainerUnavailabilityScopeMixin, ServiceFormView):

@@ -102,6 +102,8 @@ TABLE = [
     R("api:school-detail",                "GET",  "school",           401, 404, 404, 200, 404, 200),
     R("api:trainer-list",                 "GET",  "",                 401, 200, 200, 200, 200, 200),
     R("api:trainer-detail",               "GET",  "trainer",          401, 404, 200, 404, 404, 200),
+    # Only the manager records a certificate; an empty body is a 400.
+    R("api:trainer-certificate",          "POST", "trainer",          401, 403, 403, 403, 403, 400),
     R("api:trainer-unavailability-list",  "GET",  "",                 401, 200, 200, 200, 200, 200),
     R("api:trainer-unavailability-detail","GET",  "absence",          401, 404, 200, 404, 404, 200),
     R("api:school-year-list",             "GET",  "",                 401, 200, 200, 200, 200, 200),
@@ -263,6 +265,7 @@ TABLE = [
     R("manage-trainer-list",              "GET",  "",                 302, 403, 403, 403, 403, 200),
     R("manage-own-trainer",               "GET",  "",                 302, 403, 302, 403, 403, 403),
     R("manage-trainer-detail",            "GET",  "trainer",          302, 403, 200, 404, 404, 200),
+    R("manage-trainer-certificate",       "GET",  "trainer",          302, 403, 403, 403, 403, 200),
     R("manage-unavailability-create",     "GET",  "trainer",          302, 403, 200, 404, 404, 200),
     R("manage-unavailability-delete",     "GET",  "absence",          302, 403, 200, 404, 404, 200),
     R("manage-school-year-list",          "GET",  "",                 302, 403, 200, 200, 200, 200),
