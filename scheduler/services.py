@@ -27,6 +27,8 @@ from programmes.calendar import SchoolCalendar
 from programmes.dates import day_text, moment_text
 from programmes.models import EnrolmentMode, Programme, School, SchoolYear, Trainer
 from programmes.selectors import (
+    certificate_ends,
+    certificate_valid_on,
     programme_class_error,
     programme_school_error,
     refuse_school_year_without_holidays,
@@ -398,6 +400,44 @@ def group_create(
     return GroupCreated(group=group, plan=plan, overridden=overridden)
 
 
+def _uncertified_trainers(group: Group) -> list[str]:
+    """Why a trainer of `group` may not lead one of its coming sessions: their certificate
+    for the programme ends before it (it may have been shortened after they were assigned).
+    One message per trainer, naming the first session they may not lead."""
+    coming = list(
+        group.sessions.filter(status=SessionStatus.SCHEDULED, starts_at__gte=timezone.now())
+        .order_by("starts_at")
+        .values_list("starts_at", flat=True)
+    )
+    trainers = list(group.trainers.select_related("user"))
+    ends = certificate_ends([t.pk for t in trainers], group.programme_id)
+    found = []
+    for trainer in trainers:
+        late = next(
+            (
+                at
+                for at in coming
+                if not certificate_valid_on(ends.get(trainer.pk), localtime(at).date())
+            ),
+            None,
+        )
+        if late is not None:
+            found.append(
+                _(
+                    "Het certificaat van %(trainer)s voor %(programme)s is geldig tot en met "
+                    "%(until)s, vóór de bijeenkomst van %(when)s. Vervang de trainer of leg eerst "
+                    "het nieuwe certificaat vast."
+                )
+                % {
+                    "trainer": trainer.display_name,
+                    "programme": group.programme.name,
+                    "until": day_text(ends[trainer.pk]),
+                    "when": moment_text(late),
+                }
+            )
+    return found
+
+
 @transaction.atomic
 def group_transition(*, group: Group, to: str) -> Group:
     """Move a group to status `to` if the transition is allowed (see GROUP_TRANSITIONS).
@@ -433,6 +473,9 @@ def group_transition(*, group: Group, to: str) -> Group:
                 _("Wijs eerst %(count)s trainer(s) toe voordat de groep gepubliceerd wordt.")
                 % {"count": needed}
             )
+        uncertified = _uncertified_trainers(group)
+        if uncertified:
+            raise ValidationError(uncertified)
     group.status = to
     group.save(update_fields=["status", "updated_at"])
     if to == GroupStatus.PUBLISHED:

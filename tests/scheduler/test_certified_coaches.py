@@ -9,6 +9,7 @@ import datetime as dt
 from typing import Any
 
 import pytest
+from django.core.exceptions import ValidationError
 
 from programmes.models import Qualification
 from programmes.selectors import certificates_expiring
@@ -123,3 +124,24 @@ def test_the_manager_sees_the_certificates_that_end_within_sixty_days(children_o
     listed = [(q.trainer, q.valid_until) for q in certificates_expiring()]
 
     assert listed == [(ended, dt.date(2026, 8, 20)), (soon, dt.date(2026, 10, 15))]
+
+
+def test_a_group_is_not_published_while_a_coachs_certificate_ends_before_a_session(
+    children_only: Any,
+) -> None:
+    from scheduler.models import GroupStatus
+    from scheduler.services import group_transition
+
+    coach = trainer(children_only, "Vera", valid_until=dt.date(2027, 6, 30))
+    group = create(children_only, coach)
+    # Shortened after the coach was assigned: the group may not go out like this.
+    Qualification.objects.filter(trainer=coach).update(valid_until=dt.date(2026, 11, 20))
+    with pytest.raises(ValidationError) as refused:
+        group_transition(group=group, to=GroupStatus.PUBLISHED)
+    assert (
+        "Het certificaat van Vera Coach voor KIES is geldig tot en met vrijdag 20 november"
+        in (refused.value.messages[0])
+    )
+    assert "maandag 23 november 2026, 13:00" in refused.value.messages[0]
+    group.refresh_from_db()
+    assert group.status == GroupStatus.DRAFT
