@@ -313,17 +313,25 @@ class DemoTrainer:
     last_name: str
     qualifications: tuple[str, ...]
     max_sessions_per_week: int = 6
+    # Programme code -> days from today to the certificate's last valid day. Kept that far
+    # ahead on every run, so the demo's coaches stay certified on any day it is started.
+    certificates: tuple[tuple[str, int], ...] = ()
 
 
 TRAINERS: tuple[DemoTrainer, ...] = (
-    DemoTrainer("trainer", "Sanne", "de Boer", ("kies", "jes")),
-    DemoTrainer("i.mulder", "Ingrid", "Mulder", ("kies",), 4),
-    DemoTrainer("f.elamrani", "Fatima", "El Amrani", ("kies", "jes")),
+    DemoTrainer("trainer", "Sanne", "de Boer", ("kies", "jes"), certificates=(("kies", 730),)),
+    DemoTrainer("i.mulder", "Ingrid", "Mulder", ("kies",), 4, certificates=(("kies", 500),)),
+    DemoTrainer(
+        "f.elamrani", "Fatima", "El Amrani", ("kies", "jes"), certificates=(("kies", 900),)
+    ),
     DemoTrainer("p.dijkstra", "Pieter", "Dijkstra", ("jes", "think"), 8),
     DemoTrainer("m.hendriks", "Maaike", "Hendriks", ("mkp", "think")),
     DemoTrainer("j.vanderveen", "Jeroen", "van der Veen", ("mkp",)),
-    DemoTrainer("k.postma", "Karin", "Postma", ("kies", "mkp", "think"), 10),
-    DemoTrainer("d.bakker", "Daan", "Bakker", ("mkp", "jes")),
+    DemoTrainer(
+        "k.postma", "Karin", "Postma", ("kies", "mkp", "think"), 10, certificates=(("kies", 600),)
+    ),
+    # Leads no demo group: the manager's start page shows a certificate about to end.
+    DemoTrainer("d.bakker", "Daan", "Bakker", ("mkp", "jes"), certificates=(("jes", 40),)),
 )
 
 
@@ -465,6 +473,14 @@ class Command(BaseCommand):
                     user=user,
                     qualifications=[programmes[code] for code in demo.qualifications],
                     max_sessions_per_week=demo.max_sessions_per_week,
+                )
+            trainer = Trainer.objects.get(user=user)
+            for code, days in demo.certificates:
+                services.qualification_certify(
+                    trainer=trainer,
+                    programme=programmes[code],
+                    certificate_number=f"{code.upper()}-{user.pk:04d}",
+                    valid_until=timezone.localdate() + dt.timedelta(days=days),
                 )
 
     def seed_coordinators(self, schools: dict[str, School], coordinator: Any) -> None:
