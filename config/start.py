@@ -12,6 +12,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import path, reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import TemplateView
 
@@ -133,6 +134,8 @@ class ManagerStartView(StartPageView):
             failed_messages=notification_selectors.failed_message_count(),
             past_retention=len(retention.enrolments_due_for_erasure()),
             schools_without_coordinator=catalogue_selectors.schools_without_coordinator(),
+            certificates_expiring=catalogue_selectors.certificates_expiring(),
+            today=timezone.localdate(),
         )
         return context
 

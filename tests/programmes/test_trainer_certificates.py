@@ -114,3 +114,24 @@ def test_only_the_manager_records_certificates(as_dave: Client, dave: Any, kies:
     page = as_dave.get(reverse("manage-trainer-detail", args=[dave.pk])).content.decode()
     assert "KIES" in page and "verloopt niet" in page
     assert reverse("manage-trainer-certificate", args=[dave.pk]) not in page
+
+
+def test_the_managers_start_page_lists_certificates_ending_within_sixty_days(
+    as_alice: Client, kies: Any, coach: Any
+) -> None:
+    from tests.enrolment.staff_support import query_count
+
+    Qualification.objects.filter(trainer=coach).update(valid_until=dt.date(2027, 1, 20))
+    page = as_alice.get("/start/programmabeheer/").content.decode()
+    assert "Certificaten die binnen 60 dagen verlopen" in page
+    assert "Sanne Coach, KIES</a>: geldig tot en met 20 januari 2027" in page
+    link = reverse("manage-trainer-certificate", args=[coach.pk])
+    assert f'href="{link}?programme={kies.pk}"' in page
+
+    few = query_count(lambda: as_alice.get("/start/programmabeheer/"))
+    for number in range(5):
+        other = factories.TrainerFactory(qualifications=[kies])
+        Qualification.objects.filter(trainer=other).update(
+            valid_until=dt.date(2026, 12, 10 + number)
+        )
+    assert query_count(lambda: as_alice.get("/start/programmabeheer/")) == few
