@@ -6,6 +6,8 @@
 () => {
   const findings = [];
   const visible = (el) => {
+    // The content of a closed disclosure is not shown, whatever its boxes say.
+    if (el.closest("details:not([open]) > :not(summary)")) return false;
     const r = el.getBoundingClientRect();
     const s = getComputedStyle(el);
     return r.width > 0 && r.height > 0 && s.visibility !== "hidden" && s.display !== "none";
