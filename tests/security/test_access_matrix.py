@@ -251,6 +251,11 @@ TABLE = [
     R("login",                            "GET",  "",                 200, 302, 302, 302, 302, 302),
     R("logout",                           "POST", "",                 302, 302, 302, 302, 302, 302),
     R("manage-home",                      "GET",  "",                 302, 403, 200, 200, 200, 200),
+    # The start pages (issue 17): /start/ sends each user on, to their role's page or home.
+    R("start",                            "GET",  "",                 302, 302, 302, 302, 302, 302),
+    R("start-manager",                    "GET",  "",                 302, 403, 403, 403, 403, 200),
+    R("start-coordinator",                "GET",  "",                 302, 403, 403, 200, 200, 403),
+    R("start-trainer",                    "GET",  "",                 302, 403, 200, 403, 403, 403),
     R("manage-programme-list",            "GET",  "",                 302, 403, 403, 403, 403, 200),
     R("manage-programme-create",          "GET",  "",                 302, 403, 403, 403, 403, 200),
     R("manage-programme-detail",          "GET",  "programme",        302, 403, 403, 403, 403, 200),
