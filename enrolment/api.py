@@ -64,7 +64,6 @@ from enrolment.duplicates import duplicate_merge, duplicate_original
 from enrolment.filters import EnrolmentFilter
 from enrolment.models import (
     Consent,
-    ConsentText,
     Enrolment,
     EnrolmentStatus,
     Intake,
@@ -482,50 +481,17 @@ class PublicEnrolmentView(PublicView):
     def post(self, request: Request) -> Response:
         key = _idempotency_key(request)
         # Validated before any replay: a key replays only to the same validated input
-        # (services.submission_replay), so the input must be known first.
+        # (services.submission_replay), so the input must be known first. The service
+        # checks the consent text version and replays a repeat, as for the enrolment form.
         data = validated(PublicEnrolmentFormSerializer, request.data)
-        children = [services.ChildInput(**child) for child in data["children"]]
-        enroller = services.GuardianInput(**data["enroller"])
-        others = [services.GuardianInput(**g) for g in data.get("other_guardians") or []]
         try:
-            # Only the version in force is accepted, so one query for it settles both.
-            try:
-                consent_text: ConsentText | None = services.consent_text_current()
-            except DjangoValidationError:  # no text in force yet
-                consent_text = None
-            if consent_text is None or consent_text.version != data["consent_text_version"]:
-                # A repeat of a request that succeeded before the text changed still gets
-                # its first answer (submission_create looks the key up only when it fails).
-                earlier = (
-                    None
-                    if not key
-                    else services.submission_replay(
-                        idempotency_key=key,
-                        fingerprint=services.submission_fingerprint(
-                            children=children,
-                            enroller=enroller,
-                            other_guardians=others,
-                            consent_text_version=data["consent_text_version"],
-                        ),
-                    )
-                )
-                if earlier is not None:
-                    return Response(_submission_answer(earlier))
-                raise ValidationError(
-                    {
-                        "consent_text_version": [
-                            _(
-                                "De toestemmingstekst is gewijzigd. Lees de nieuwe tekst en "
-                                "verstuur het formulier opnieuw."
-                            )
-                        ]
-                    }
-                )
             result = services.submission_create(
-                children=children,
-                enroller=enroller,
-                other_guardians=others,
-                consent_text=consent_text,
+                children=[services.ChildInput(**child) for child in data["children"]],
+                enroller=services.GuardianInput(**data["enroller"]),
+                other_guardians=[
+                    services.GuardianInput(**g) for g in data.get("other_guardians") or []
+                ],
+                consent_text_version=data["consent_text_version"],
                 idempotency_key=key,
             )
         except services.IdempotencyKeyReused as reused:

@@ -517,6 +517,15 @@ class EnrolmentFormSet:
             elif key == "other_guardians":
                 for message in messages:
                     self.guardian.add_error("other_name", message)
+            elif key == "consent_text_version":
+                # The consent text changed since this form was drawn: the box is shown
+                # unticked, beside the new text, so the parent consents to that one.
+                for message in messages:
+                    self.guardian.add_error("consent", message)
+                if "consent" in self.guardian.data:
+                    data = self.guardian.data.copy()
+                    data.pop("consent")
+                    self.guardian.data = data
             else:
                 self.service_errors.extend(messages)
 

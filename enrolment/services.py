@@ -25,6 +25,7 @@ from django.utils import timezone
 from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.timezone import localtime
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from config.domain_events import emit
 from enrolment import events, public_cache
@@ -329,6 +330,13 @@ def waitlist_position(enrolment: Enrolment) -> int:
     )
 
 
+# The one refusal of a post made against an older consent text, page and API alike.
+STALE_CONSENT_TEXT = gettext_noop(
+    "De tekst over toestemming is net veranderd. Lees de nieuwe tekst en geef daarna "
+    "opnieuw toestemming."
+)
+
+
 class IdempotencyKeyReused(ValidationError):
     """An Idempotency-Key that already made a submission, sent with another request body.
 
@@ -424,34 +432,68 @@ def submission_create(
     children: Sequence[ChildInput],
     enroller: GuardianInput,
     other_guardians: Sequence[GuardianInput] = (),
-    consent_text: ConsentText,
+    consent_text_version: str | None = None,
+    consent_text: ConsentText | None = None,
     idempotency_key: str | None = None,
 ) -> SubmissionResult:
     """Enrol one or more children (siblings) with their guardians entered once.
 
-    Each child gets a seat (held while consent is pending) or a place on the waitlist.
-    Refuses, changing nothing: a name that is not a name (`enrolment.names`: no line
-    break, link or address reaches a mail), an ineligible child (age on the first session
-    date, grade, school, window), the same child twice in one submission, and missing
-    guardians whose consent the programme needs. Never refuses, nor answers differently,
-    because another family enrolled the child (that would tell a stranger that the child's
-    parents separate): such an enrolment is stored alike, flagged `possible_duplicate` for the
-    coordinator to merge, outside the database's one-active-enrolment rule. A repeated
-    `idempotency_key` with the same input returns the first submission instead of making
-    a second; with other input it raises IdempotencyKeyReused (see `submission_replay`).
+    Both doors call it alike: the enrolment form (`idempotency_key` from its hidden field)
+    and `POST /api/v1/public/enrolments/` (from the Idempotency-Key header).
+
+    The parent consents to the text they read: `consent_text_version` is the version the
+    form or API post names (code that holds the text itself may pass `consent_text`).
+    Only the text in force is accepted; an older or unknown version (or none in force) is
+    refused under `consent_text_version` with `STALE_CONSENT_TEXT`, before any other
+    check, so the parent reads the new text and consents again.
+
+    A repeated `idempotency_key` with the same input returns the first submission
+    (`replayed`) instead of making a second, also when the consent text changed since the
+    first; with other input it raises IdempotencyKeyReused (see `submission_replay`).
     Concurrent requests with one key make one submission: the unique key hash decides the
-    race. Emits EnrolmentReceived and, per child, SeatHeld or Waitlisted.
+    race.
+
+    Each child gets a seat (held while consent is pending) or a place on the waitlist.
+    Refuses, changing nothing: a stale consent text (above), a name that is not a name
+    (`enrolment.names`: no line break, link or address reaches a mail), an ineligible
+    child (age on the first session date, grade, school, window), the same child twice in
+    one submission, and missing guardians whose consent the programme needs. Never
+    refuses, nor answers differently, because another family enrolled the child (that
+    would tell a stranger that the child's parents separate): such an enrolment is stored
+    alike, flagged `possible_duplicate` for the coordinator to merge, outside the
+    database's one-active-enrolment rule. Emits EnrolmentReceived and, per child,
+    SeatHeld or Waitlisted.
     """
+    if consent_text_version is None:
+        if consent_text is None:
+            raise TypeError("submission_create needs consent_text_version (or consent_text)")
+        consent_text_version = consent_text.version
     fingerprint = (
         submission_fingerprint(
             children=children,
             enroller=enroller,
             other_guardians=other_guardians,
-            consent_text_version=consent_text.version,
+            consent_text_version=consent_text_version,
         )
         if idempotency_key
         else None
     )
+    in_force = _consent_text_or_none()
+    if in_force is None or in_force.version != consent_text_version:
+        # A repeat of a request that succeeded before the text changed still gets its first
+        # answer; anything else must be sent again after reading the new text.
+        if idempotency_key and fingerprint:
+            earlier = submission_replay(idempotency_key=idempotency_key, fingerprint=fingerprint)
+            if earlier is not None:
+                return earlier
+        raise ValidationError(
+            {
+                "consent_text_version": [
+                    ValidationError(_(STALE_CONSENT_TEXT), code="stale_consent_text")
+                ]
+            }
+        )
+    consent_text = in_force
     # Two tries: the second runs only when the first lost a race to a concurrent submission
     # of the same child (the one-active-enrolment constraint, checked at commit of the
     # other), and then sees that enrolment and stores this one as a possible duplicate.
@@ -1221,6 +1263,14 @@ def consent_text_current() -> ConsentText:
     if text is None:
         raise ValidationError(_("Er is nog geen toestemmingstekst vastgesteld."))
     return text
+
+
+def _consent_text_or_none() -> ConsentText | None:
+    """`consent_text_current`, or None while no text is in force."""
+    try:
+        return consent_text_current()
+    except ValidationError:
+        return None
 
 
 def _consent_text_in_force() -> tuple[ConsentText | None, float | None]:

@@ -304,53 +304,46 @@ def enrol(request: HttpRequest, group_id: int) -> HttpResponse:
         formset.add_service_error(ValidationError(throttle.refusal_message(refusal)))
     elif request.method == "POST" and formset.is_valid():
         guardian = formset.guardian
-        if guardian.cleaned_data.get("consent_version") != consent_text.version:
-            guardian.add_error(
-                "consent",
-                _(
-                    "De tekst over toestemming is net veranderd. Lees de nieuwe tekst en vink "
-                    "het vakje opnieuw aan."
+        # The service checks the consent text the form was drawn with (its hidden field)
+        # and replays a repeat of this rendering of the form (its hidden key), as for the API.
+        try:
+            result = submission_create(
+                children=formset.child_inputs(),
+                enroller=guardian.enroller_input(),
+                other_guardians=guardian.other_inputs(),
+                consent_text_version=guardian.cleaned_data.get("consent_version") or "",
+                idempotency_key=(
+                    f"web:{nonce}:{form_key}"
+                    if (form_key := guardian.cleaned_data.get("idempotency_key"))
+                    else None
                 ),
             )
-        else:
-            try:
-                result = submission_create(
-                    children=formset.child_inputs(),
-                    enroller=guardian.enroller_input(),
-                    other_guardians=guardian.other_inputs(),
-                    consent_text=consent_text,
-                    idempotency_key=(
-                        f"web:{nonce}:{form_key}"
-                        if (form_key := guardian.cleaned_data.get("idempotency_key"))
-                        else None
-                    ),
-                )
-            except IdempotencyKeyReused:
-                # This rendering of the form was sent before with other data (back button,
-                # then changes). Nothing is saved; a fresh key lets the parent send it anew.
-                data = request.POST.copy()
-                data["idempotency_key"] = new_idempotency_key()
-                formset = build_formset(data)
-                formset.is_valid()
-                formset.add_service_error(
-                    ValidationError(
-                        _(
-                            "Dit formulier is al eerder verstuurd, met andere gegevens. Er is "
-                            "niets gewijzigd. Kijk de gegevens na en verstuur het formulier "
-                            "opnieuw als u een nieuwe aanmelding wilt doen."
-                        )
+        except IdempotencyKeyReused:
+            # This rendering of the form was sent before with other data (back button,
+            # then changes). Nothing is saved; a fresh key lets the parent send it anew.
+            data = request.POST.copy()
+            data["idempotency_key"] = new_idempotency_key()
+            formset = build_formset(data)
+            formset.is_valid()
+            formset.add_service_error(
+                ValidationError(
+                    _(
+                        "Dit formulier is al eerder verstuurd, met andere gegevens. Er is "
+                        "niets gewijzigd. Kijk de gegevens na en verstuur het formulier "
+                        "opnieuw als u een nieuwe aanmelding wilt doen."
                     )
                 )
-            except ValidationError as error:
-                formset.add_service_error(error)
-            else:
-                done = redirect("enrol-received")
-                _set_parent_cookie(
-                    done, RECEIVED_COOKIE, str(result.submission.public_id), salt=RECEIVED_SALT
-                )
-                if new_nonce:  # posted without the form's visit: a double click still replays
-                    _set_parent_cookie(done, FORM_NONCE_COOKIE, nonce)
-                return done
+            )
+        except ValidationError as error:
+            formset.add_service_error(error)
+        else:
+            done = redirect("enrol-received")
+            _set_parent_cookie(
+                done, RECEIVED_COOKIE, str(result.submission.public_id), salt=RECEIVED_SALT
+            )
+            if new_nonce:  # posted without the form's visit: a double click still replays
+                _set_parent_cookie(done, FORM_NONCE_COOKIE, nonce)
+            return done
     response = render(
         request,
         "enrolment/public/enrol_form.html",

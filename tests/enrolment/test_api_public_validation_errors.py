@@ -46,7 +46,7 @@ CASES: list[tuple[str, Callable[[dict[str, Any]], Any], str, str]] = [
         "old consent text",
         lambda b: b.update(consent_text_version="2019-1"),
         "consent_text_version",
-        "gewijzigd",
+        "net veranderd",
     ),
     ("too young", lambda b: _child(b, date_of_birth="2022-01-01"), "children.0", "jaar"),
     ("too old", lambda b: _child(b, date_of_birth="2000-01-01"), "children.0", "jaar"),
