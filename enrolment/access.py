@@ -83,15 +83,6 @@ def can_merge_duplicate(user: Any, duplicate: Enrolment, original: Enrolment | N
     return can_withdraw(user, duplicate) and (original is None or can_withdraw(user, original))
 
 
-def can_book_class(user: Any, school_id: int) -> bool:
-    if access.is_manager(user):
-        return True
-    return (
-        access.is_coordinator(user)
-        and access.schools_visible_to(user).filter(pk=school_id).exists()
-    )
-
-
 def interest_visible_to(user: Any) -> QuerySet[Interest]:
     if access.is_manager(user):
         return Interest.objects.all()

@@ -101,6 +101,7 @@ from programmes.api_auth import ApiTokenAuthentication
 from programmes.api_validation import validated
 from programmes.models import EnrolmentMode, Programme, School
 from scheduler import access as scheduler_access
+from scheduler import services as scheduler_services
 from scheduler.models import Group, Session, SessionKind, SessionStatus
 
 # The error codes `services.link_resolve` gives for a link that cannot be used.
@@ -1073,7 +1074,7 @@ class ClassBookingView(StaffView, APIView):
             "class_size": group.class_size,
             "mentor_name": group.mentor_name,
             "mentor_email": group.mentor_email,
-            "can_book": access.can_book_class(self.request.user, group.host_school_id),
+            "can_book": scheduler_access.can_book_class(self.request.user, group.host_school_id),
         }
         return Response(ClassBookingSerializer(data).data)
 
@@ -1095,10 +1096,10 @@ class ClassBookingView(StaffView, APIView):
     )
     def post(self, request: Request, group_id: int) -> Response:
         group = self._group(group_id)
-        if not access.can_book_class(request.user, group.host_school_id):
+        if not scheduler_access.can_book_class(request.user, group.host_school_id):
             raise PermissionDenied(_("Alleen de coördinator van de school boekt een klas."))
         data = validated(ClassBookingInputSerializer, request.data)
-        group = services.class_booking_set(group=group, booked_by=request.user, **data)
+        group = scheduler_services.class_booking_set(group=group, booked_by=request.user, **data)
         return self._answer(self._group(group.pk))
 
 

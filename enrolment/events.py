@@ -134,11 +134,3 @@ class AbsentTwice:
     the pupil's school coordinator should hear about it."""
 
     enrolment_id: int
-
-
-@dataclass(frozen=True)
-class ClassBooked:
-    """A coordinator booked (or changed) the class of a class-mode group."""
-
-    group_id: int
-    booked_by_id: int | None

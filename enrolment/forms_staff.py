@@ -21,9 +21,10 @@ from enrolment.models import (
     IntakeOutcome,
     IntakeReason,
 )
-from enrolment.services import ATTENDANCE_NOTE_MAX, CLASS_SIZE_MAX
+from enrolment.services import ATTENDANCE_NOTE_MAX
 from programmes.forms import DATE_INPUT, UtrechtFormMixin
 from programmes.models import Programme, School
+from scheduler.services import CLASS_SIZE_MAX
 
 RADIO_CLASSES = "utrecht-radio-button utrecht-radio-button--html-input gp-radio"
 
@@ -123,11 +124,16 @@ class ChildConsentForm(UtrechtFormMixin, forms.Form):
 
 
 class ClassBookingForm(UtrechtFormMixin, forms.Form):
+    """The class booking's fields; what a booking may be (the class's grades, 1 to 40
+    pupils, the mentor) is `scheduler.services.class_booking_set`'s to say, in the same
+    words as to the API."""
+
     class_name = forms.CharField(
         label=_("klas"), max_length=20, help_text=_("Bijvoorbeeld 7B of 1 havo-a.")
     )
     class_size = forms.IntegerField(
-        label=_("aantal leerlingen"), min_value=1, max_value=CLASS_SIZE_MAX
+        label=_("aantal leerlingen"),
+        widget=forms.NumberInput(attrs={"min": 1, "max": CLASS_SIZE_MAX}),
     )
     mentor_name = forms.CharField(label=_("naam mentor"), max_length=120)
     mentor_email = forms.EmailField(label=_("e-mail mentor"))

@@ -527,6 +527,7 @@ class ClassBookingSerializer(serializers.Serializer):
 
 class ClassBookingInputSerializer(serializers.Serializer):
     class_name = TextField(max_length=20)
-    class_size = serializers.IntegerField(min_value=1, max_value=40)
+    # 1 to 40: `scheduler.services.class_booking_set` says so, in the page's words.
+    class_size = serializers.IntegerField()
     mentor_name = TextField(max_length=120)
     mentor_email = StorableEmailField(max_length=254)

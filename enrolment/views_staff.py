@@ -43,7 +43,9 @@ from programmes import access as catalogue_access
 from programmes.forms import add_service_error
 from programmes.models import EnrolmentMode
 from programmes.views import FilteredListView, NavSectionMixin, RoleRequiredMixin
-from scheduler.models import Group, GroupStatus, SessionKind
+from scheduler import access as scheduler_access
+from scheduler import services as scheduler_services
+from scheduler.models import CLASS_BOOKABLE, Group, SessionKind
 
 OVERVIEW_PAGE_SIZE = 25
 AUDIT_PAGE_SIZE = 50
@@ -515,8 +517,6 @@ class OverviewView(StaffMixin, TemplateView):
 
 # --- class bookings ----------------------------------------------------------------------
 
-BOOKABLE = frozenset({GroupStatus.DRAFT, GroupStatus.PUBLISHED})
-
 
 class ClassBookingListView(CoordinatorOrManagerMixin, TemplateView):
     template_name = "enrolment/staff/class_list.html"
@@ -524,7 +524,8 @@ class ClassBookingListView(CoordinatorOrManagerMixin, TemplateView):
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
         context["groups"] = [
-            (group, group.status in BOOKABLE) for group in selectors.class_groups(self.request.user)
+            (group, group.status in CLASS_BOOKABLE)
+            for group in selectors.class_groups(self.request.user)
         ]
         return context
 
@@ -539,7 +540,7 @@ class ClassBookingView(CoordinatorOrManagerMixin, FormView):
         self.group = get_object_or_404(
             selectors.class_groups(self.request.user), pk=self.kwargs["group_id"]
         )
-        if not access.can_book_class(self.request.user, self.group.host_school_id):
+        if not scheduler_access.can_book_class(self.request.user, self.group.host_school_id):
             self.deny()
 
     def get_initial(self) -> dict[str, Any]:
@@ -553,7 +554,7 @@ class ClassBookingView(CoordinatorOrManagerMixin, FormView):
 
     def form_valid(self, form: forms.Form) -> HttpResponse:
         try:
-            services.class_booking_set(
+            scheduler_services.class_booking_set(
                 group=self.group, booked_by=self.request.user, **form.cleaned_data
             )
         except ValidationError as error:
@@ -568,7 +569,7 @@ class ClassBookingView(CoordinatorOrManagerMixin, FormView):
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
-        context.update(group=self.group, is_bookable=self.group.status in BOOKABLE)
+        context.update(group=self.group, is_bookable=self.group.status in CLASS_BOOKABLE)
         return context
 
 

@@ -63,6 +63,12 @@ def can_change_group(user: Any, group: Group) -> bool:
     return can_plan_groups_at(user, group.host_school_id)
 
 
+def can_book_class(user: Any, school_id: int) -> bool:
+    """Book (or change) the class of a class-mode group at `school_id`: whoever plans
+    groups there (the manager, or the school's coordinator)."""
+    return can_plan_groups_at(user, school_id)
+
+
 def can_request_at(user: Any, school_id: int) -> bool:
     """Planning requests: a coordinator for their own schools (and the manager)."""
     return can_plan_groups_at(user, school_id)

@@ -52,3 +52,11 @@ class TrainerAssigned:
 class TrainerRemoved:
     group_id: int
     trainer_id: int
+
+
+@dataclass(frozen=True)
+class ClassBooked:
+    """A class was booked into a class-mode group, or its booking changed."""
+
+    group_id: int
+    booked_by_id: int | None

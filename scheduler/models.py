@@ -54,6 +54,9 @@ GROUP_TRANSITIONS: dict[str, frozenset[str]] = {
     GroupStatus.CANCELLED: frozenset(),
 }
 
+# A class-mode group's class may be booked or changed until the group runs.
+CLASS_BOOKABLE: frozenset[str] = frozenset({GroupStatus.DRAFT, GroupStatus.PUBLISHED})
+
 
 class Group(models.Model):
     """One run of a programme at a host school: its trainers, seats, place and rhythm."""

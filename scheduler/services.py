@@ -16,6 +16,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
 from django.db import transaction
 from django.db.models import F, Max
 from django.utils import timezone
@@ -36,6 +37,7 @@ from programmes.selectors import (
 from scheduler import access, events
 from scheduler.conflicts import Conflict, ConflictChecker, Slot
 from scheduler.models import (
+    CLASS_BOOKABLE,
     ConflictOverride,
     Group,
     GroupStatus,
@@ -140,11 +142,19 @@ def _group_place_errors(
     school_error = programme_school_error(programme, host_school)
     if school_error:
         errors["host_school"] = school_error
-    if programme.enrolment_mode == EnrolmentMode.CLASS and class_name.strip():
-        class_error = programme_class_error(programme, class_name.strip())
-        if class_error:
-            errors["class_name"] = class_error
+    class_error = _class_grade_error(programme, class_name)
+    if class_error:
+        errors["class_name"] = class_error
     return errors
+
+
+def _class_grade_error(programme: Programme, class_name: str) -> str | None:
+    """A class-mode programme takes only classes of its grades (`programme_class_error`):
+    asked when a group is made or published and when its class is booked. None for no
+    class named (whether one is needed is the caller's rule) or an individual programme."""
+    if programme.enrolment_mode != EnrolmentMode.CLASS or not class_name.strip():
+        return None
+    return programme_class_error(programme, class_name.strip())
 
 
 def _refuse_plan_in_past(plan: SeriesPlan, as_of: dt.date | None = None) -> None:
@@ -459,9 +469,7 @@ def group_transition(*, group: Group, to: str) -> Group:
             message
             for message in (
                 programme_school_error(group.programme, group.host_school),
-                group.class_name
-                and group.programme.enrolment_mode == EnrolmentMode.CLASS
-                and programme_class_error(group.programme, group.class_name),
+                _class_grade_error(group.programme, group.class_name),
             )
             if message
         ]
@@ -495,6 +503,90 @@ def group_cancel(*, group: Group, reason: str = "") -> Group:
         status=SessionStatus.CANCELLED, revision=F("revision") + 1
     )
     emit(events.GroupCancelled(group_id=group.pk, reason=reason))
+    return group
+
+
+# --- class bookings ------------------------------------------------------------------------
+
+CLASS_SIZE_MAX = 40
+
+
+@transaction.atomic
+def class_booking_set(
+    *,
+    group: Group,
+    class_name: str,
+    class_size: int | None,
+    mentor_name: str,
+    mentor_email: str,
+    booked_by: Any,
+) -> Group:
+    """Book a class into a class-mode group, or change the booking: the class, how many
+    pupils and the mentor. No pupil data is collected. The group's capacity follows the
+    class size. The class booking page and `POST /api/v1/class-bookings/{id}/` call it.
+
+    Refuses, changing nothing: a group of an individual-mode programme, a group that is no
+    longer a draft or published (`CLASS_BOOKABLE`), a missing class name or mentor name, a
+    class outside the programme's grades (the rule a new group's class follows), a class
+    size outside 1 to 40, an invalid mentor e-mail. Whether `booked_by` may book at the
+    group's school is the caller's check (`scheduler.access.can_book_class`). Emits
+    ClassBooked.
+    """
+    group = (
+        Group.objects.select_for_update(of=("self",))
+        .select_related("programme", "host_school")
+        .get(pk=group.pk)
+    )
+    if group.programme.enrolment_mode != EnrolmentMode.CLASS:
+        raise ValidationError(_("Voor dit programma melden ouders hun kind aan; boek geen klas."))
+    if group.status not in CLASS_BOOKABLE:
+        raise ValidationError(
+            _("Deze groep is %(status)s; de klas kan niet meer worden gewijzigd.")
+            % {"status": group.get_status_display()}
+        )
+    class_name, mentor_name = (class_name or "").strip(), (mentor_name or "").strip()
+    mentor_email = (mentor_email or "").strip()
+    errors: dict[str, str] = {}
+    if not class_name:
+        errors["class_name"] = _("Vul de klas in, bijvoorbeeld 7B.")
+    else:
+        grade_error = _class_grade_error(group.programme, class_name)
+        if grade_error:
+            errors["class_name"] = grade_error
+    if class_size is None or not 1 <= class_size <= CLASS_SIZE_MAX:
+        errors["class_size"] = _("Een klas heeft 1 tot %(max)s leerlingen.") % {
+            "max": CLASS_SIZE_MAX
+        }
+    if not mentor_name:
+        errors["mentor_name"] = _("Vul de naam van de mentor in.")
+    try:
+        validate_email(mentor_email)
+    except ValidationError:
+        errors["mentor_email"] = _("Vul een geldig e-mailadres van de mentor in.")
+    if errors:
+        raise ValidationError(errors)
+    group.class_name = class_name
+    group.class_size = class_size
+    group.capacity = class_size
+    group.mentor_name = mentor_name
+    group.mentor_email = mentor_email
+    group.full_clean()
+    group.save(
+        update_fields=[
+            "class_name",
+            "class_size",
+            "capacity",
+            "mentor_name",
+            "mentor_email",
+            "updated_at",
+        ]
+    )
+    emit(
+        events.ClassBooked(
+            group_id=group.pk,
+            booked_by_id=booked_by.pk if getattr(booked_by, "pk", None) else None,
+        )
+    )
     return group
 
 

@@ -8,11 +8,10 @@ from django.core.exceptions import ValidationError
 from django.test import Client
 from django.urls import reverse
 
-from enrolment import events
 from enrolment.models import Child, Enrolment, Guardian
-from enrolment.services import class_booking_set
+from scheduler import events
 from scheduler.models import GroupStatus
-from scheduler.services import group_create, group_transition
+from scheduler.services import class_booking_set, group_create, group_transition
 from tests import factories
 from tests.enrolment.staff_support import query_count
 
@@ -167,3 +166,21 @@ def test_the_class_list_query_count_does_not_grow_with_groups(
     for index in range(5):
         class_group(think, school_a, class_name=f"{index + 1}X")
     assert query_count(lambda: as_bob.get(reverse("staff-classes"))) == few
+
+
+def test_a_class_outside_the_programmes_grades_is_refused_as_a_new_groups_class_is(
+    think: Any, school_a: Any, bob: Any
+) -> None:
+    group = class_group(think, school_a)
+    with pytest.raises(ValidationError) as refused:
+        class_booking_set(
+            group=group, booked_by=bob, **{**VALID, "class_size": 27, "class_name": "9B"}
+        )
+    assert refused.value.message_dict == {
+        "class_name": [
+            "THINK op school is voor groep 1 tot en met 8; klas 9B valt daarbuiten. Kies een "
+            "klas uit groep 1 tot en met 8, of een programma voor deze klas."
+        ]
+    }
+    group.refresh_from_db()
+    assert group.class_name == "1A"
