@@ -1,0 +1,1 @@
+"""Developer tools: `make screenshots` and the page tour the layout tests share."""
