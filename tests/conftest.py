@@ -9,12 +9,14 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
 import time_machine
 from django.test import Client
 
+from config import domain_events
 from tests import cast, clock, factories
 
 USING_POSTGRES = os.environ.get("DATABASE_URL", "").startswith(("postgres://", "postgresql://"))
@@ -136,6 +138,32 @@ def _fresh_public_cache() -> None:
     from enrolment import public_cache
 
     public_cache.reset()
+
+
+@pytest.fixture
+def emitted() -> Iterator[list[Any]]:
+    """Every domain event emitted while the test runs, in order."""
+    seen: list[Any] = []
+    domain_events.subscribe(object, seen.append)
+    yield seen
+    domain_events.unsubscribe(object, seen.append)
+
+
+@pytest.fixture
+def consent_text(db: None) -> Any:
+    """The consent text shipped by the data migration (re-made after a transactional
+    test flushed the database)."""
+    from enrolment.models import ConsentText
+
+    text, _ = ConsentText.objects.get_or_create(
+        version="2026-1",
+        defaults={
+            "text_nl": "Ik geef toestemming voor deelname.",
+            "text_en": "I consent to taking part.",
+            "active_from": dt.datetime(2026, 1, 1, tzinfo=dt.UTC),
+        },
+    )
+    return text
 
 
 @pytest.fixture

@@ -6,8 +6,6 @@ from __future__ import annotations
 
 from tests.enrolment.world import (  # noqa: F401 (fixtures)
     _today,
-    consent_text,
-    emitted,
     group,
     host,
     kies,

@@ -15,8 +15,7 @@ from typing import Any
 import pytest
 import time_machine
 
-from config import domain_events
-from enrolment.models import Authority, ConsentText
+from enrolment.models import Authority
 from enrolment.services import ChildInput, GuardianInput
 from scheduler.models import GroupStatus
 from scheduler.services import group_transition
@@ -30,21 +29,6 @@ TODAY = dt.datetime(2026, 10, 1, 10, 0, tzinfo=dt.UTC)
 def _today() -> Any:
     with time_machine.travel(TODAY, tick=False) as traveller:
         yield traveller
-
-
-@pytest.fixture
-def consent_text(db: None) -> ConsentText:
-    """The consent text shipped by the data migration (re-made after a transactional
-    test flushed the database)."""
-    text, _ = ConsentText.objects.get_or_create(
-        version="2026-1",
-        defaults={
-            "text_nl": "Ik geef toestemming voor deelname.",
-            "text_en": "I consent to taking part.",
-            "active_from": dt.datetime(2026, 1, 1, tzinfo=dt.UTC),
-        },
-    )
-    return text
 
 
 @pytest.fixture
@@ -118,11 +102,3 @@ FATHER = GuardianInput(
     name="Bram de Boer", email="bram@example.org", authority=Authority.JOINT, language="en"
 )
 SOLE = GuardianInput(name="Carla Smit", email="carla@example.org", authority=Authority.SOLE)
-
-
-@pytest.fixture
-def emitted() -> Any:
-    seen: list[Any] = []
-    domain_events.subscribe(object, seen.append)
-    yield seen
-    domain_events.unsubscribe(object, seen.append)

@@ -4,8 +4,6 @@ chooses what it needs; see `message_support` for what they build)."""
 from __future__ import annotations
 
 from tests.notifications.message_support import (  # noqa: F401
-    consent_text,
-    emitted,
     mail_group,
     mail_programme,
     on_enrolment_day,

@@ -11,9 +11,8 @@ from typing import Any
 import pytest
 import time_machine
 
-from config import domain_events
 from enrolment import events as enrolment_events
-from enrolment.models import Authority, ConsentText, Enrolment
+from enrolment.models import Authority, Enrolment
 from enrolment.services import GuardianInput, email_confirm, submission_create
 from notifications.models import OutboxMessage
 from tests import factories
@@ -39,27 +38,6 @@ def on_enrolment_day() -> Any:
     `usefixtures`; the conftest makes it available without making it autouse)."""
     with time_machine.travel(TODAY, tick=False) as traveller:
         yield traveller
-
-
-@pytest.fixture
-def emitted() -> Any:
-    seen: list[Any] = []
-    domain_events.subscribe(object, seen.append)
-    yield seen
-    domain_events.unsubscribe(object, seen.append)
-
-
-@pytest.fixture
-def consent_text(db: None) -> ConsentText:
-    text, _ = ConsentText.objects.get_or_create(
-        version="2026-1",
-        defaults={
-            "text_nl": "Ik geef toestemming voor deelname.",
-            "text_en": "I consent to taking part.",
-            "active_from": dt.datetime(2026, 1, 1, tzinfo=dt.UTC),
-        },
-    )
-    return text
 
 
 @pytest.fixture

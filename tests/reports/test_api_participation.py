@@ -20,8 +20,6 @@ from tests import factories
 from tests.enrolment.test_api_public_enrolment_flow import confirmed_enrolment
 from tests.enrolment.world import (  # noqa: F401 (fixtures)
     _today,
-    consent_text,
-    emitted,
     host,
     kies,
     make_published_group,

@@ -12,8 +12,6 @@ import time_machine
 from django.test import Client
 from django.urls import reverse
 
-from config import domain_events
-from enrolment.models import ConsentText
 from programmes.models import CostBasis
 from programmes.services import agreement_create
 from scheduler.models import GroupStatus
@@ -27,27 +25,6 @@ from tests.reports.test_cofinancing_pages import text_of
 def _today() -> Any:
     with time_machine.travel(dt.datetime(2026, 10, 1, 10, 0, tzinfo=dt.UTC), tick=False):
         yield
-
-
-@pytest.fixture
-def emitted() -> Any:
-    seen: list[Any] = []
-    domain_events.subscribe(object, seen.append)
-    yield seen
-    domain_events.unsubscribe(object, seen.append)
-
-
-@pytest.fixture
-def consent_text(db: None) -> ConsentText:
-    text, _ = ConsentText.objects.get_or_create(
-        version="2026-1",
-        defaults={
-            "text_nl": "Ik geef toestemming voor deelname.",
-            "text_en": "I consent to taking part.",
-            "active_from": dt.datetime(2026, 1, 1, tzinfo=dt.UTC),
-        },
-    )
-    return text
 
 
 def test_an_individual_group_delivers_its_confirmed_pupils(

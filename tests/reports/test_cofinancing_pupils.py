@@ -9,8 +9,6 @@ from typing import Any
 import pytest
 import time_machine
 
-from config import domain_events
-from enrolment.models import ConsentText
 from programmes.models import CostBasis
 from programmes.services import agreement_create
 from reports.ledger import delivered_units, ledger_rows
@@ -24,27 +22,6 @@ from tests.enrolment.staff_support import enrol
 def _today() -> Any:
     with time_machine.travel(dt.datetime(2026, 10, 1, 10, 0, tzinfo=dt.UTC), tick=False):
         yield
-
-
-@pytest.fixture
-def emitted() -> Any:
-    seen: list[Any] = []
-    domain_events.subscribe(object, seen.append)
-    yield seen
-    domain_events.unsubscribe(object, seen.append)
-
-
-@pytest.fixture
-def consent_text(db: None) -> ConsentText:
-    text, _ = ConsentText.objects.get_or_create(
-        version="2026-1",
-        defaults={
-            "text_nl": "Ik geef toestemming voor deelname.",
-            "text_en": "I consent to taking part.",
-            "active_from": dt.datetime(2026, 1, 1, tzinfo=dt.UTC),
-        },
-    )
-    return text
 
 
 def test_per_pupil_counts_confirmed_enrolments_of_running_groups_only(

@@ -21,8 +21,6 @@ from tests.enrolment.world import (  # noqa: F401 (fixtures)
     TODAY,
     _today,
     child,
-    consent_text,
-    emitted,
     host,
     kies,
     make_published_group,

@@ -22,8 +22,6 @@ from tests import factories
 from tests.enrolment.world import (  # noqa: F401 (fixtures)
     TODAY,
     _today,
-    consent_text,
-    emitted,
     host,
     kies,
     make_published_group,

@@ -23,8 +23,6 @@ from scheduler.services import group_transition
 from tests import factories
 from tests.enrolment.world import (  # noqa: F401 (fixtures)
     _today,
-    consent_text,
-    emitted,
     host,
     kies,
     make_published_group,

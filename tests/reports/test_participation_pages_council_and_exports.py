@@ -21,8 +21,6 @@ from openpyxl import load_workbook
 from enrolment.services import interest_register
 from tests.enrolment.world import (  # noqa: F401 (fixtures)
     _today,
-    consent_text,
-    emitted,
     host,
     kies,
 )

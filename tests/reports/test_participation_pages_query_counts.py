@@ -19,8 +19,6 @@ from tests import factories
 from tests.enrolment.test_api_public_enrolment_flow import confirmed_enrolment
 from tests.enrolment.world import (  # noqa: F401 (fixtures)
     _today,
-    consent_text,
-    emitted,
     kies,
     make_published_group,
 )

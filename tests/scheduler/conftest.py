@@ -5,7 +5,6 @@ from typing import Any
 
 import pytest
 
-from config import domain_events
 from programmes.models import ChildConsent, EnrolmentMode, GuardianConsent
 from tests import cast, factories
 
@@ -61,15 +60,6 @@ def trainer_pair(kies: Any) -> list[Any]:
         )
         for person in (cast.TESSA, cast.UMAR)
     ]
-
-
-@pytest.fixture
-def emitted() -> Any:
-    """Collect every domain event emitted during the test."""
-    seen: list[Any] = []
-    domain_events.subscribe(object, seen.append)
-    yield seen
-    domain_events.unsubscribe(object, seen.append)
 
 
 MONDAY_5_OCT_2026 = dt.date(2026, 10, 5)
