@@ -13,7 +13,7 @@ import pytest
 from django.test import Client
 
 from scheduler.models import GroupStatus, SessionKind
-from scheduler.services import group_create, group_transition
+from scheduler.services import group_transition
 from tests import factories
 from tests.clock import on_day
 
@@ -28,16 +28,16 @@ def group(db: None) -> Any:
         code="kies-findings", name_nl="KIES", parent_meetings_before=0, trainers_per_group=1
     )
     trainer = factories.TrainerFactory(qualifications=[programme])
-    group = group_create(
-        programme=programme,
-        host_school=factories.SchoolFactory(name="Basisschool De Esch"),
-        school_year=factories.SchoolYearFactory(label="2026-2027"),
-        round_label="voorjaar 2027",
+    group = factories.make_group(
+        programme,
+        school=factories.SchoolFactory(name="Basisschool De Esch"),
+        year=factories.SchoolYearFactory(label="2026-2027"),
+        trainers=[trainer],
+        first_date=dt.date(2027, 3, 1),
         weekday=0,
         start_time=dt.time(13, 0),
-        first_date=dt.date(2027, 3, 1),
-        trainers=[trainer],
-    ).group
+        round_label="voorjaar 2027",
+    )
     return group_transition(group=group, to=GroupStatus.PUBLISHED)
 
 

@@ -43,16 +43,16 @@ def tessa(trainer_pair: Any) -> Any:
 @pytest.fixture
 def elsewhere(children_only: Any, year: Any, tessa: Any) -> Group:
     """Tessa teaches at another school on Mondays at 13:00."""
-    return group_create(
-        programme=children_only,
-        host_school=factories.SchoolFactory(name="Basisschool Elders"),
-        school_year=year,
-        round_label="voorjaar 2027",
+    return factories.make_group(
+        children_only,
+        school=factories.SchoolFactory(name="Basisschool Elders"),
+        year=year,
+        trainers=[tessa],
+        first_date=MONDAY,
         weekday=0,
         start_time=dt.time(13, 0),
-        first_date=MONDAY,
-        trainers=[tessa],
-    ).group
+        round_label="voorjaar 2027",
+    )
 
 
 def group_at(programme: Any, school: Any, tessa: Any, start: str, **extra: Any) -> dict:

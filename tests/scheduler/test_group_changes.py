@@ -27,16 +27,16 @@ pytestmark = [pytest.mark.django_db, on_day("2026-10-01")]
 
 @pytest.fixture
 def group(kies: Any, year: Any, trainer_pair: Any) -> Any:
-    return group_create(
-        programme=kies,
-        host_school=factories.SchoolFactory(),
-        school_year=year,
-        round_label="najaar 2026",
+    return factories.make_group(
+        kies,
+        school=factories.SchoolFactory(),
+        year=year,
+        trainers=trainer_pair,
+        first_date=dt.date(2026, 11, 2),
         weekday=0,
         start_time=dt.time(13, 0),
-        first_date=dt.date(2026, 11, 2),
-        trainers=trainer_pair,
-    ).group
+        round_label="najaar 2026",
+    )
 
 
 def test_creating_a_group_generates_its_sessions_and_announces_its_trainers(

@@ -9,7 +9,6 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from scheduler.selectors import calendar_view, group_list, trainer_schedule
-from scheduler.services import group_create
 from tests import factories
 from tests.clock import on_day
 
@@ -27,18 +26,18 @@ def make_groups(
     groups = []
     for i in range(n):
         groups.append(
-            group_create(
-                programme=programme,
-                host_school=school or factories.SchoolFactory(),
-                school_year=year,
-                round_label=f"ronde {i}",
+            factories.make_group(
+                programme,
+                school=school or factories.SchoolFactory(),
+                year=year,
+                trainers=trainers,
+                first_date=dt.date(2026, 11, 2) + dt.timedelta(days=i % 5),
                 weekday=i % 5,
                 start_time=dt.time(8 + i % 8, 0),
-                first_date=dt.date(2026, 11, 2) + dt.timedelta(days=i % 5),
-                trainers=trainers,
+                round_label=f"ronde {i}",
                 override_by=factories.make_manager(username="planner"),
                 as_of=as_of,
-            ).group
+            )
         )
     return groups
 

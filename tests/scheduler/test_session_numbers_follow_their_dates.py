@@ -18,7 +18,7 @@ from programmes.dates import day_text
 from programmes.models import SchoolYear
 from scheduler.models import Group, GroupStatus, Session
 from scheduler.series import at_amsterdam, first_weekday_on_or_after
-from scheduler.services import group_create, group_transition
+from scheduler.services import group_transition
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -40,18 +40,18 @@ def group(school_a: Any, bob: Any) -> Group:
     if SchoolYear.label_for(first) != later:  # the series would run into the next year
         start = SchoolYear.bounds_for_label(later)[0]
         first = first_weekday_on_or_after(start + dt.timedelta(weeks=5), 0)
-    group = group_create(
-        programme=programme,
-        host_school=school_a,
-        school_year=factories.SchoolYearFactory(label=SchoolYear.label_for(first)),
-        round_label="ronde",
+    group = factories.make_group(
+        programme,
+        school=school_a,
+        year=factories.SchoolYearFactory(label=SchoolYear.label_for(first)),
+        trainers=[factories.TrainerFactory(qualifications=[programme])],
+        first_date=first,
         weekday=0,
         start_time=dt.time(13, 0),
-        first_date=first,
-        trainers=[factories.TrainerFactory(qualifications=[programme])],
+        round_label="ronde",
         enrolment_opens_on=timezone.localdate(),
         enrolment_closes_on=first - dt.timedelta(days=1),
-    ).group
+    )
     return group_transition(group=group, to=GroupStatus.PUBLISHED)
 
 

@@ -18,7 +18,7 @@ from programmes.dates import day_text, moment_text
 from programmes.models import SchoolYear
 from scheduler.models import Group, Session, SessionStatus
 from scheduler.series import at_amsterdam, first_weekday_on_or_after
-from scheduler.services import group_create, session_cancel, session_move
+from scheduler.services import session_cancel, session_move
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -48,16 +48,16 @@ def kies(db: None) -> Any:
 @pytest.fixture
 def group(kies: Any, school_a: Any, bob: Any) -> Group:
     first = first_monday()
-    return group_create(
-        programme=kies,
-        host_school=school_a,
-        school_year=factories.SchoolYearFactory(label=SchoolYear.label_for(first)),
-        round_label="ronde",
+    return factories.make_group(
+        kies,
+        school=school_a,
+        year=factories.SchoolYearFactory(label=SchoolYear.label_for(first)),
+        trainers=[factories.TrainerFactory(qualifications=[kies])],
+        first_date=first,
         weekday=0,
         start_time=dt.time(13, 0),
-        first_date=first,
-        trainers=[factories.TrainerFactory(qualifications=[kies])],
-    ).group
+        round_label="ronde",
+    )
 
 
 def child(group: Group, sequence: int) -> Session:
