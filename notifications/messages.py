@@ -159,6 +159,15 @@ def absolute_url(path: str) -> str:
     return settings.SITE_URL + path
 
 
+def programme_page_url(group: Any) -> str:
+    """The relatiedesk's page for parents about the group's programme; the general one when
+    the programme asks for discreet titles (its code, in the address, names it)."""
+    programme = group.programme
+    if programme.discreet_titles:
+        return absolute_url(reverse("relatiedesk-parents"))
+    return absolute_url(reverse("relatiedesk-programme-parents", args=[programme.code]))
+
+
 def link_url(token: str) -> str:
     """The parent's link page for a secret token (confirm, consent, offer, manage)."""
     return absolute_url(reverse("enrol-link", kwargs={"token": token}))
@@ -237,6 +246,8 @@ def render_message(kind: str, *, language: str, context: dict[str, Any]) -> Rend
         }
         if "group" in ctx and "title" not in ctx:
             ctx["title"] = programme_title(ctx["group"])
+        if "group" in ctx and "programme_page_url" not in ctx:
+            ctx["programme_page_url"] = programme_page_url(ctx["group"])
         base = f"{TEMPLATE_DIR}/{language}/{kind}"
         subject = " ".join(render_to_string(f"{base}_subject.txt", ctx).split())
         text = _tidy_text(render_to_string(f"{base}.txt", ctx))
