@@ -16,6 +16,7 @@ NAV_URL_NAMES = {
     "logout": "logout",
     "set_language": "set_language",
     "enrol": "enrol-start",
+    "relatiedesk": "relatiedesk-home",
     "start": "start",
     "manage": "manage-home",
     "programmes": "manage-programme-list",
