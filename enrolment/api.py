@@ -84,6 +84,7 @@ from enrolment.serializers import (
     LinkOfferSerializer,
     LinkStatusSerializer,
     LinkWithdrawSerializer,
+    PublicChildInputSerializer,
     PublicConsentTextSerializer,
     PublicEnrolmentFormSerializer,
     PublicGroupSerializer,
@@ -484,7 +485,7 @@ class PublicEnrolmentView(PublicView):
         # Validated before any replay: a key replays only to the same validated input
         # (services.submission_replay), so the input must be known first. The service
         # checks the consent text version and replays a repeat, as for the enrolment form.
-        data = validated(PublicEnrolmentFormSerializer, request.data)
+        data = _enrolment_input(request.data)
         try:
             result = services.submission_create(
                 children=[services.ChildInput(**child) for child in data["children"]],
@@ -504,6 +505,26 @@ class PublicEnrolmentView(PublicView):
             _submission_answer(result),
             status=status.HTTP_200_OK if result.replayed else status.HTTP_201_CREATED,
         )
+
+
+def _enrolment_input(body: Any) -> dict[str, Any]:
+    """The validated enrolment, or a 400 that says everything at once: the fields that are
+    wrong and, for each child filled in correctly, why they cannot join their group
+    (`services.children_eligibility_errors`, as the enrolment form says it)."""
+    serializer = PublicEnrolmentFormSerializer(data=body)
+    if serializer.is_valid():
+        return dict(serializer.validated_data)
+    errors = dict(serializer.errors)
+    raw_children = body.get("children") if isinstance(body, dict) else None
+    if isinstance(raw_children, list):
+        children = []
+        for raw in raw_children[:6]:
+            child = PublicChildInputSerializer(data=raw)
+            children.append(
+                services.ChildInput(**child.validated_data) if child.is_valid() else None
+            )
+        errors.update(services.children_eligibility_errors(children))
+    raise ValidationError(errors)
 
 
 class PublicInterestView(PublicView):

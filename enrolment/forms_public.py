@@ -503,6 +503,12 @@ class EnrolmentFormSet:
     def child_inputs(self) -> list[ChildInput]:
         return [self.children[i].to_input() for i in self._used]
 
+    def valid_child_inputs(self) -> list[ChildInput | None]:
+        """Each child block in use, as input where its own fields are right (else None)."""
+        return [
+            self.children[i].to_input() if not self.children[i].errors else None for i in self._used
+        ]
+
     def add_service_error(self, error: ValidationError) -> None:
         """Put each message next to the child or guardian it is about; the rest on top."""
         if not hasattr(error, "error_dict"):

@@ -253,6 +253,24 @@ def eligibility_errors(
     return errors
 
 
+def children_eligibility_errors(children: Sequence[ChildInput | None]) -> dict[str, list[str]]:
+    """Why each child that was filled in correctly cannot join their group, while another
+    part of the same form was wrong: so a parent hears every problem in one round, not the
+    age after the e-mail address. Keyed as `submission_create` keys its errors
+    ("children.0"); a None (a child whose own fields failed) is skipped."""
+    errors: dict[str, list[str]] = {}
+    first_days: dict[int, dt.date] = {}
+    for index, child in enumerate(children):
+        if child is None:
+            continue
+        if child.group.pk not in first_days:
+            first_days[child.group.pk] = first_child_session_date(child.group)
+        messages = eligibility_errors(child, first_day=first_days[child.group.pk])
+        if messages:
+            errors[f"children.{index}"] = messages
+    return errors
+
+
 def consent_requirements(
     programme: Programme, guardians: Sequence[Any], age: int
 ) -> dict[str, Any]:

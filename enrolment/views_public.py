@@ -67,6 +67,7 @@ from enrolment.models import (
 from enrolment.services import (
     AnswerChangeRefused,
     IdempotencyKeyReused,
+    children_eligibility_errors,
     consent_answer,
     consent_state,
     consent_text_current,
@@ -344,6 +345,12 @@ def enrol(request: HttpRequest, group_id: int) -> HttpResponse:
             if new_nonce:  # posted without the form's visit: a double click still replays
                 _set_parent_cookie(done, FORM_NONCE_COOKIE, nonce)
             return done
+    elif request.method == "POST":
+        # Something was wrong: whether each correctly filled-in child may join is said in
+        # the same round, so the parent fixes everything at once.
+        problems = children_eligibility_errors(formset.valid_child_inputs())
+        if problems:
+            formset.add_service_error(ValidationError(problems))
     response = render(
         request,
         "enrolment/public/enrol_form.html",
