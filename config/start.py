@@ -81,6 +81,7 @@ class CoordinatorStartView(StartPageView):
             intakes_to_do=enrolment_selectors.intakes_to_do(user),
             offers_expiring=enrolment_selectors.offers_expiring(user),
             groups_with_seats=enrolment_selectors.groups_starting_with_seats(user),
+            unanswered_requests=scheduler_selectors.unanswered_planning_requests(user),
             cofinancing_missing=scheduler_selectors.groups_without_cofinancing(user),
             school_groups=scheduler_selectors.school_groups_this_year(user),
         )

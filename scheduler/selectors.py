@@ -22,6 +22,7 @@ from scheduler.models import (
     Group,
     GroupStatus,
     PlannerRun,
+    PlanningRequest,
     PlanningRequestStatus,
     Session,
     SessionStatus,
@@ -291,6 +292,21 @@ def school_groups_this_year(user: Any) -> list[Group]:
 def open_planning_requests(user: Any) -> int:
     """How many planning requests in the user's scope wait for a group. One query."""
     return access.requests_visible_to(user).filter(status=PlanningRequestStatus.OPEN).count()
+
+
+def unanswered_planning_requests(user: Any) -> list[PlanningRequest]:
+    """The planning requests in the user's scope still waiting for a group, oldest first,
+    each with `days_waiting`; one query. For the coordinator's start page."""
+    today = timezone.localdate()
+    found = list(
+        access.requests_visible_to(user)
+        .filter(status=PlanningRequestStatus.OPEN)
+        .select_related("school", "programme")
+        .order_by("created_at", "pk")
+    )
+    for request in found:
+        request.days_waiting = (today - timezone.localtime(request.created_at).date()).days
+    return found
 
 
 def last_planner_run(user: Any) -> PlannerRun | None:
