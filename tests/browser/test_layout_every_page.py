@@ -21,8 +21,10 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def test_every_page_kind_reads_well_for_every_role_at_both_sizes(
-    browser: Any, live_server: Any, settings: Any
+    browser: Any, live_server: Any, settings: Any, consent_text: Any
 ) -> None:
+    # `consent_text`: the one the data migration ships, re-made after another transactional
+    # test flushed the database (the demo's enrolments need it).
     settings.SITE_URL = live_server.url
     call_command("seed_demo", demo=True, verbosity=0)
     call_command("seed_demo_groups", demo=True, verbosity=0)
