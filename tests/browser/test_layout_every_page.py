@@ -10,21 +10,32 @@ of the site that answers the role with a page.
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 import pytest
 from django.core.management import call_command
+from django.utils import timezone
 
+from enrolment.models import ConsentText
 from tools.page_tour import ROLES, page_paths, walk
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def test_every_page_kind_reads_well_for_every_role_at_both_sizes(
-    browser: Any, live_server: Any, settings: Any, consent_text: Any
+    browser: Any, live_server: Any, settings: Any
 ) -> None:
-    # `consent_text`: the one the data migration ships, re-made after another transactional
-    # test flushed the database (the demo's enrolments need it).
+    # The demo's enrolments need a consent text in force: the data migration ships one,
+    # which a transactional test before this one may have flushed.
+    ConsentText.objects.get_or_create(
+        version="demo-layout",
+        defaults={
+            "text_nl": "Ik geef toestemming voor deelname.",
+            "text_en": "I consent to taking part.",
+            "active_from": timezone.now() - dt.timedelta(days=1),
+        },
+    )
     settings.SITE_URL = live_server.url
     call_command("seed_demo", demo=True, verbosity=0)
     call_command("seed_demo_groups", demo=True, verbosity=0)
