@@ -19,7 +19,7 @@ RUN_SITE_URL = http://$(if $(findstring :,$(RUN_ADDR)),$(RUN_ADDR),127.0.0.1:$(R
 help:
 	@echo "make run    set up and serve the demo site on $(RUN_SITE_URL) (RUN_ADDR=host:port)"
 	@echo "make test   set up and run the whole test suite"
-	@echo "make lint   ruff check"
+	@echo "make lint   ruff check and the layering (lint-imports)"
 	@echo "make screenshots  a PNG of every page kind per role in var/screenshots/"
 	@echo "make lock   recompile requirements/*.txt from pyproject.toml"
 
@@ -86,6 +86,7 @@ screenshots: setup
 lint: $(BIN)/.installed
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
 
 fmt: $(BIN)/.installed
 	$(BIN)/ruff format .
