@@ -13,9 +13,11 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from enrolment.audit import AuditAction
 from enrolment.models import AuditEntry, Enrolment
@@ -47,6 +49,51 @@ def _actor(entry: AuditEntry, names: dict[int, str]) -> str:
     if GUARDIAN.match(entry.actor_label):
         return _("Een ouder, via de eigen link,")
     return entry.actor_label
+
+
+# Each action's sentence and what its `%(what)s` names: the group (and session) of the
+# target, the child of the target's enrolment, or nothing.
+SENTENCES: dict[str, tuple[Any, str]] = {
+    AuditAction.ROSTER_VIEWED: (_lazy("%(actor)s bekeek de deelnemerslijst van %(what)s"), "group"),
+    AuditAction.ROSTER_EXPORTED_CSV: (
+        _lazy("%(actor)s downloadde de deelnemerslijst van %(what)s als CSV"),
+        "group",
+    ),
+    AuditAction.ROSTER_EXPORTED_XLSX: (
+        _lazy("%(actor)s downloadde de deelnemerslijst van %(what)s als Excel"),
+        "group",
+    ),
+    AuditAction.ROSTER_PRINTED: (
+        _lazy("%(actor)s drukte de deelnemerslijst van %(what)s af"),
+        "group",
+    ),
+    AuditAction.ENROLMENT_VIEWED: (_lazy("%(actor)s bekeek de inschrijving van %(what)s"), "child"),
+    AuditAction.INTAKE_VIEWED: (_lazy("%(actor)s bekeek de intake van %(what)s"), "child"),
+    AuditAction.DATA_DOWNLOADED: (
+        _lazy("%(actor)s downloadde de eigen gegevens van een aanmelding"),
+        "",
+    ),
+    AuditAction.DATA_ERASED: (_lazy("%(actor)s wiste de gegevens van een aanmelding"), ""),
+    AuditAction.DUPLICATE_MERGED: (
+        _lazy("%(actor)s haalde de markering 'mogelijk dubbel' weg bij %(what)s"),
+        "child",
+    ),
+}
+OVERVIEW_VIEWED = _lazy("%(actor)s bekeek het overzicht van inschrijvingen")
+DUPLICATE_INTO = _lazy(
+    "%(actor)s voegde een dubbele aanmelding samen met de aanmelding van %(what)s"
+)
+UNKNOWN = "%(actor)s: %(what)s"
+
+
+def _sentence_for(entry: AuditEntry) -> tuple[Any, str]:
+    """The sentence of an entry and what it names (see SENTENCES); two targets read apart:
+    the enrolment overview, and a duplicate merged into another enrolment."""
+    if entry.action == AuditAction.ENROLMENT_VIEWED and entry.target == "overview":
+        return OVERVIEW_VIEWED, ""
+    if entry.action == AuditAction.DUPLICATE_MERGED and INTO.search(entry.target):
+        return DUPLICATE_INTO, "kept"
+    return SENTENCES.get(entry.action, (UNKNOWN, ""))
 
 
 def audit_lines(entries: Sequence[AuditEntry]) -> list[AuditLine]:
@@ -100,48 +147,11 @@ def audit_lines(entries: Sequence[AuditEntry]) -> list[AuditLine]:
             }
         return name
 
+    about = {"group": group_of, "child": child_of, "kept": lambda e: child_of(e, INTO), "": None}
     lines = []
     for entry in entries:
-        actor = _actor(entry, names)
-        action = entry.action
-        if action == AuditAction.ROSTER_VIEWED:
-            text = _("%(actor)s bekeek de deelnemerslijst van %(what)s")
-            what = group_of(entry)
-        elif action == AuditAction.ROSTER_EXPORTED_CSV:
-            text = _("%(actor)s downloadde de deelnemerslijst van %(what)s als CSV")
-            what = group_of(entry)
-        elif action == AuditAction.ROSTER_EXPORTED_XLSX:
-            text = _("%(actor)s downloadde de deelnemerslijst van %(what)s als Excel")
-            what = group_of(entry)
-        elif action == AuditAction.ROSTER_PRINTED:
-            text = _("%(actor)s drukte de deelnemerslijst van %(what)s af")
-            what = group_of(entry)
-        elif action == AuditAction.ENROLMENT_VIEWED and entry.target == "overview":
-            text = _("%(actor)s bekeek het overzicht van inschrijvingen")
-            what = ""
-        elif action == AuditAction.ENROLMENT_VIEWED:
-            text = _("%(actor)s bekeek de inschrijving van %(what)s")
-            what = child_of(entry)
-        elif action == AuditAction.INTAKE_VIEWED:
-            text = _("%(actor)s bekeek de intake van %(what)s")
-            what = child_of(entry)
-        elif action == AuditAction.DATA_DOWNLOADED:
-            text = _("%(actor)s downloadde de eigen gegevens van een aanmelding")
-            what = ""
-        elif action == AuditAction.DATA_ERASED:
-            text = _("%(actor)s wiste de gegevens van een aanmelding")
-            what = ""
-        elif action == AuditAction.DUPLICATE_MERGED:
-            if INTO.search(entry.target):
-                text = _(
-                    "%(actor)s voegde een dubbele aanmelding samen met de aanmelding van %(what)s"
-                )
-                what = child_of(entry, INTO)
-            else:
-                text = _("%(actor)s haalde de markering 'mogelijk dubbel' weg bij %(what)s")
-                what = child_of(entry)
-        else:
-            text = "%(actor)s: %(what)s"
-            what = f"{action} {entry.target}"
-        lines.append(AuditLine(entry, text % {"actor": actor, "what": what}))
+        sentence, kind = _sentence_for(entry)
+        what = about[kind](entry) if about[kind] else f"{entry.action} {entry.target}".strip()
+        words = {"actor": _actor(entry, names), "what": what}
+        lines.append(AuditLine(entry, str(sentence) % words))
     return lines
