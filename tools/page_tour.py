@@ -116,13 +116,25 @@ def log_in(page: Any, base: str, credentials: tuple[str, str]) -> None:
         page.click("form:has(input[name=password]) button[type=submit]")
 
 
+def _visit(page: Any, url: str) -> Any:
+    """Open `url`; None when it is no page. Chromium's error page for an answer that is no
+    page (a 405) may interrupt the next navigation, which is then tried again."""
+    from playwright.sync_api import Error as PlaywrightError
+
+    for _attempt in range(3):
+        try:
+            return page.goto(url)
+        except PlaywrightError as error:
+            if "interrupted by another navigation" not in str(error):
+                return None
+    return None
+
+
 def walk(
     browser: Any, base: str, pages: list[tuple[str, str]], role: str, shots: Path | None = None
 ) -> list[str]:
     """Visit every page as `role` at both sizes; returns the layout findings. With `shots`,
     a full-page PNG of each page goes to shots/<role>/<name>-<width>.png."""
-    from playwright.sync_api import Error as PlaywrightError
-
     findings: list[str] = []
     credentials = ROLES[role]
     for width, height in SIZES:
@@ -135,9 +147,8 @@ def walk(
         if credentials:
             log_in(page, base, credentials)
         for name, path in pages:
-            try:
-                response = page.goto(base + path)
-            except PlaywrightError:  # a download, or an answer that is no page
+            response = _visit(page, base + path)
+            if response is None:  # a download, or an answer that is no page (405)
                 continue
             if response is None or response.status != 200:
                 continue
