@@ -61,8 +61,10 @@ class UserFactory(factory.django.DjangoModelFactory):
         django_get_or_create = ("username",)
 
     username = factory.Sequence(lambda n: f"user{n}")
-    first_name = factory.Faker("first_name", locale="nl_NL")
-    last_name = factory.Faker("last_name", locale="nl_NL")
+    # Made-up, one per user: a random real name ("Sam", "Samira") could be a child's name
+    # that a test asserts is absent from a staff member's mail or page.
+    first_name = factory.Sequence(lambda n: f"Staf{letters(n)}")
+    last_name = factory.Sequence(lambda n: f"Veld{letters(n)}")
     email = factory.LazyAttribute(lambda u: f"{u.username}@example.org")
     password = factory.django.Password(PASSWORD)
 
