@@ -47,8 +47,8 @@ from scheduler.services import (
     planner_run_execute,
     planner_run_start,
     planning_request_create,
+    run_planner,
 )
-from scheduler.tasks import run_planner
 from tests import factories
 from tests.clock import on_day
 
