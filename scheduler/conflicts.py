@@ -181,8 +181,14 @@ class ConflictChecker:
         return (iso.year, iso.week)
 
     def check(self, slot: Slot) -> list[Conflict]:
-        conflicts: list[Conflict] = []
         day = localtime(slot.starts_at).date()
+        conflicts = self._school_closed(slot, day) + self._room_taken(slot)
+        for trainer_id in slot.trainer_ids:
+            conflicts += self._trainer_conflicts(slot, trainer_id, day)
+        return conflicts
+
+    def _school_closed(self, slot: Slot, day: dt.date) -> list[Conflict]:
+        conflicts: list[Conflict] = []
         if self.calendar.start <= day <= self.calendar.end:
             status = self.calendar.status(day)
             if not status.is_open:
@@ -198,6 +204,10 @@ class ConflictChecker:
                         slot.starts_at,
                     )
                 )
+        return conflicts
+
+    def _room_taken(self, slot: Slot) -> list[Conflict]:
+        conflicts: list[Conflict] = []
         room = slot.room.strip().lower()
         if room:
             for busy in self._rooms:
@@ -217,100 +227,101 @@ class ConflictChecker:
                             other_session_id=busy.session_id,
                         )
                     )
-        for trainer_id in slot.trainer_ids:
-            trainer = self.trainers[trainer_id]
-            name = trainer.display_name
-            valid_until = self.certificates.get(trainer_id)
-            if self.programme is not None and not certificate_valid_on(valid_until, day):
+        return conflicts
+
+    def _trainer_conflicts(self, slot: Slot, trainer_id: int, day: dt.date) -> list[Conflict]:
+        """Certificate, overlap, travel time, unavailability and weekly maximum of one trainer."""
+        conflicts: list[Conflict] = []
+        trainer = self.trainers[trainer_id]
+        name = trainer.display_name
+        valid_until = self.certificates.get(trainer_id)
+        if self.programme is not None and not certificate_valid_on(valid_until, day):
+            conflicts.append(
+                Conflict(
+                    ConflictKind.CERTIFICATE_EXPIRED,
+                    _(
+                        "Het certificaat van %(trainer)s voor %(programme)s is geldig tot en "
+                        "met %(until)s; op %(when)s mag %(trainer)s deze groep niet leiden. "
+                        "Kies een andere trainer, of leg eerst het nieuwe certificaat vast."
+                    )
+                    % {
+                        "trainer": name,
+                        "programme": self.programme.name,
+                        "until": day_text(valid_until),
+                        "when": when(slot.starts_at),
+                    },
+                    slot.starts_at,
+                    trainer_id,
+                )
+            )
+        for busy in self._busy[trainer_id]:
+            if _overlaps(slot.starts_at, slot.ends_at, busy.starts_at, busy.ends_at):
                 conflicts.append(
                     Conflict(
-                        ConflictKind.CERTIFICATE_EXPIRED,
+                        ConflictKind.TRAINER_OVERLAP,
+                        _("%(trainer)s geeft op %(when)s al %(other)s.")
+                        % {"trainer": name, "when": when(busy.starts_at), "other": busy.label},
+                        slot.starts_at,
+                        trainer_id,
+                        busy.session_id,
+                    )
+                )
+            elif busy.school_id != slot.school_id and _overlaps(
+                slot.starts_at - self.buffer,
+                slot.ends_at + self.buffer,
+                busy.starts_at,
+                busy.ends_at,
+            ):
+                conflicts.append(
+                    Conflict(
+                        ConflictKind.TRAVEL_BUFFER,
                         _(
-                            "Het certificaat van %(trainer)s voor %(programme)s is geldig tot en "
-                            "met %(until)s; op %(when)s mag %(trainer)s deze groep niet leiden. "
-                            "Kies een andere trainer, of leg eerst het nieuwe certificaat vast."
+                            "%(trainer)s heeft minder dan %(minutes)s minuten reistijd tussen "
+                            "deze bijeenkomst en %(other)s op %(when)s."
                         )
                         % {
                             "trainer": name,
-                            "programme": self.programme.name,
-                            "until": day_text(valid_until),
-                            "when": when(slot.starts_at),
+                            "minutes": int(self.buffer.total_seconds() // 60),
+                            "other": busy.label,
+                            "when": when(busy.starts_at),
+                        },
+                        slot.starts_at,
+                        trainer_id,
+                        busy.session_id,
+                    )
+                )
+        for period in self._unavailable:
+            if period.trainer_id == trainer_id and _overlaps(
+                slot.starts_at, slot.ends_at, period.starts_at, period.ends_at
+            ):
+                conflicts.append(
+                    Conflict(
+                        ConflictKind.UNAVAILABLE,
+                        _("%(trainer)s is niet beschikbaar van %(start)s tot %(end)s%(reason)s.")
+                        % {
+                            "trainer": name,
+                            "start": when(period.starts_at),
+                            "end": when(period.ends_at),
+                            "reason": f" ({period.reason})" if period.reason else "",
                         },
                         slot.starts_at,
                         trainer_id,
                     )
                 )
-            for busy in self._busy[trainer_id]:
-                if _overlaps(slot.starts_at, slot.ends_at, busy.starts_at, busy.ends_at):
-                    conflicts.append(
-                        Conflict(
-                            ConflictKind.TRAINER_OVERLAP,
-                            _("%(trainer)s geeft op %(when)s al %(other)s.")
-                            % {"trainer": name, "when": when(busy.starts_at), "other": busy.label},
-                            slot.starts_at,
-                            trainer_id,
-                            busy.session_id,
-                        )
+        week = self._week(slot.starts_at)
+        if self._weekly[(trainer_id, week)] + 1 > trainer.max_sessions_per_week:
+            conflicts.append(
+                Conflict(
+                    ConflictKind.WEEKLY_MAXIMUM,
+                    _(
+                        "%(trainer)s komt in week %(week)s boven het maximum van %(max)s "
+                        "bijeenkomsten per week."
                     )
-                elif busy.school_id != slot.school_id and _overlaps(
-                    slot.starts_at - self.buffer,
-                    slot.ends_at + self.buffer,
-                    busy.starts_at,
-                    busy.ends_at,
-                ):
-                    conflicts.append(
-                        Conflict(
-                            ConflictKind.TRAVEL_BUFFER,
-                            _(
-                                "%(trainer)s heeft minder dan %(minutes)s minuten reistijd tussen "
-                                "deze bijeenkomst en %(other)s op %(when)s."
-                            )
-                            % {
-                                "trainer": name,
-                                "minutes": int(self.buffer.total_seconds() // 60),
-                                "other": busy.label,
-                                "when": when(busy.starts_at),
-                            },
-                            slot.starts_at,
-                            trainer_id,
-                            busy.session_id,
-                        )
-                    )
-            for period in self._unavailable:
-                if period.trainer_id == trainer_id and _overlaps(
-                    slot.starts_at, slot.ends_at, period.starts_at, period.ends_at
-                ):
-                    conflicts.append(
-                        Conflict(
-                            ConflictKind.UNAVAILABLE,
-                            _(
-                                "%(trainer)s is niet beschikbaar van %(start)s "
-                                "tot %(end)s%(reason)s."
-                            )
-                            % {
-                                "trainer": name,
-                                "start": when(period.starts_at),
-                                "end": when(period.ends_at),
-                                "reason": f" ({period.reason})" if period.reason else "",
-                            },
-                            slot.starts_at,
-                            trainer_id,
-                        )
-                    )
-            week = self._week(slot.starts_at)
-            if self._weekly[(trainer_id, week)] + 1 > trainer.max_sessions_per_week:
-                conflicts.append(
-                    Conflict(
-                        ConflictKind.WEEKLY_MAXIMUM,
-                        _(
-                            "%(trainer)s komt in week %(week)s boven het maximum van %(max)s "
-                            "bijeenkomsten per week."
-                        )
-                        % {"trainer": name, "week": week[1], "max": trainer.max_sessions_per_week},
-                        slot.starts_at,
-                        trainer_id,
-                    )
+                    % {"trainer": name, "week": week[1], "max": trainer.max_sessions_per_week},
+                    slot.starts_at,
+                    trainer_id,
                 )
+            )
         return conflicts
 
     def accept(self, slot: Slot) -> None:
