@@ -56,7 +56,7 @@ def _age_rows(ids: list[int]) -> dict[str, int]:
 
 
 def _sweep() -> str:
-    from notifications.tasks import outbox_sweep
+    from notifications.outbox import outbox_sweep
 
     return str(outbox_sweep())
 

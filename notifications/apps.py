@@ -8,8 +8,9 @@ class NotificationsConfig(AppConfig):
 
     def ready(self) -> None:
         # Subscribe to the core apps' domain events; each listener writes outbox rows in
-        # the transaction of the change that caused them.
-        from notifications import erasure, listeners
+        # the transaction of the change that caused them. `outbox` and `reminders` hold
+        # Celery tasks beside the services they call: imported here so a worker has them.
+        from notifications import erasure, listeners, outbox, reminders  # noqa: F401
 
         listeners.register()
         # After the listeners: the confirmation of an erasure is written before the

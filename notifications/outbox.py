@@ -18,6 +18,10 @@ The promises, in the order a message lives them:
 - `messages_erase` anonymises the rows of people whose data was erased (recipient,
   subject, bodies, calendar, error): an unsent row is cancelled, a last notice still to
   go out is anonymised right after it was sent.
+
+The Celery tasks live at the end, beside the services they call (load by id, call the
+service). Each is safe to run twice: `message_send` claims its row with a conditional
+update, the sweep only dispatches, the purge only blanks.
 """
 
 from __future__ import annotations
@@ -29,6 +33,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
+from celery import shared_task
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.mail import EmailMultiAlternatives, get_connection
@@ -199,15 +204,11 @@ def dispatch(message_id: int, *, countdown: float | None = None) -> bool:
     Losing a dispatch is harmless: the row stays in the database and the sweep
     dispatches it again.
     """
-    from notifications.tasks import send_message
-
     return _hand_over(send_message, message_id, countdown=countdown)
 
 
 def dispatch_many(message_ids: list[int]) -> bool:
     """`dispatch` for several rows in one task (`send_messages`)."""
-    from notifications.tasks import send_messages
-
     return _hand_over(send_messages, message_ids)
 
 
@@ -526,3 +527,39 @@ def messages_erase(
         status__in=(OutboxStatus.SENT, OutboxStatus.CANCELLED), erased_at__isnull=True
     ).update(last_error="", **blank)
     return cancelled + anonymised
+
+
+# --- Celery tasks ------------------------------------------------------------------------
+
+
+@shared_task(name="notifications.send_message", ignore_result=True)
+def send_message(message_id: int) -> str:
+    """Send outbox row `message_id`; after a temporary failure, come back when it is due.
+
+    The countdown is at most `BACKOFF_CAP` (1 hour), well inside the broker's visibility
+    timeout; should the re-dispatch get lost, the sweep finds the row.
+    """
+    outcome = message_send(message_id=message_id)
+    if outcome.retry_in is not None:
+        dispatch(message_id, countdown=outcome.retry_in.total_seconds())
+    return outcome.status
+
+
+@shared_task(name="notifications.send_messages", ignore_result=True)
+def send_messages(message_ids: list[int]) -> list[str]:
+    """`send_message` for the rows one transaction wrote, one after the other. A row that
+    fails for now comes back on its own (`send_message` with a countdown)."""
+    return [send_message(message_id) for message_id in message_ids]
+
+
+@shared_task(name="notifications.outbox_sweep", ignore_result=True)
+def outbox_sweep() -> dict[str, int]:
+    """Dispatch rows left queued or due for retry, and free rows held by dead workers."""
+    result = messages_sweep()
+    return {"dispatched": result.dispatched, "returned": result.returned_from_inflight}
+
+
+@shared_task(name="notifications.outbox_purge", ignore_result=True)
+def outbox_purge() -> int:
+    """Blank the bodies of mail sent more than NOTIFICATIONS_KEEP_SENT_DAYS ago."""
+    return messages_purge()

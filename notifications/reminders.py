@@ -16,6 +16,7 @@ missed is made good by the next one. When a reminder's subject changes (a first 
 moved to another date), its key changes with it and the new date gets its own reminder.
 
 Each reminder is written in its own transaction, so one bad row does not hold up the rest.
+The beat's Celery tasks live at the end, beside the sweeps they call.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ import datetime as dt
 from collections import defaultdict
 from typing import Any
 
+from celery import shared_task
 from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.db.models import Min, Q
@@ -33,7 +35,7 @@ from django.utils.timezone import localtime
 
 from enrolment.models import AccessLink, Consent, Enrolment, EnrolmentStatus, LinkPurpose
 from enrolment.services import consent_link_renew
-from notifications.listeners import confirmed_families
+from notifications.audience import confirmed_families
 from notifications.messages import (
     absolute_url,
     guardian_recipient,
@@ -316,3 +318,30 @@ def _remind_consent(link: AccessLink, recipient: Any) -> int:
         if row is None:
             transaction.set_rollback(True)
     return int(row is not None)
+
+
+# --- Celery tasks (beat sweeps; each reminder is claimed once by its outbox key) ---------
+
+
+@shared_task(name="notifications.remind_parents", ignore_result=True)
+def remind_parents() -> int:
+    """Parents: two days before the first session and before each parent meeting."""
+    return first_session_reminders_send() + parent_meeting_reminders_send()
+
+
+@shared_task(name="notifications.remind_trainers_weekly", ignore_result=True)
+def remind_trainers_weekly() -> int:
+    """Trainers: the week's agenda, on Monday morning (other days send nothing)."""
+    return trainer_agendas_send()
+
+
+@shared_task(name="notifications.remind_coordinators_daily", ignore_result=True)
+def remind_coordinators_daily() -> int:
+    """Coordinators: yesterday's new enrolments of their schools' pupils, when there are any."""
+    return coordinator_digests_send()
+
+
+@shared_task(name="notifications.remind_consent", ignore_result=True)
+def remind_consent() -> int:
+    """Guardians who have not answered a consent request after three days: one reminder."""
+    return consent_reminders_send()

@@ -22,8 +22,8 @@ from django.conf import settings as django_settings
 from django.db import connection, transaction
 
 from config.celery import app as celery_app
-from notifications import tasks
 from notifications.models import OutboxMessage, OutboxStatus
+from notifications.outbox import send_message
 from tests.notifications.outbox_samples import enqueue_sample
 from tests.notifications.smtp_sink import SmtpSink, running_sink
 
@@ -104,13 +104,13 @@ def mail_worker(
 def dispatch_to_isolated_broker(broker_url: str, monkeypatch) -> Iterator[None]:
     """Send the after-commit dispatches to the worker's Redis database."""
     producer_connection = celery_app.connection_for_write(broker_url)
-    original = tasks.send_message.apply_async
+    original = send_message.apply_async
 
     def apply_async(*args, **kwargs):
         kwargs.setdefault("connection", producer_connection)
         return original(*args, **kwargs)
 
-    monkeypatch.setattr(tasks.send_message, "apply_async", apply_async)
+    monkeypatch.setattr(send_message, "apply_async", apply_async)
     yield
     producer_connection.release()
 

@@ -91,12 +91,12 @@ def test_a_calendar_without_a_method_is_refused() -> None:
 def test_a_dispatch_refused_by_the_broker_keeps_the_row_queued(
     monkeypatch, django_capture_on_commit_callbacks
 ) -> None:
-    from notifications import tasks
+    from notifications.outbox import send_message
 
     def broker_down(*args, **kwargs):
         raise ConnectionRefusedError("redis is down")
 
-    monkeypatch.setattr(tasks.send_message, "apply_async", broker_down)
+    monkeypatch.setattr(send_message, "apply_async", broker_down)
 
     with django_capture_on_commit_callbacks(execute=True):
         message = enqueue_sample()

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from notifications import outbox
 from notifications.models import OutboxMessage, OutboxStatus
-from notifications.tasks import outbox_purge, outbox_sweep
+from notifications.outbox import outbox_purge, outbox_sweep
 from tests.notifications.outbox_samples import enqueue_sample
 
 pytestmark = pytest.mark.django_db

@@ -13,7 +13,7 @@ from django.conf import settings
 from enrolment import events as enrolment_events
 from enrolment.models import AccessLink
 from enrolment.services import consent_answer
-from notifications import reminders, tasks
+from notifications import reminders
 from scheduler.series import at_amsterdam
 from tests.notifications.message_support import (
     FATHER,
@@ -185,11 +185,11 @@ def test_the_beat_tasks_run_the_sweeps_and_are_scheduled(
 ) -> None:
     enrol_confirmed(mail_group, consent_text, emitted)
     on_enrolment_day.move_to(local(dt.date(2026, 11, 9), 7))
-    assert tasks.remind_trainers_weekly() == 1
+    assert reminders.remind_trainers_weekly() == 1
     # The sweeps missed the first session's day: it is made good before the session starts.
-    assert tasks.remind_parents() == 1
-    assert tasks.remind_coordinators_daily() == 0
-    assert tasks.remind_consent() == 0
+    assert reminders.remind_parents() == 1
+    assert reminders.remind_coordinators_daily() == 0
+    assert reminders.remind_consent() == 0
     schedule = settings.CELERY_BEAT_SCHEDULE
     weekly = schedule["notifications-remind-trainers-weekly"]["schedule"]
     assert weekly.day_of_week == {1} and 7 in weekly.hour and weekly.minute == {0}

@@ -162,7 +162,7 @@ def test_a_sent_message_cannot_be_resent() -> None:
 
 
 def test_the_send_task_comes_back_after_a_temporary_failure(smtp: SmtpSink, monkeypatch) -> None:
-    from notifications import tasks
+    from notifications.outbox import send_message
 
     calls: list[tuple[int, float | None]] = []
     monkeypatch.setattr(
@@ -171,7 +171,7 @@ def test_the_send_task_comes_back_after_a_temporary_failure(smtp: SmtpSink, monk
     smtp.handler.data_reply = lambda rcpt: "451 4.3.0 Try again later"
     message = enqueue_sample()
 
-    tasks.send_message(message.pk)
+    send_message(message.pk)
 
     assert calls == [(message.pk, 60.0)]
 

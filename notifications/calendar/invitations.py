@@ -1,123 +1,32 @@
-"""iCalendar files: invitations that real calendars accept, update and cancel, and feeds.
-
-Invitations follow iTIP (RFC 5546) as sent by mail (iMIP, RFC 6047):
-
-- A group's child sessions are ONE recurring event (UID ``group-<id>-child@<site>``):
-  a weekly RRULE over the weeks from the first to the last child session, an EXDATE
-  for every week in between without a scheduled session (holidays, cancelled ones),
-  and an override with RECURRENCE-ID for every session that is not at its week's
-  slot (moved). Each parent meeting is its own event (UID ``session-<uuid>@<site>``).
-- SEQUENCE of the series is the sum of its sessions' revisions: every change to any
-  session raises one revision by at least one, so the sum rises with every change
-  (a maximum would not: cancelling a never-changed session leaves the maximum as it
-  was). A parent meeting's SEQUENCE is its own revision.
-- Times carry TZID=Europe/Amsterdam with a hand-written VTIMEZONE of two RRULE-based
-  rules (Outlook misreads the long RDATE lists that icalendar generates).
-- ORGANIZER is the sending mailbox; the recipient is the only ATTENDEE, with RSVP=FALSE
-  and PARTSTAT=ACCEPTED, so calendars send no replies.
-
-The series' slots. A session's original date is not stored, so the weekly slot an
-instance belongs to (its RECURRENCE-ID) is derived from the sessions as they are: the
-grid is ``group.weekday`` at ``group.start_time`` in every week; each session takes the
-slot of the week it lies in (scheduled sessions before cancelled ones); a second
-session in an already taken week takes the nearest free week of the series instead
-(for a session moved into another session's week, that is the week it came from).
-A session moved within its week is therefore an override of that week's slot (its
-original start); a session moved to a week that had no session shows up as that
-week's instance while its old week gets an EXDATE. Both expand to exactly the
-scheduled dates. Because a moved series may change its EXDATEs, `session_update`
-always sends the whole series (master plus every override) with the new SEQUENCE,
-which every calendar applies as a replacement; a lone override would only be right if
-the recipient's copy of the master matched ours, which nothing records.
-
-Feeds (`feed_calendar`) carry no METHOD and one plain VEVENT per session.
-"""
+"""Invitations by mail (iTIP, RFC 5546, sent as iMIP, RFC 6047): a group's child
+sessions as one recurring series, each parent meeting its own event; see the package's
+docstring for the series' slots and SEQUENCE."""
 
 from __future__ import annotations
 
 import datetime as dt
-import uuid
 from collections import Counter
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from email.utils import parseaddr
-from typing import Protocol
-from urllib.parse import urlsplit
-from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.utils import timezone
-from django.utils.translation import gettext as _
-from icalendar import (
-    Calendar,
-    Event,
-    Timezone,
-    TimezoneDaylight,
-    TimezoneStandard,
-    vCalAddress,
-    vText,
+from icalendar import Calendar, Event, vCalAddress, vText
+
+from notifications.calendar.entries import (
+    AMSTERDAM,
+    PRODID,
+    amsterdam_vtimezone,
+    group_location,
+    group_title,
+    local_time,
+    series_uid,
+    session_title,
+    session_uid,
+    set_property,
 )
-
-from scheduler.models import Group, GroupStatus, Session, SessionKind, SessionStatus
-
-
-class SessionLike(Protocol):
-    """What a calendar event needs of a session: a `Session`, or a feed's lighter row."""
-
-    pk: int
-    uid: uuid.UUID
-    kind: str
-    status: str
-    revision: int
-    starts_at: dt.datetime
-    ends_at: dt.datetime
-    group: Group
-
-
-TZID = "Europe/Amsterdam"
-AMSTERDAM = ZoneInfo(TZID)
-PRODID = "-//Groepsplanner//Groepsprogramma's//NL"
-FEED_REFRESH = dt.timedelta(hours=1)
-
-
-# --- names and addresses -----------------------------------------------------------------
-
-
-def site_domain() -> str:
-    """The host of SITE_URL: the right-hand side of every UID."""
-    return urlsplit(settings.SITE_URL).hostname or "localhost"
-
-
-def series_uid(group: Group) -> str:
-    """The UID of a group's recurring child sessions, stable from the group's id."""
-    return f"group-{group.pk}-child@{site_domain()}"
-
-
-def session_uid(session: SessionLike, *, domain: str | None = None) -> str:
-    """The UID of one session as its own event (parent meetings; every session in feeds)."""
-    return f"session-{session.uid}@{domain or site_domain()}"
-
-
-def group_title(group: Group) -> str:
-    """The calendar title: the programme's public (possibly discreet) title at the school."""
-    title = group.programme.public_title(group.host_school.name)
-    if group.class_name:
-        title = _("%(title)s, klas %(class)s") % {"title": title, "class": group.class_name}
-    return title
-
-
-def session_title(session: SessionLike, group: Group) -> str:
-    title = group_title(group)
-    if session.kind == SessionKind.PARENT:
-        return _("%(title)s – ouderbijeenkomst") % {"title": title}
-    return title
-
-
-def group_location(group: Group) -> str:
-    parts = [group.location]
-    if group.room:
-        parts.append(_("lokaal %(room)s") % {"room": group.room})
-    return ", ".join(part for part in parts if part)
+from scheduler.models import Group, Session, SessionKind, SessionStatus
 
 
 def _organizer() -> vCalAddress:
@@ -139,50 +48,15 @@ def _attendee(email: str, name: str) -> vCalAddress:
     return attendee
 
 
-# --- building blocks ---------------------------------------------------------------------
-
-
-def _set(component: Event | Calendar, name: str, value: object, **parameters: str) -> None:
-    """Set a single-valued property by assignment: never a second line for the same name."""
-    component.pop(name, None)
-    component.add(name, value, parameters=parameters or None)
-
-
-def amsterdam_vtimezone() -> Timezone:
-    """Europe/Amsterdam as two yearly rules (EU: last Sunday of March and of October)."""
-    tz = Timezone()
-    _set(tz, "TZID", TZID)
-    _set(tz, "X-LIC-LOCATION", TZID)
-    daylight = TimezoneDaylight()
-    _set(daylight, "TZNAME", "CEST")
-    _set(daylight, "TZOFFSETFROM", dt.timedelta(hours=1))
-    _set(daylight, "TZOFFSETTO", dt.timedelta(hours=2))
-    _set(daylight, "DTSTART", dt.datetime(1970, 3, 29, 2, 0))
-    _set(daylight, "RRULE", {"FREQ": "YEARLY", "BYMONTH": 3, "BYDAY": "-1SU"})
-    standard = TimezoneStandard()
-    _set(standard, "TZNAME", "CET")
-    _set(standard, "TZOFFSETFROM", dt.timedelta(hours=2))
-    _set(standard, "TZOFFSETTO", dt.timedelta(hours=1))
-    _set(standard, "DTSTART", dt.datetime(1970, 10, 25, 3, 0))
-    _set(standard, "RRULE", {"FREQ": "YEARLY", "BYMONTH": 10, "BYDAY": "-1SU"})
-    tz.add_component(daylight)
-    tz.add_component(standard)
-    return tz
-
-
 def _new_calendar(method: str | None) -> Calendar:
     calendar = Calendar()
-    _set(calendar, "PRODID", PRODID)
-    _set(calendar, "VERSION", "2.0")
-    _set(calendar, "CALSCALE", "GREGORIAN")
+    set_property(calendar, "PRODID", PRODID)
+    set_property(calendar, "VERSION", "2.0")
+    set_property(calendar, "CALSCALE", "GREGORIAN")
     if method:
-        _set(calendar, "METHOD", method)
+        set_property(calendar, "METHOD", method)
     calendar.add_component(amsterdam_vtimezone())
     return calendar
-
-
-def _local(moment: dt.datetime) -> dt.datetime:
-    return moment.astimezone(AMSTERDAM)
 
 
 def _event(
@@ -197,22 +71,22 @@ def _event(
     status: str,
 ) -> Event:
     event = Event()
-    _set(event, "UID", uid)
-    _set(event, "SEQUENCE", sequence)
-    _set(event, "DTSTAMP", stamp.astimezone(dt.UTC))
-    _set(event, "DTSTART", _local(starts_at))
-    _set(event, "DTEND", _local(ends_at))
-    _set(event, "SUMMARY", summary)
+    set_property(event, "UID", uid)
+    set_property(event, "SEQUENCE", sequence)
+    set_property(event, "DTSTAMP", stamp.astimezone(dt.UTC))
+    set_property(event, "DTSTART", local_time(starts_at))
+    set_property(event, "DTEND", local_time(ends_at))
+    set_property(event, "SUMMARY", summary)
     if location:
-        _set(event, "LOCATION", location)
-    _set(event, "STATUS", status)
-    _set(event, "TRANSP", "OPAQUE")
+        set_property(event, "LOCATION", location)
+    set_property(event, "STATUS", status)
+    set_property(event, "TRANSP", "OPAQUE")
     return event
 
 
 def _address(event: Event, *, recipient_email: str, recipient_name: str) -> Event:
-    _set(event, "ORGANIZER", _organizer())
-    _set(event, "ATTENDEE", _attendee(recipient_email, recipient_name))
+    set_property(event, "ORGANIZER", _organizer())
+    set_property(event, "ATTENDEE", _attendee(recipient_email, recipient_name))
     return event
 
 
@@ -224,7 +98,7 @@ def _text(calendar: Calendar) -> str:
 
 
 def _week_of(moment: dt.datetime) -> dt.date:
-    day = _local(moment).date()
+    day = local_time(moment).date()
     return day - dt.timedelta(days=day.weekday())
 
 
@@ -316,7 +190,7 @@ def _series_master(series: ChildSeries, *, stamp: dt.datetime, status: str) -> E
         location=group_location(group),
         status=status,
     )
-    _set(master, "RRULE", {"FREQ": "WEEKLY", "COUNT": series.weeks})
+    set_property(master, "RRULE", {"FREQ": "WEEKLY", "COUNT": series.weeks})
     if status != "CANCELLED":
         for slot in series.exdates:
             master.add("EXDATE", slot)
@@ -336,7 +210,7 @@ def _series_instance(
         location=group_location(series.group),
         status=status,
     )
-    _set(event, "RECURRENCE-ID", series.slot_of[session.pk])
+    set_property(event, "RECURRENCE-ID", series.slot_of[session.pk])
     return event
 
 
@@ -474,147 +348,4 @@ def parent_meetings_of(group: Group) -> list[Session]:
     """The parent meetings that travel in messages of their own next to the series."""
     return list(
         Session.objects.filter(group=group, kind=SessionKind.PARENT).order_by("starts_at", "pk")
-    )
-
-
-# --- feeds ---------------------------------------------------------------------------------
-
-
-def feed_event_status(session: SessionLike, group: Group) -> str:
-    if session.status == SessionStatus.CANCELLED:
-        return "CANCELLED"
-    return "TENTATIVE" if group.status == GroupStatus.DRAFT else "CONFIRMED"
-
-
-def feed_fingerprint(session: SessionLike) -> str:
-    """What a feed event shows, as text, independent of language: when it changes, the
-    event's DTSTAMP moves (see `notifications.feed_tokens`)."""
-    group = session.group
-    programme = group.programme
-    return "|".join(
-        str(part)
-        for part in (
-            session.revision,
-            session.kind,
-            session.status,
-            session.starts_at.timestamp(),
-            session.ends_at.timestamp(),
-            group.status,
-            group.location,
-            group.room,
-            group.class_name,
-            group.host_school.name,
-            programme.discreet_titles,
-            programme.discreet_name,
-            programme.name_nl,
-            programme.name_en,
-        )
-    )
-
-
-def _escape(value: str) -> str:
-    """TEXT escaping of RFC 5545 (3.3.11)."""
-    return (
-        value.replace("\\", "\\\\")
-        .replace(";", "\\;")
-        .replace(",", "\\,")
-        .replace("\r\n", "\\n")
-        .replace("\n", "\\n")
-        .replace("\r", "\\n")
-    )
-
-
-def _fold(line: str) -> str:
-    """Fold a content line at 75 octets (RFC 5545 3.1), never inside a UTF-8 character."""
-    if len(line) <= 75 and len(line.encode("utf-8")) <= 75:
-        return line
-    parts: list[str] = []
-    current, size = "", 0
-    for char in line:
-        width = len(char.encode("utf-8"))
-        if size + width > 75:
-            parts.append(current)
-            current, size = " ", 1
-        current += char
-        size += width
-    parts.append(current)
-    return "\r\n".join(parts)
-
-
-def _local_stamp(moment: dt.datetime) -> str:
-    return f"TZID={TZID}:{_local(moment):%Y%m%dT%H%M%S}"
-
-
-def _utc_stamp(moment: dt.datetime) -> str:
-    return f"{moment.astimezone(dt.UTC):%Y%m%dT%H%M%SZ}"
-
-
-_VTIMEZONE_TEXT: str | None = None
-
-
-def _vtimezone_text() -> str:
-    global _VTIMEZONE_TEXT
-    if _VTIMEZONE_TEXT is None:
-        _VTIMEZONE_TEXT = amsterdam_vtimezone().to_ical().decode("utf-8")
-    return _VTIMEZONE_TEXT
-
-
-def feed_calendar(
-    *,
-    name: str,
-    sessions: Iterable[SessionLike],
-    stamp_of: Callable[[SessionLike], dt.datetime],
-) -> str:
-    """A subscription feed: no METHOD, one VEVENT per session, DTSTAMP from `stamp_of`
-    (the session's last change), so the same content always gives the same bytes.
-
-    `sessions` must come with `group__programme` and `group__host_school` loaded. The
-    lines are written directly rather than through icalendar's component tree, which
-    costs about a millisecond per event (a 500-session feed must render in well under
-    100 ms); the tests read the result back with two independent parsers.
-    """
-    head = [
-        "BEGIN:VCALENDAR",
-        "VERSION:2.0",
-        f"PRODID:{_escape(PRODID)}",
-        "CALSCALE:GREGORIAN",
-        f"NAME:{_escape(name)}",
-        f"X-WR-CALNAME:{_escape(name)}",
-        f"X-WR-TIMEZONE:{TZID}",
-        "REFRESH-INTERVAL;VALUE=DURATION:PT1H",
-        "X-PUBLISHED-TTL:PT1H",
-    ]
-    lines: list[str] = []
-    domain = site_domain()
-    titles: dict[tuple[int, str], tuple[str, str]] = {}
-    for session in sessions:
-        group = session.group
-        key = (group.pk, session.kind)
-        if key not in titles:
-            titles[key] = (
-                _escape(session_title(session, group)),
-                _escape(group_location(group)),
-            )
-        summary, location = titles[key]
-        lines += [
-            "BEGIN:VEVENT",
-            f"UID:{session_uid(session, domain=domain)}",
-            f"SEQUENCE:{session.revision}",
-            f"DTSTAMP:{_utc_stamp(stamp_of(session))}",
-            f"DTSTART;{_local_stamp(session.starts_at)}",
-            f"DTEND;{_local_stamp(session.ends_at)}",
-            _fold(f"SUMMARY:{summary}"),
-        ]
-        if location:
-            lines.append(_fold(f"LOCATION:{location}"))
-        lines += [
-            f"STATUS:{feed_event_status(session, group)}",
-            "TRANSP:OPAQUE",
-            "END:VEVENT",
-        ]
-    lines.append("END:VCALENDAR")
-    return (
-        "".join(f"{_fold(line)}\r\n" for line in head)
-        + _vtimezone_text()
-        + "".join(f"{line}\r\n" for line in lines)
     )
