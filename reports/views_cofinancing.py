@@ -10,15 +10,11 @@ the downloads are built from the same ledger rows, so their figures cannot diffe
 
 from __future__ import annotations
 
-import datetime as dt
-import re
-from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
-from django.core.exceptions import FieldDoesNotExist
-from django.db.models import Count, Model, Q
+from django.db.models import Model
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
@@ -29,17 +25,24 @@ from django.views import View
 from django.views.generic import TemplateView
 
 from programmes import access, services
-from programmes.models import (
-    CoFinancingAction,
-    CoFinancingAgreement,
-    CoFinancingChange,
-    CostBasis,
-    EnrolmentMode,
-    Invoice,
-    InvoiceStatus,
-    SchoolYear,
-)
+from programmes.models import Invoice, InvoiceStatus, SchoolYear
 from programmes.views import NavSectionMixin, RoleRequiredMixin, ServiceFormView
+from reports.cofinancing_agreement import groups_of, history_of, share_text
+from reports.cofinancing_tables import (
+    InvoiceLine,
+    OverviewLine,
+    cost_basis_text,
+    csv_values,
+    invoice_headers,
+    invoice_status_label,
+    invoice_table,
+    invoices_of_year,
+    overdue_counts,
+    overdue_invoices,
+    overview_headers,
+    overview_table,
+    totals_display,
+)
 from reports.exports import csv_response, xlsx_response
 from reports.forms import (
     AgreementCreateForm,
@@ -50,9 +53,6 @@ from reports.forms import (
     SchoolYearChoiceForm,
 )
 from reports.ledger import (
-    COUNTED_ENROLMENTS,
-    DELIVERED_STATUSES,
-    Ledger,
     LedgerRow,
     agreements_visible_to,
     delivered_units,
@@ -60,8 +60,6 @@ from reports.ledger import (
     municipal_share,
     school_share,
 )
-from reports.money import format_euro
-from scheduler.models import Group
 from scheduler.selectors import groups_without_cofinancing
 
 # --- who may enter ---------------------------------------------------------------------
@@ -94,215 +92,6 @@ def chosen_school_year(request: HttpRequest) -> tuple[SchoolYearChoiceForm, Scho
             return form, form.cleaned_data["schooljaar"]
         return form, default
     return SchoolYearChoiceForm(initial={"schooljaar": default}), default
-
-
-# --- the ledger as a table (page and downloads) ------------------------------------------
-
-
-def overdue_invoices(ledger: Ledger) -> list[Invoice]:
-    """Sent, unpaid invoices of the ledger's agreements past the payment term, oldest first
-    (the same rule as `Invoice.is_overdue`, in one query)."""
-    if not ledger.rows:
-        return []
-    today = timezone.localdate()
-    last_on_time = today - dt.timedelta(days=settings.COFINANCING_PAYMENT_TERM_DAYS)
-    return list(
-        Invoice.objects.filter(
-            agreement__in=[row.agreement.pk for row in ledger.rows],
-            status=InvoiceStatus.SENT,
-            date_sent__lt=last_on_time,
-        )
-        .select_related("agreement__school", "agreement__programme")
-        .order_by("date_sent", "reference")
-    )
-
-
-def overdue_counts(invoices: list[Invoice]) -> dict[int, int]:
-    """Agreement id -> how many of its invoices are overdue."""
-    counts: dict[int, int] = {}
-    for invoice in invoices:
-        counts[invoice.agreement_id] = counts.get(invoice.agreement_id, 0) + 1
-    return counts
-
-
-def cost_basis_text(agreement: CoFinancingAgreement) -> str:
-    return _("%(basis)s à %(price)s") % {
-        "basis": agreement.get_cost_basis_display(),
-        "price": format_euro(agreement.price),
-    }
-
-
-def signed(number: int) -> str:
-    """A difference with its sign: "+2", "-1", "0"."""
-    return f"{number:+d}" if number else "0"
-
-
-MONEY_COLUMNS = ("school_share", "municipal_share", "invoiced", "paid", "outstanding")
-
-
-@dataclass(frozen=True)
-class OverviewLine:
-    """One ledger row as the page shows it: amounts as `€ 1.234,56`."""
-
-    row: LedgerRow
-    overdue: int
-
-    @property
-    def agreement(self) -> CoFinancingAgreement:
-        return self.row.agreement
-
-    @property
-    def difference(self) -> str:
-        return signed(self.row.units_difference)
-
-    @property
-    def cost_basis(self) -> str:
-        return cost_basis_text(self.row.agreement)
-
-    @property
-    def money(self) -> dict[str, str]:
-        return {name: format_euro(getattr(self.row, name)) for name in MONEY_COLUMNS}
-
-
-@dataclass(frozen=True)
-class InvoiceLine:
-    invoice: Invoice
-    status: str
-    status_label: str
-
-    @property
-    def amount(self) -> str:
-        return format_euro(self.invoice.amount)
-
-
-def totals_display(ledger: Ledger) -> dict[str, Any]:
-    totals = ledger.totals
-    shown: dict[str, Any] = {
-        name: format_euro(totals[name]) for name in MONEY_COLUMNS if name in totals
-    }
-    shown["units_agreed"] = totals["units_agreed"]
-    shown["units_delivered"] = totals["units_delivered"]
-    shown["difference"] = signed(totals["units_delivered"] - totals["units_agreed"])
-    return shown
-
-
-def overview_headers() -> list[str]:
-    return [
-        _("School"),
-        _("BRIN"),
-        _("Programma"),
-        _("Kostenbasis"),
-        _("Prijs per eenheid"),
-        _("Eenheden afgesproken"),
-        _("Eenheden geleverd"),
-        _("Verschil geleverd en afgesproken"),
-        _("Aandeel school"),
-        _("Aandeel gemeente"),
-        _("Gefactureerd"),
-        _("Betaald"),
-        _("Openstaand"),
-        _("Facturen te laat"),
-    ]
-
-
-def overview_table(ledger: Ledger, overdue: dict[int, int]) -> list[list[Any]]:
-    """The ledger's rows and a totals row, as raw values (Decimal amounts, int units)."""
-    rows: list[list[Any]] = []
-    for row in ledger.rows:
-        agreement = row.agreement
-        rows.append(
-            [
-                agreement.school.name,
-                f"{agreement.school.brin}{agreement.school.branch}",
-                agreement.programme.name,
-                agreement.get_cost_basis_display(),
-                agreement.price,
-                row.units_agreed,
-                row.units_delivered,
-                row.units_difference,
-                row.school_share,
-                row.municipal_share,
-                row.invoiced,
-                row.paid,
-                row.outstanding,
-                overdue.get(agreement.pk, 0),
-            ]
-        )
-    totals = ledger.totals
-    rows.append(
-        [
-            _("Totaal"),
-            "",
-            "",
-            "",
-            None,
-            totals["units_agreed"],
-            totals["units_delivered"],
-            totals["units_delivered"] - totals["units_agreed"],
-            totals["school_share"],
-            totals["municipal_share"],
-            totals["invoiced"],
-            totals["paid"],
-            totals["outstanding"],
-            sum(overdue.values()),
-        ]
-    )
-    return rows
-
-
-def invoice_headers() -> list[str]:
-    return [
-        _("School"),
-        _("Programma"),
-        _("Factuurnummer"),
-        _("Bedrag"),
-        _("Status"),
-        _("Aangemaakt op"),
-        _("Verstuurd op"),
-        _("Te betalen uiterlijk"),
-        _("Betaald op"),
-    ]
-
-
-def invoices_of_year(user: Any, school_year: SchoolYear) -> list[Invoice]:
-    """Every invoice of `school_year` that `user` may see, by school, programme and date."""
-    return list(
-        Invoice.objects.filter(
-            agreement__in=agreements_visible_to(user).filter(school_year=school_year)
-        )
-        .select_related("agreement__school", "agreement__programme")
-        .order_by("agreement__school__name", "agreement__programme__name_nl", "created_at", "pk")
-    )
-
-
-def invoice_status_label(invoice: Invoice, today: dt.date) -> str:
-    return str(InvoiceStatus(invoice.display_status(today)).label)
-
-
-def invoice_table(invoices: list[Invoice]) -> list[list[Any]]:
-    today = timezone.localdate()
-    return [
-        [
-            invoice.agreement.school.name,
-            invoice.agreement.programme.name,
-            invoice.reference,
-            invoice.amount,
-            invoice_status_label(invoice, today),
-            timezone.localtime(invoice.created_at).date(),
-            invoice.date_sent,
-            invoice.due_date,
-            invoice.date_paid,
-        ]
-        for invoice in invoices
-    ]
-
-
-def csv_values(rows: list[list[Any]]) -> list[list[Any]]:
-    """Amounts with a decimal comma and no euro sign, so Dutch Excel reads them as numbers."""
-    return [
-        [f"{value:.2f}".replace(".", ",") if isinstance(value, Decimal) else value for value in row]
-        for row in rows
-    ]
 
 
 # --- the overview ------------------------------------------------------------------------
@@ -375,137 +164,6 @@ def _agreement_url(agreement: Model) -> str:
 def _overview_url(year: SchoolYear | None = None) -> str:
     url = reverse("cofinancing-overview")
     return f"{url}?schooljaar={year.label}" if year else url
-
-
-@dataclass(frozen=True)
-class DeliveringGroup:
-    group: Group
-    counts: bool
-    units: int
-
-
-def groups_of(agreement: CoFinancingAgreement) -> list[DeliveringGroup]:
-    """The agreement's school's groups of that year and programme, and what each delivered.
-
-    The same rule as `reports.ledger`: only running and completed groups count; per pupil
-    a class counts its size and an individual group its confirmed and completed pupils.
-    """
-    groups = (
-        Group.objects.filter(
-            host_school_id=agreement.school_id,
-            school_year_id=agreement.school_year_id,
-            programme_id=agreement.programme_id,
-        )
-        .annotate(
-            n_counted=Count("enrolments", filter=Q(enrolments__status__in=COUNTED_ENROLMENTS))
-        )
-        .order_by("first_date", "pk")
-    )
-    per_pupil = agreement.cost_basis == CostBasis.PER_PUPIL
-    by_class = agreement.programme.enrolment_mode == EnrolmentMode.CLASS
-    result = []
-    for group in groups:
-        counts = group.status in DELIVERED_STATUSES
-        if not counts:
-            units = 0
-        elif per_pupil:
-            units = (group.class_size or 0) if by_class else group.n_counted
-        else:
-            units = 1
-        result.append(DeliveringGroup(group=group, counts=counts, units=units))
-    return result
-
-
-MONEY_FIELDS = {"price", "school_share_fixed", "school_share_cap", "amount"}
-DATE_FIELDS = {"date_sent", "date_paid"}
-
-
-def _field_label(name: str) -> str:
-    for model in (CoFinancingAgreement, Invoice):
-        try:
-            label = str(model._meta.get_field(name).verbose_name)
-        except FieldDoesNotExist:
-            continue
-        # "prijs per eenheid (€)" -> "prijs per eenheid": the value shows the unit already.
-        return re.sub(r"\s*\([€%]\)$", "", label)
-    return name
-
-
-def history_value(name: str, value: Any) -> str:
-    """A stored history value as the page shows it, in Dutch notation."""
-    if value is None or value == "":
-        return _("(leeg)")
-    try:
-        if name in MONEY_FIELDS:
-            return format_euro(Decimal(value))
-        if name == "school_share_percentage":
-            return f"{formats.number_format(Decimal(value), 2)} %"
-        if name in DATE_FIELDS:
-            return formats.date_format(dt.date.fromisoformat(value), "j F Y")
-        if name == "cost_basis":
-            return str(CostBasis(value).label)
-        if name == "status":
-            return str(InvoiceStatus(value).label)
-    except (ValueError, ArithmeticError):
-        pass  # an unexpected value is shown as it was stored
-    return str(value)
-
-
-@dataclass(frozen=True)
-class HistoryEntry:
-    change: CoFinancingChange
-    summary: str
-    who: str
-    lines: list[tuple[str, str | None, str]]  # (field label, old or None, new)
-
-
-def history_of(agreement: CoFinancingAgreement) -> list[HistoryEntry]:
-    """The agreement's changes, newest first, as "who, when, what" in Dutch."""
-    entries = []
-    for change in agreement.changes.select_related("invoice").order_by("-at", "-pk"):
-        reference = change.invoice.reference if change.invoice else ""
-        summary = {
-            CoFinancingAction.CREATED: _("Afspraak gemaakt"),
-            CoFinancingAction.UPDATED: _("Afspraak gewijzigd"),
-            CoFinancingAction.INVOICE_ADDED: _("Factuur %(reference)s toegevoegd"),
-            CoFinancingAction.INVOICE_SENT: _("Factuur %(reference)s verstuurd"),
-            CoFinancingAction.INVOICE_PAID: _("Factuur %(reference)s betaald"),
-        }.get(change.action, change.action)
-        if "%(reference)s" in summary:
-            summary = summary % {"reference": reference}
-        lines = []
-        for name, (old, new) in (change.changes or {}).items():
-            if name == "reference":
-                continue  # already in the summary
-            shown_old = None if change.action == CoFinancingAction.CREATED or old is None else old
-            lines.append(
-                (
-                    _field_label(name).capitalize(),
-                    history_value(name, shown_old) if shown_old is not None else None,
-                    history_value(name, new),
-                )
-            )
-        entries.append(
-            HistoryEntry(
-                change=change,
-                summary=summary,
-                who=change.actor_label or _("het systeem"),
-                lines=lines,
-            )
-        )
-    return entries
-
-
-def share_text(agreement: CoFinancingAgreement) -> str:
-    if agreement.school_share_percentage is not None:
-        text = _("%(percentage)s %% van de kosten") % {
-            "percentage": formats.number_format(agreement.school_share_percentage, 2)
-        }
-    else:
-        text = _("%(amount)s per eenheid") % {"amount": format_euro(agreement.school_share_fixed)}
-    if agreement.school_share_cap is not None:
-        text += ", " + _("maximaal %(cap)s") % {"cap": format_euro(agreement.school_share_cap)}
-    return text
 
 
 class AgreementDetailView(CoFinancingReaderMixin, NavSectionMixin, TemplateView):
