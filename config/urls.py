@@ -21,6 +21,7 @@ urlpatterns = [
     path("gegevens/", include("enrolment.urls_privacy")),
     path("berichten/", include("notifications.urls")),
     path("agenda/", include("notifications.urls_feeds")),
+    path("evaluaties/", include("evaluations.urls")),
     path("rapportages/", include("reports.urls")),
     path("", include("relatiedesk.urls")),
     path("", include("programmes.urls")),
