@@ -22,6 +22,7 @@ urlpatterns = [
     path("berichten/", include("notifications.urls")),
     path("agenda/", include("notifications.urls_feeds")),
     path("evaluaties/", include("evaluations.urls")),
+    path("rapportages/uitkomsten/", include("reports.urls_outcomes")),
     path("rapportages/", include("reports.urls")),
     path("", include("relatiedesk.urls")),
     path("", include("programmes.urls")),
