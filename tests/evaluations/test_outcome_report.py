@@ -43,11 +43,11 @@ def completed_group(programme: Any, host: Any, time_machine: Any, *, children: i
     tokens: list[Any] = []
     domain_events.subscribe(events.InvitationIssued, tokens.append)
     satisfaction = _fields(programme, "guardian", Measures.SATISFACTION)
-    open_question = [
+    open_question = next(
         f"q{q.pk}"
         for q in current_questionnaire(programme, "guardian").questions.all()
         if q.kind == "open"
-    ][0]
+    )
 
     def guardians_answer() -> None:
         for event in tokens:
