@@ -55,7 +55,7 @@ def open_moment(group: Group) -> GroupMoment | None:
     """The group's most recently opened moment that has not closed, if any."""
     return (
         GroupMoment.objects.filter(group=group, closes_at__gt=timezone.now())
-        .order_by("-opened_at")
+        .order_by("-opened_at", "-pk")
         .first()
     )
 
