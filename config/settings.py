@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "relatiedesk",
     "scheduler",
     "enrolment",
+    "evaluations",
     "notifications",
     "reports",
 ]
@@ -137,6 +138,10 @@ CELERY_BEAT_SCHEDULE = {
     "enrolment-retention-daily": {
         "task": "enrolment.retention_daily",
         "schedule": crontab(hour=3, minute=30),
+    },
+    "evaluations-sweep": {
+        "task": "evaluations.sweep",
+        "schedule": crontab(minute=5, hour="7-20"),
     },
     "notifications-outbox-sweep": {
         "task": "notifications.outbox_sweep",

@@ -18,6 +18,7 @@ from django.views.generic import TemplateView
 
 from enrolment import retention
 from enrolment import selectors as enrolment_selectors
+from evaluations import selectors as evaluation_selectors
 from notifications import selectors as notification_selectors
 from programmes import access
 from programmes import selectors as catalogue_selectors
@@ -115,6 +116,7 @@ class TrainerStartView(StartPageView):
             next_sessions=[cards[s.pk] for s in days.next],
             feed_token=notification_selectors.trainer_feed_token(user, trainer),
             unavailability=catalogue_selectors.unavailability_ahead(trainer),
+            questionnaires=evaluation_selectors.trainer_open_moments(trainer),
         )
         return context
 

@@ -21,6 +21,8 @@ urlpatterns = [
     path("gegevens/", include("enrolment.urls_privacy")),
     path("berichten/", include("notifications.urls")),
     path("agenda/", include("notifications.urls_feeds")),
+    path("evaluaties/", include("evaluations.urls")),
+    path("rapportages/uitkomsten/", include("reports.urls_outcomes")),
     path("rapportages/", include("reports.urls")),
     path("", include("relatiedesk.urls")),
     path("", include("programmes.urls")),

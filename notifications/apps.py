@@ -13,6 +13,9 @@ class NotificationsConfig(AppConfig):
         from notifications import erasure, listeners, outbox, reminders  # noqa: F401
 
         listeners.register()
+        from notifications import evaluation_mail
+
+        evaluation_mail.register()
         # After the listeners: the confirmation of an erasure is written before the
         # family's rows are anonymised (and is itself anonymised once sent).
         erasure.register()

@@ -72,6 +72,7 @@ MESSAGE_KINDS = (
     "consent_reminder",
     "parent_meeting_calendar",
     "account_locked",
+    "evaluation_invitation",
 )
 
 # Words that reveal a family situation and may never appear in a subject.

@@ -1071,3 +1071,31 @@ class ApiToken(models.Model):
     def is_usable_at(self, moment: dt.datetime) -> bool:
         """Not revoked and not expired at `moment` (whether the user is active aside)."""
         return self.revoked_at is None and moment < self.expires_at
+
+
+class SchoolGradePupils(models.Model):
+    """A school's own figure: how many pupils a grade has in a school year (the denominator
+    of a programme's reach)."""
+
+    school = models.ForeignKey(School, on_delete=models.CASCADE, related_name="grade_pupils")
+    school_year = models.ForeignKey(SchoolYear, on_delete=models.CASCADE, related_name="+")
+    grade = models.PositiveSmallIntegerField(
+        _("groep/klas"), validators=[MinValueValidator(1), MaxValueValidator(8)]
+    )
+    pupils = models.PositiveSmallIntegerField(_("aantal leerlingen"))
+
+    class Meta:
+        ordering = ["school", "school_year", "grade"]
+        verbose_name = _("leerlingen per groep/klas")
+        verbose_name_plural = _("leerlingen per groep/klas")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["school", "school_year", "grade"], name="school_grade_pupils_once"
+            ),
+            models.CheckConstraint(
+                condition=Q(grade__gte=1, grade__lte=8), name="school_grade_pupils_grade_range"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.school_id}/{self.school_year_id}/{self.grade}: {self.pupils}"

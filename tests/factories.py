@@ -595,3 +595,132 @@ class PageTextFactory(factory.django.DjangoModelFactory):
     version = factory.Sequence(lambda n: n + 1)
     title = "Voor ouders"
     body = "Wat uw kind in de groep doet."
+
+
+# --- programmes: pupils per grade (reach) ---------------------------------------------------
+
+
+class SchoolGradePupilsFactory(factory.django.DjangoModelFactory):
+    """A school's own count of pupils in groep 4 this school year."""
+
+    class Meta:
+        model = "programmes.SchoolGradePupils"
+
+    school = factory.SubFactory(SchoolFactory)
+    school_year = factory.SubFactory(SchoolYearFactory)
+    grade = 4
+    pupils = 28
+
+
+# --- evaluations ---------------------------------------------------------------------------
+
+
+class EvaluationSettingsFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "evaluations.EvaluationSettings"
+
+    programme = factory.SubFactory(ProgrammeFactory)
+    min_sessions = 6
+
+
+class GoalFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "evaluations.Goal"
+
+    programme = factory.SubFactory(ProgrammeFactory)
+    name_nl = "Ik kan met iemand praten over de scheiding"
+    name_en = "I can talk to someone about the divorce"
+
+
+class QuestionnaireFactory(factory.django.DjangoModelFactory):
+    """A published guardians' questionnaire (version 1, before and after)."""
+
+    class Meta:
+        model = "evaluations.Questionnaire"
+
+    programme = factory.SubFactory(ProgrammeFactory)
+    respondent = "guardian"
+    version = factory.Sequence(lambda n: n + 1)
+    title_nl = "Vragenlijst voor ouders"
+    published_at = factory.LazyFunction(timezone.now)
+
+
+class QuestionFactory(factory.django.DjangoModelFactory):
+    """A scale-of-five question that measures satisfaction."""
+
+    class Meta:
+        model = "evaluations.Question"
+
+    questionnaire = factory.SubFactory(QuestionnaireFactory)
+    kind = "scale"
+    text_nl = "Hoe tevreden bent u over de groep?"
+    measures = "satisfaction"
+
+
+class PairKeyFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "evaluations.PairKey"
+
+    key = factory.Sequence(lambda n: f"pair{n:039d}")
+    enrolment = factory.SubFactory(EnrolmentFactory)
+    respondent = "child"
+
+
+class ResponseFactory(factory.django.DjangoModelFactory):
+    """A guardian's answers before the group (rows only: no invitation)."""
+
+    class Meta:
+        model = "evaluations.Response"
+
+    questionnaire = factory.SubFactory(QuestionnaireFactory)
+    group = factory.SubFactory(GroupFactory)
+    programme = factory.SelfAttribute("group.programme")
+    school_year = factory.SelfAttribute("group.school_year")
+    respondent = "guardian"
+    moment = "before"
+
+
+class AnswerFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "evaluations.Answer"
+
+    response = factory.SubFactory(ResponseFactory)
+    question = factory.SubFactory(
+        QuestionFactory, questionnaire=factory.SelfAttribute("..response.questionnaire")
+    )
+    value = 4
+
+
+class PairOutcomeFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "evaluations.PairOutcome"
+
+    group = factory.SubFactory(GroupFactory)
+    programme = factory.SelfAttribute("group.programme")
+    school_year = factory.SelfAttribute("group.school_year")
+    respondent = "child"
+    goal = factory.SubFactory(GoalFactory, programme=factory.SelfAttribute("..programme"))
+    improved = True
+
+
+class InvitationFactory(factory.django.DjangoModelFactory):
+    """A mentor's link (no pair key), open for three weeks."""
+
+    class Meta:
+        model = "evaluations.Invitation"
+
+    token_hash = factory.Sequence(lambda n: f"{n:064x}")
+    questionnaire = factory.SubFactory(QuestionnaireFactory, respondent="teacher")
+    group = factory.SubFactory(GroupFactory)
+    moment = "before"
+    email = "mentor@example.org"
+    expires_at = factory.LazyFunction(lambda: timezone.now() + dt.timedelta(days=21))
+
+
+class GroupMomentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "evaluations.GroupMoment"
+
+    group = factory.SubFactory(GroupFactory)
+    moment = "before"
+    closes_at = factory.LazyFunction(lambda: timezone.now() + dt.timedelta(days=21))

@@ -234,6 +234,17 @@ TABLE = [
     R("participation-council",            "GET",  "",                 302, 403, 403, 403, 403, 200),
     R("participation-export-csv",         "GET",  "",                 302, 403, 403, 403, 403, 200),
     R("participation-export-xlsx",        "GET",  "",                 302, 403, 403, 403, 403, 200),
+    # Outcome figures (issue 19): the programme manager only, like participation.
+    R("outcomes-report",                  "GET",  "",                 302, 403, 403, 403, 403, 200),
+    R("outcomes-council",                 "GET",  "",                 302, 403, 403, 403, 403, 200),
+    R("outcomes-export-csv",              "GET",  "",                 302, 403, 403, 403, 403, 200),
+    R("outcomes-export-xlsx",             "GET",  "",                 302, 403, 403, 403, 403, 200),
+    # Questionnaires: the link is the key (the world's enrolment link is no questionnaire
+    # link, so a 404 for everyone); the group's questionnaire is its trainers' and the
+    # manager's; a child page needs a child taking part and an open moment (none here).
+    R("evaluation-answer",                "GET",  "link",             404, 404, 404, 404, 404, 404),
+    R("evaluation-group",                 "GET",  "group",            302, 403, 200, 403, 403, 200),
+    R("evaluation-child",                 "GET",  "group",            302, 403, 404, 403, 403, 404),
     # Pages: the relatiedesk (public, no account) and its texts (the programme manager edits).
     R("relatiedesk-home",                 "GET",  "",                 200, 200, 200, 200, 200, 200),
     R("relatiedesk-parents",              "GET",  "",                 200, 200, 200, 200, 200, 200),

@@ -1,0 +1,156 @@
+"""The outcome report: a completed group shows all four figures with their numbers of
+respondents; the council page and its downloads show counts of 1 to 4 as "< 5"; open answers
+only on the manager's page; the query count does not grow with the number of groups."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import pytest
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from evaluations.models import EvaluationSettings, Measures
+from evaluations.selectors import current_questionnaire
+from evaluations.services import child_answer_in_group, invitation_answer, moment_open
+from programmes.models import SchoolGradePupils
+from tests import factories
+from tests.clock import on_day
+from tests.enrolment.world import make_published_group
+from tests.evaluations.world import add_child, kies_programme
+
+pytestmark = [pytest.mark.django_db, on_day("2026-11-02")]
+
+
+def _fields(programme: Any, respondent: str, measures: str) -> list[str]:
+    questionnaire = current_questionnaire(programme, respondent)
+    return [f"q{q.pk}" for q in questionnaire.questions.all() if q.measures == measures]
+
+
+def completed_group(programme: Any, host: Any, time_machine: Any, *, children: int = 3) -> Any:
+    """A group whose children answered before and after (the goals improve), whose guardians
+    answered the satisfaction questions and an open question, and that is over."""
+    from config import domain_events
+    from evaluations import events
+
+    group = make_published_group(programme, host)
+    for index in range(children):
+        add_child(group, first=f"Kind{chr(65 + index)}")
+    goals = _fields(programme, "child", Measures.GOAL)
+    tokens: list[Any] = []
+    domain_events.subscribe(events.InvitationIssued, tokens.append)
+    satisfaction = _fields(programme, "guardian", Measures.SATISFACTION)
+    open_question = next(
+        f"q{q.pk}"
+        for q in current_questionnaire(programme, "guardian").questions.all()
+        if q.kind == "open"
+    )
+
+    def guardians_answer() -> None:
+        for event in tokens:
+            invitation_answer(
+                token=event.token,
+                data={satisfaction[0]: "5", open_question: "Fijne groep, dank jullie wel"}
+                if event.invitation_id % 2
+                else {satisfaction[0]: "4"},
+            )
+        tokens.clear()
+
+    try:
+        moment_open(group=group, moment="before")
+        guardians_answer()
+        for enrolment in group.enrolments.all():
+            child_answer_in_group(group=group, enrolment=enrolment, data={f: "2" for f in goals})
+        time_machine.move_to(dt.datetime(2026, 12, 21, 10, tzinfo=dt.UTC))
+        moment_open(group=group, moment="after")
+        guardians_answer()
+        for enrolment in group.enrolments.all():
+            child_answer_in_group(group=group, enrolment=enrolment, data={f: "4" for f in goals})
+    finally:
+        domain_events.unsubscribe(events.InvitationIssued, tokens.append)
+    time_machine.move_to(dt.datetime(2027, 2, 1, 10, tzinfo=dt.UTC))
+    return group
+
+
+@pytest.fixture
+def world(time_machine: Any) -> Any:
+    programme = kies_programme()
+    EvaluationSettings.objects.filter(programme=programme).update(min_sessions=0)
+    host = factories.SchoolFactory(name="Basisschool De Horizon", brin="33CC")
+    group = completed_group(programme, host, time_machine)
+    SchoolGradePupils.objects.create(school=host, school_year=group.school_year, grade=4, pupils=60)
+    return group
+
+
+def test_a_completed_group_shows_all_four_figures_with_their_respondents(
+    world: Any, as_alice: Client
+) -> None:
+    page = as_alice.get(reverse("outcomes-report"), {"school_year": world.school_year_id})
+    html = page.content.decode()
+    assert page.status_code == 200
+    for heading in ("Bereik", "Uitval", "Tevredenheid", "Doelrealisatie", "Respons"):
+        assert heading in html
+    figures = page.context["programmes"][0]["sections"]
+    by_name = {s["name"]: s["rows"] for s in figures}
+    reach = by_name["reach"][0]["row"]
+    assert (reach.count, reach.base) == (3, 60)
+    assert by_name["goal"][0]["row"].count == 3 and by_name["goal"][0]["row"].base == 3
+    assert by_name["goal"][0]["value"] == "100 %"
+    assert {r["row"].label for r in by_name["satisfaction"]} >= {"ouder/verzorger"}
+    assert "<svg" in html and "Fijne groep, dank jullie wel" in html
+
+
+def test_the_council_page_and_downloads_show_counts_of_one_to_four_as_less_than_five(
+    world: Any, as_alice: Client
+) -> None:
+    query = {"school_year": world.school_year_id}
+    council = as_alice.get(reverse("outcomes-council"), query)
+    figures = council.context["programmes"][0]["sections"]
+    counts = [item["row"].count for section in figures for item in section["rows"]]
+    assert "< 5" in counts
+    assert not [c for c in counts if isinstance(c, int) and 0 < c < 5]
+    assert "Fijne groep" not in council.content.decode()
+    csv = as_alice.get(reverse("outcomes-export-csv"), query).content.decode("utf-8-sig")
+    assert "< 5" in csv and "Fijne groep" not in csv
+    for line in csv.splitlines()[1:]:
+        cells = line.split(";")
+        for cell in cells[3:5]:
+            assert not (cell.isdigit() and 0 < int(cell) < 5), line
+    xlsx = as_alice.get(reverse("outcomes-export-xlsx"), query)
+    assert xlsx.status_code == 200 and xlsx["Content-Type"].startswith("application/vnd")
+
+
+def test_only_the_programme_manager_opens_the_outcome_pages(
+    world: Any, as_bob: Client, as_dave: Client
+) -> None:
+    assert as_bob.get(reverse("outcomes-report")).status_code == 403
+    assert as_dave.get(reverse("outcomes-council")).status_code == 403
+
+
+def test_the_outcome_reports_query_count_does_not_grow_with_the_number_of_groups(
+    time_machine: Any, alice: Any
+) -> None:
+    programme = kies_programme()
+    host = factories.SchoolFactory(name="Basisschool De Horizon", brin="33CC")
+    first = completed_group(programme, host, time_machine, children=2)
+
+    def queries() -> int:
+        client = Client()
+        client.force_login(alice)
+        client.get(reverse("outcomes-report"))  # the session and role look-ups, once
+        with CaptureQueriesContext(connection) as captured:
+            page = client.get(reverse("outcomes-report"), {"school_year": first.school_year_id})
+        assert page.status_code == 200
+        return len(captured)
+
+    one = queries()
+    time_machine.move_to(dt.datetime(2026, 11, 2, 10, tzinfo=dt.UTC))
+    for label in ("tweede", "derde"):
+        group = make_published_group(programme, host, round_label=label)
+        add_child(group, first="Extra")
+        moment_open(group=group, moment="before")
+    time_machine.move_to(dt.datetime(2027, 2, 1, 10, tzinfo=dt.UTC))
+    assert queries() == one
