@@ -15,7 +15,7 @@ from config.domain_events import subscribe
 from enrolment.models import Guardian
 from evaluations import events as evaluation_events
 from evaluations.models import Invitation, Respondent
-from notifications.listeners import may_mail
+from notifications.audience import may_mail
 from notifications.messages import (
     Recipient,
     absolute_url,
