@@ -28,7 +28,9 @@ from django.utils.translation import gettext_lazy
 from django.views import View
 from django.views.generic import TemplateView
 
+from core.views import NavSectionMixin, ServiceFormView
 from programmes import access, services
+from programmes.mixins import RoleRequiredMixin
 from programmes.models import (
     CoFinancingAction,
     CoFinancingAgreement,
@@ -39,7 +41,6 @@ from programmes.models import (
     InvoiceStatus,
     SchoolYear,
 )
-from programmes.views import NavSectionMixin, RoleRequiredMixin, ServiceFormView
 from reports.exports import csv_response, xlsx_response
 from reports.forms import (
     AgreementCreateForm,

@@ -32,12 +32,13 @@ from django.utils.translation import gettext_lazy
 from django.views import View
 from django.views.generic import FormView, TemplateView
 
+from core.forms import add_service_error
+from core.views import FilteredListView, NavSectionMixin, ServiceFormView
 from programmes import access as catalogue_access
 from programmes import selectors as catalogue_selectors
 from programmes.dates import day_text
-from programmes.forms import add_service_error
+from programmes.mixins import RoleRequiredMixin
 from programmes.models import Programme, SchoolYear
-from programmes.views import FilteredListView, NavSectionMixin, RoleRequiredMixin, ServiceFormView
 from scheduler import access, selectors, services
 from scheduler.conflicts import Conflict
 from scheduler.forms import (
