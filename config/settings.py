@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "django_filters",
     "drf_spectacular",
     "axes",
+    "core",
     "programmes",
     "relatiedesk",
     "scheduler",
@@ -80,7 +81,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "programmes.context_processors.roles",
+                "config.navigation.roles",
             ],
         },
     },
@@ -101,9 +102,9 @@ REDIS_URL = env_str("REDIS_URL")
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "config.cache.SharedClientRedisCache",
+            "BACKEND": "core.cache.SharedClientRedisCache",
             "LOCATION": REDIS_URL,
-            # Seconds: an unreachable Redis is a cache miss (config/cache.py), not a hang.
+            # Seconds: an unreachable Redis is a cache miss (core/cache.py), not a hang.
             "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
         }
     }
@@ -299,7 +300,7 @@ AXES_VERBOSE = False
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         # Token first, so an anonymous request gets 401 with WWW-Authenticate, not 403.
-        "programmes.api_auth.ApiTokenAuthentication",
+        "core.api_auth.ApiTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
@@ -310,8 +311,8 @@ REST_FRAMEWORK = {
         "rest_framework.filters.SearchFilter",
         "rest_framework.filters.OrderingFilter",
     ],
-    # drf-spectacular's, plus the error answers every endpoint can give (config/schema.py).
-    "DEFAULT_SCHEMA_CLASS": "config.schema.AutoSchema",
+    # drf-spectacular's, plus the error answers every endpoint can give (core/schema.py).
+    "DEFAULT_SCHEMA_CLASS": "core.schema.AutoSchema",
     "EXCEPTION_HANDLER": "config.api.exception_handler",
     # The public enrolment endpoints are limited as the pages are: ENROLMENT_RATE_LIMITS.
     # Throttles count per REMOTE_ADDR, never per X-Forwarded-For, which any client can
@@ -428,5 +429,7 @@ ENROLMENT_RETENTION_MONTHS = env_int("ENROLMENT_RETENTION_MONTHS", 12)
 ENROLMENT_LINK_DAYS = env_int("ENROLMENT_LINK_DAYS", 30)
 # An API token (POST /api/v1/auth/token/) stops working this many days after it was made.
 API_TOKEN_TTL_DAYS = env_int("API_TOKEN_TTL_DAYS", 30)
+# The function that turns a request's token into the working token (core.api_auth asks it).
+API_TOKEN_RESOLVER = "programmes.api_tokens.api_token_resolve"
 # A co-financing invoice counts as overdue this many days after it was sent.
 COFINANCING_PAYMENT_TERM_DAYS = env_int("COFINANCING_PAYMENT_TERM_DAYS", 30)

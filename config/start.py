@@ -22,8 +22,8 @@ from evaluations import selectors as evaluation_selectors
 from notifications import selectors as notification_selectors
 from programmes import access
 from programmes import selectors as catalogue_selectors
+from programmes.mixins import RoleRequiredMixin
 from programmes.models import SchoolYear, Trainer
-from programmes.views import RoleRequiredMixin
 from scheduler import selectors as scheduler_selectors
 from scheduler.models import SessionKind
 from scheduler.views import schedule_cards

@@ -5,6 +5,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView
 
 from config import health, security, start
+from config.navigation import ManageHomeView
 
 urlpatterns = [
     path("healthz", health.healthz, name="healthz"),
@@ -24,6 +25,7 @@ urlpatterns = [
     path("evaluaties/", include("evaluations.urls")),
     path("rapportages/uitkomsten/", include("reports.urls_outcomes")),
     path("rapportages/", include("reports.urls")),
+    path("beheer/", ManageHomeView.as_view(), name="manage-home"),
     path("", include("relatiedesk.urls")),
     path("", include("programmes.urls")),
 ]

@@ -56,7 +56,9 @@ from rest_framework.routers import SimpleRouter
 from rest_framework.serializers import Serializer
 from rest_framework.views import APIView
 
-from config.schema import ErrorDetailSerializer
+from core.api import validated
+from core.api_auth import ApiTokenAuthentication
+from core.schema import ErrorDetailSerializer
 from enrolment import access, public_cache, selectors, services
 from enrolment.audit import AuditAction, audit_record
 from enrolment.catalogue import open_groups_with_seats
@@ -98,8 +100,6 @@ from enrolment.serializers import (
 )
 from enrolment.throttle import PublicRateThrottle
 from programmes import access as programme_access
-from programmes.api_auth import ApiTokenAuthentication
-from programmes.api_validation import validated
 from programmes.models import EnrolmentMode, Programme, School
 from scheduler import access as scheduler_access
 from scheduler import services as scheduler_services

@@ -16,7 +16,7 @@ from django.db import transaction
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
-from config.domain_events import emit
+from core.domain_events import emit
 from enrolment import events
 from enrolment.audit import AuditAction, audit_record
 from enrolment.models import (

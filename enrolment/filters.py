@@ -9,7 +9,7 @@ from __future__ import annotations
 import django_filters as filters
 from django.utils.translation import gettext_lazy as _
 
-from config.filters import IdFilter
+from core.filters import IdFilter
 from enrolment.models import Enrolment, EnrolmentStatus
 
 

@@ -21,11 +21,11 @@ from django.db.models import QuerySet
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
+from core.forms import UtrechtFormMixin
 from enrolment.models import Authority, Language, Relation
 from enrolment.names import validate_person_name
 from enrolment.services import ChildInput, GuardianInput
 from programmes.dates import validate_date_of_birth
-from programmes.forms import UtrechtFormMixin
 from programmes.models import Audience, GuardianConsent, Programme, School
 from scheduler.models import Group
 

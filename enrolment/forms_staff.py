@@ -12,6 +12,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from core.forms import DATE_INPUT, UtrechtFormMixin
 from enrolment.audit import AuditAction
 from enrolment.models import (
     Attendance,
@@ -22,7 +23,6 @@ from enrolment.models import (
     IntakeReason,
 )
 from enrolment.services import ATTENDANCE_NOTE_MAX
-from programmes.forms import DATE_INPUT, UtrechtFormMixin
 from programmes.models import Programme, School
 from scheduler.services import CLASS_SIZE_MAX
 

@@ -184,7 +184,7 @@ def _on_event(event: Any) -> None:
 
 def connect() -> None:
     """Change the version on every change parents could see (from `EnrolmentConfig.ready`)."""
-    from config.domain_events import subscribe
+    from core.domain_events import subscribe
     from enrolment.models import ConsentText
     from programmes.models import Programme, School
     from scheduler import events

@@ -29,7 +29,7 @@ from django.utils import timezone
 from django.utils.timezone import localtime
 from django.utils.translation import gettext_lazy as _
 
-from config.domain_events import emit
+from core.domain_events import emit
 from enrolment import events, services
 from enrolment.audit import AuditAction, audit_record
 from enrolment.models import (

@@ -27,7 +27,7 @@ from django.utils.timezone import localtime
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
-from config.domain_events import emit
+from core.domain_events import emit
 from enrolment import events, public_cache
 from enrolment.models import (
     ACTIVE,

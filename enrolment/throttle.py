@@ -42,7 +42,7 @@ from rest_framework.exceptions import Throttled
 from rest_framework.request import Request
 from rest_framework.throttling import BaseThrottle
 
-from config.cache import count_hit
+from core.cache import count_hit
 from enrolment.models import AccessLink, LinkPurpose
 
 
@@ -90,7 +90,7 @@ def verdict(
     and the link's token; None when every count is within its limit, else a `Refusal`.
 
     Every subject is counted even when another is already over, so a refused spray keeps
-    its counters full. Each count is one cache round trip (`config.cache.count_hit`).
+    its counters full. Each count is one cache round trip (`core.cache.count_hit`).
     """
     seconds = window()
     now = time.time()

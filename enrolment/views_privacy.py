@@ -22,12 +22,13 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import TemplateView
 
+from core.views import NavSectionMixin
 from enrolment import data_readable, retention
 from enrolment.models import EnrolmentStatus, LinkPurpose
 from enrolment.services import link_resolve
 from enrolment.views_public import link_page
 from programmes import access
-from programmes.views import NavSectionMixin, RoleRequiredMixin
+from programmes.mixins import RoleRequiredMixin
 
 LINK_PURPOSES = [LinkPurpose.MANAGE, LinkPurpose.CONFIRM]
 

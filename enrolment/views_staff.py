@@ -25,6 +25,8 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import FormView, TemplateView
 
+from core.forms import add_service_error
+from core.views import FilteredListView, NavSectionMixin
 from enrolment import access, exports, selectors, services
 from enrolment.audit import AuditAction, audit_record
 from enrolment.audit_words import audit_lines
@@ -40,9 +42,8 @@ from enrolment.forms_staff import (
 )
 from enrolment.models import ACTIVE, Enrolment, EnrolmentStatus, Intake
 from programmes import access as catalogue_access
-from programmes.forms import add_service_error
+from programmes.mixins import RoleRequiredMixin
 from programmes.models import EnrolmentMode
-from programmes.views import FilteredListView, NavSectionMixin, RoleRequiredMixin
 from scheduler import access as scheduler_access
 from scheduler import services as scheduler_services
 from scheduler.models import CLASS_BOOKABLE, Group, SessionKind

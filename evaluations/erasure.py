@@ -9,7 +9,7 @@ outcome figures are the same as before.
 
 from __future__ import annotations
 
-from config.domain_events import subscribe
+from core.domain_events import subscribe
 from enrolment import events as enrolment_events
 from evaluations.models import Invitation, PairKey, PairOutcome, Response
 from evaluations.selectors import pair_outcomes

@@ -20,7 +20,7 @@ from django.utils import timezone
 from django.utils.timezone import localtime
 from django.utils.translation import gettext as _
 
-from config.domain_events import emit
+from core.domain_events import emit
 from enrolment.models import Enrolment, Guardian
 from enrolment.retention import add_months
 from enrolment.services import consent_requirements

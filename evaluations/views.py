@@ -27,7 +27,7 @@ from enrolment.models import Enrolment
 from evaluations import selectors, services
 from evaluations.models import Moment, QuestionKind, Respondent
 from programmes import access
-from programmes.views import RoleRequiredMixin
+from programmes.mixins import RoleRequiredMixin
 from scheduler.models import Group
 
 SCALE_WORDS = (

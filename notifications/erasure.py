@@ -32,7 +32,7 @@ from django.db.models.lookups import Contains
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from config.domain_events import subscribe
+from core.domain_events import subscribe
 from enrolment import events as enrolment_events
 from enrolment.models import Guardian
 from notifications import outbox

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from django.urls import reverse
 
-from config.domain_events import subscribe
+from core.domain_events import subscribe
 from enrolment.models import Guardian
 from evaluations import events as evaluation_events
 from evaluations.models import Invitation, Respondent

@@ -14,10 +14,11 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import ListView
 
+from core.views import NavSectionMixin
 from notifications.models import OUTBOX_RESENDABLE, OutboxMessage
 from notifications.outbox import message_resend
 from programmes import access
-from programmes.views import NavSectionMixin, RoleRequiredMixin
+from programmes.mixins import RoleRequiredMixin
 
 
 class ManagerRequiredMixin(RoleRequiredMixin):

@@ -16,7 +16,7 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 
-from config.domain_events import emit
+from core.domain_events import emit
 from programmes.events import AccountLocked
 
 

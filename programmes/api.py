@@ -21,7 +21,7 @@ from rest_framework import status, viewsets
 from rest_framework.authentication import BaseAuthentication, SessionAuthentication
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied, Throttled, ValidationError
-from rest_framework.permissions import SAFE_METHODS, BasePermission, IsAuthenticated
+from rest_framework.permissions import BasePermission, IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.routers import DefaultRouter
@@ -30,9 +30,9 @@ from rest_framework.settings import api_settings
 from rest_framework.throttling import AnonRateThrottle
 from rest_framework.views import APIView
 
+from core.api import AccessRules, validated
+from core.api_auth import ApiTokenAuthentication
 from programmes import access, accounts, api_tokens, services
-from programmes.api_auth import ApiTokenAuthentication
-from programmes.api_validation import validated
 from programmes.filters import (
     ProgrammeFilter,
     SchoolClosureFilter,
@@ -64,23 +64,6 @@ from programmes.serializers import (
     TrainerSerializer,
     TrainerUnavailabilitySerializer,
 )
-
-
-class AccessRules(BasePermission):
-    """Reading is scoped by the queryset; writing is what the view's access rules allow.
-
-    `view.may_write(user)`: may this user make any change here at all (else 403 before
-    anything is looked up). `view.may_change(user, obj)`: may they change this object,
-    which they can see (else 403).
-    """
-
-    message = _("U mag dit niet wijzigen.")
-
-    def has_permission(self, request: Request, view: Any) -> bool:
-        return request.method in SAFE_METHODS or view.may_write(request.user)
-
-    def has_object_permission(self, request: Request, view: Any, obj: Model) -> bool:
-        return request.method in SAFE_METHODS or view.may_change(request.user, obj)
 
 
 class CatalogueViewSet(viewsets.ModelViewSet):

@@ -4,7 +4,8 @@ A token is 256 random bits (43 URL-safe characters). Only its SHA-256 is stored 
 request's token is found by that hash, so the value is shown once, when it is made, and
 the comparison is an index lookup on the hash, never a string comparison on the secret.
 A token expires API_TOKEN_TTL_DAYS after it was made, can be revoked, and works only while
-its user is active. The DRF glue is in `programmes.api_auth`.
+its user is active. The DRF glue is in `core.api_auth`, which calls `api_token_resolve`
+(the setting API_TOKEN_RESOLVER names it).
 """
 
 from __future__ import annotations
@@ -20,9 +21,9 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
-from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from core.api_auth import ApiTokenRefused
 from programmes.models import ApiToken
 
 PREFIX_LENGTH = 8
@@ -34,14 +35,6 @@ LAST_USED_RESOLUTION = dt.timedelta(minutes=5)
 # Each sign-in makes a new token; a script that signs in on every run would otherwise
 # pile up working tokens. Beyond this many, making one revokes the oldest.
 MAX_ACTIVE_PER_USER = 10
-
-
-class ApiTokenRefused(Exception):
-    """The presented token does not open the API; `message` says why, in Dutch."""
-
-    def __init__(self, message: str | Promise) -> None:
-        super().__init__(message)
-        self.message = message
 
 
 def hash_api_token(raw: str) -> str:

@@ -11,15 +11,14 @@ not exist ("object does not exist"), and reveals nothing.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 from django.contrib.auth import get_user_model
-from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 from rest_framework.validators import UniqueValidator
 
+from core.serializers import ScopedPrimaryKeyRelatedField
 from programmes import access
 from programmes.models import (
     PROGRAMME_FIELDS,
@@ -33,21 +32,6 @@ from programmes.models import (
 )
 
 User = get_user_model()
-
-
-class ScopedPrimaryKeyRelatedField(serializers.PrimaryKeyRelatedField):
-    """A related object chosen by id, among those the requesting user can see.
-
-    `queryset` names the model (for the schema); `scope(user)` narrows it per request.
-    """
-
-    def __init__(self, *, scope: Callable[[Any], QuerySet], **kwargs: Any) -> None:
-        self.scope = scope
-        super().__init__(**kwargs)
-
-    def get_queryset(self) -> QuerySet:
-        request = self.context.get("request")
-        return self.scope(getattr(request, "user", None))
 
 
 class ProgrammeSerializer(serializers.ModelSerializer):

@@ -17,7 +17,6 @@ urlpatterns = [
     path("inloggen/", views.LoginView.as_view(), name="login"),
     path("uitloggen/", views.LogoutView.as_view(), name="logout"),
     # Management, per role.
-    path("beheer/", views.ManageHomeView.as_view(), name="manage-home"),
     path("beheer/programmas/", views.ProgrammeListView.as_view(), name="manage-programme-list"),
     path(
         "beheer/programmas/nieuw/",

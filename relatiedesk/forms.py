@@ -3,7 +3,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from programmes.forms import UtrechtFormMixin
+from core.forms import UtrechtFormMixin
 from relatiedesk.services import TITLE_MAX
 
 MARKDOWN_HELP = _(

@@ -18,9 +18,10 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.generic import TemplateView
 
-from programmes.forms import add_service_error
+from core.forms import add_service_error
+from core.views import NavSectionMixin
+from programmes.mixins import CatalogueManagerRequiredMixin
 from programmes.models import Programme
-from programmes.views import CatalogueManagerRequiredMixin, NavSectionMixin
 from relatiedesk import selectors, services
 from relatiedesk.forms import PageTextForm
 from relatiedesk.models import Audience, Language

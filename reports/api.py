@@ -45,11 +45,10 @@ from rest_framework.response import Response
 from rest_framework.routers import SimpleRouter
 from rest_framework.views import APIView
 
-from config.filters import IdFilter
+from core.api import AccessRules, validated
+from core.api_auth import ApiTokenAuthentication
+from core.filters import IdFilter
 from programmes import access, services
-from programmes.api import AccessRules
-from programmes.api_auth import ApiTokenAuthentication
-from programmes.api_validation import validated
 from programmes.models import CoFinancingAgreement, Invoice, InvoiceStatus, SchoolYear
 from reports import ledger
 from reports.serializers import (

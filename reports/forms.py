@@ -13,7 +13,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from programmes.forms import DATE_INPUT, UtrechtFormMixin
+from core.forms import DATE_INPUT, UtrechtFormMixin
 from programmes.models import CoFinancingAgreement, Programme, School, SchoolYear
 
 AGREEMENT_TERMS = [

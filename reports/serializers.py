@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from core.serializers import ScopedPrimaryKeyRelatedField
 from programmes import access
 from programmes.models import (
     CoFinancingAgreement,
@@ -27,7 +28,6 @@ from programmes.models import (
     School,
     SchoolYear,
 )
-from programmes.serializers import ScopedPrimaryKeyRelatedField
 from reports.ledger import agreements_visible_to
 from reports.suppression import HIDDEN, SUPPRESSED
 

@@ -24,9 +24,10 @@ from django.utils.translation import gettext_lazy
 from django.views import View
 from django.views.generic import TemplateView
 
+from core.views import NavSectionMixin, ServiceFormView
 from programmes import access, services
+from programmes.mixins import RoleRequiredMixin
 from programmes.models import Invoice, InvoiceStatus, SchoolYear
-from programmes.views import NavSectionMixin, RoleRequiredMixin, ServiceFormView
 from reports.cofinancing_agreement import groups_of, history_of, share_text
 from reports.cofinancing_tables import (
     InvoiceLine,

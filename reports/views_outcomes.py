@@ -17,10 +17,11 @@ from django.utils.translation import gettext_lazy
 from django.views import View
 from django.views.generic import TemplateView
 
+from core.forms import UtrechtFormMixin
+from core.views import NavSectionMixin
 from programmes import access
-from programmes.forms import UtrechtFormMixin
+from programmes.mixins import RoleRequiredMixin
 from programmes.models import Programme, School, SchoolYear
-from programmes.views import NavSectionMixin, RoleRequiredMixin
 from reports import charts, exports
 from reports.outcomes import (
     OutcomeScope,

@@ -29,11 +29,12 @@ from django.utils.translation import gettext_lazy, ngettext
 from django.views import View
 from django.views.generic import TemplateView
 
+from core.forms import UtrechtFormMixin
+from core.views import NavSectionMixin
 from enrolment.models import EnrolmentStatus
 from programmes import access
-from programmes.forms import UtrechtFormMixin
+from programmes.mixins import RoleRequiredMixin
 from programmes.models import Programme, SchoolYear
-from programmes.views import NavSectionMixin, RoleRequiredMixin
 from reports import charts, exports
 from reports.participation import ParticipationReport, ProgrammeParticipation
 from reports.suppression import (

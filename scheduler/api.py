@@ -37,9 +37,8 @@ from rest_framework.response import Response
 from rest_framework.routers import SimpleRouter
 from rest_framework.serializers import Serializer
 
-from programmes.api import AccessRules
-from programmes.api_auth import ApiTokenAuthentication
-from programmes.api_validation import validated
+from core.api import AccessRules, validated
+from core.api_auth import ApiTokenAuthentication
 from programmes.models import Trainer
 from scheduler import access, selectors, services
 from scheduler.conflicts import Conflict

@@ -13,7 +13,7 @@ import django_filters as filters
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from config.filters import IdFilter
+from core.filters import IdFilter
 from scheduler.models import Group, PlannerRun, PlanningRequest, Session
 from scheduler.series import at_amsterdam
 

@@ -14,9 +14,9 @@ from django import forms
 from django.db.models import Prefetch, QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from core.forms import DATE_INPUT, SearchForm, UtrechtFormMixin
 from programmes import access as catalogue_access
 from programmes.dates import weekday_name
-from programmes.forms import DATE_INPUT, SearchForm, UtrechtFormMixin
 from programmes.models import EnrolmentMode, Programme, School, SchoolYear, Trainer
 from scheduler import access as scheduler_access
 from scheduler.models import GroupStatus, PlanningRequestStatus, Weekday

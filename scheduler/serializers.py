@@ -13,9 +13,9 @@ from typing import Any
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
+from core.serializers import ScopedPrimaryKeyRelatedField
 from programmes import access as programme_access
 from programmes.models import Programme, School, SchoolYear, Trainer
-from programmes.serializers import ScopedPrimaryKeyRelatedField
 from scheduler import access
 from scheduler.conflicts import ConflictKind, Severity
 from scheduler.models import (

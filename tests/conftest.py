@@ -16,7 +16,7 @@ import pytest
 import time_machine
 from django.test import Client
 
-from config import domain_events
+from core import domain_events
 from tests import cast, clock, factories
 
 USING_POSTGRES = os.environ.get("DATABASE_URL", "").startswith(("postgres://", "postgresql://"))

@@ -1,4 +1,4 @@
-"""The Redis cache keeps one client per connection pool (config/cache.py) and still works
+"""The Redis cache keeps one client per connection pool (core/cache.py) and still works
 as Django's cache does."""
 
 from __future__ import annotations
@@ -9,13 +9,13 @@ import uuid
 import pytest
 from django.conf import settings
 
-from config.cache import SharedClientRedisCache
+from core.cache import SharedClientRedisCache
 
 pytestmark = pytest.mark.redis
 
 
 def test_production_settings_use_the_shared_client_cache() -> None:
-    assert settings.CACHES["default"]["BACKEND"] == "config.cache.SharedClientRedisCache"
+    assert settings.CACHES["default"]["BACKEND"] == "core.cache.SharedClientRedisCache"
 
 
 def test_one_client_serves_every_call_and_the_cache_works() -> None:

@@ -1,4 +1,4 @@
-"""The rate limits' counter (`config.cache.count_hit`): every hit counted once, and the
+"""The rate limits' counter (`core.cache.count_hit`): every hit counted once, and the
 counter ends with its window, on Redis (one MULTI/EXEC) as in the memory cache."""
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ import pytest
 from django.core.cache import caches
 from django.test import override_settings
 
-from config.cache import SharedClientRedisCache, count_hit
+from core.cache import SharedClientRedisCache, count_hit
 
 
 @override_settings(CACHES={"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}})

@@ -1,7 +1,7 @@
 """Listeners: every domain event that someone should hear about becomes outbox rows.
 
 Each listener runs inside the transaction of the change that emitted the event (see
-`config.domain_events`), loads what it needs by id, and writes one outbox row per recipient
+`core.domain_events`), loads what it needs by id, and writes one outbox row per recipient
 through `messages.message_write`. The outbox key is (event, object id, recipient,
 revision), so an event that is replayed writes no second message, while a later change of
 the same object (a higher session revision, a new offer) does.
@@ -43,7 +43,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from config.domain_events import subscribe
+from core.domain_events import subscribe
 from enrolment import events as enrolment_events
 from notifications.listeners.accounts import on_account_locked
 from notifications.listeners.enrolments import (

@@ -9,7 +9,7 @@ from django.core.validators import validate_email
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from config.domain_events import emit
+from core.domain_events import emit
 from programmes.models import EnrolmentMode
 from scheduler import events
 from scheduler.models import CLASS_BOOKABLE, Group

@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.timezone import localtime
 from django.utils.translation import gettext as _
 
-from config.domain_events import emit
+from core.domain_events import emit
 from programmes.calendar import SchoolCalendar
 from programmes.dates import day_text, moment_text
 from programmes.models import EnrolmentMode, Programme, School, SchoolYear, Trainer

@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.timezone import localtime
 from django.utils.translation import gettext as _
 
-from config.domain_events import emit
+from core.domain_events import emit
 from programmes.calendar import SchoolCalendar
 from programmes.dates import moment_text
 from scheduler import events

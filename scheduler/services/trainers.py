@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.timezone import localtime
 from django.utils.translation import gettext as _
 
-from config.domain_events import emit
+from core.domain_events import emit
 from programmes.models import Programme, Trainer
 from scheduler import events
 from scheduler.conflicts import Conflict, ConflictChecker, Slot

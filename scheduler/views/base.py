@@ -12,9 +12,9 @@ from django.db.models import Model
 from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
 
+from core.forms import add_service_error
 from programmes import access as catalogue_access
-from programmes.forms import add_service_error
-from programmes.views import RoleRequiredMixin
+from programmes.mixins import RoleRequiredMixin
 from scheduler import access, services
 from scheduler.conflicts import Conflict
 

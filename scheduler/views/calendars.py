@@ -15,9 +15,10 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.generic import TemplateView
 
+from core.views import NavSectionMixin
 from programmes import access as catalogue_access
+from programmes.mixins import RoleRequiredMixin
 from programmes.models import Programme
-from programmes.views import NavSectionMixin, RoleRequiredMixin
 from scheduler import selectors
 from scheduler.models import Session
 

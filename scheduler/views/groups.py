@@ -18,10 +18,11 @@ from django.utils.translation import gettext_lazy
 from django.views import View
 from django.views.generic import FormView, TemplateView
 
+from core.forms import add_service_error
+from core.views import FilteredListView, NavSectionMixin
 from programmes import access as catalogue_access
 from programmes import selectors as catalogue_selectors
-from programmes.forms import add_service_error
-from programmes.views import FilteredListView, NavSectionMixin, RoleRequiredMixin
+from programmes.mixins import RoleRequiredMixin
 from scheduler import access, selectors, services
 from scheduler.forms import (
     GroupCancelForm,

@@ -18,10 +18,11 @@ from django.utils.translation import gettext_lazy
 from django.views import View
 from django.views.generic import TemplateView
 
+from core.views import FilteredListView, NavSectionMixin, ServiceFormView
 from programmes import access as catalogue_access
 from programmes import selectors as catalogue_selectors
+from programmes.mixins import RoleRequiredMixin
 from programmes.models import SchoolYear
-from programmes.views import FilteredListView, NavSectionMixin, RoleRequiredMixin, ServiceFormView
 from scheduler import access, selectors, services
 from scheduler.forms import PlannerStartForm, PlanningRequestFilterForm, PlanningRequestForm
 from scheduler.models import (

@@ -11,9 +11,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.generic import TemplateView
 
+from core.views import NavSectionMixin
 from programmes import access as catalogue_access
 from programmes.dates import day_text
-from programmes.views import NavSectionMixin, RoleRequiredMixin
+from programmes.mixins import RoleRequiredMixin
 from scheduler import selectors
 from scheduler.models import Session, SessionKind
 

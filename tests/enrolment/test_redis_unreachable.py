@@ -1,4 +1,4 @@
-"""While Redis cannot be reached, the cache answers as an empty one (config/cache.py):
+"""While Redis cannot be reached, the cache answers as an empty one (core/cache.py):
 parents still find their school and enrol, and staff stay signed in, from the database;
 the rate limits let requests through; the outage is logged, but not once per request."""
 
@@ -12,8 +12,8 @@ import pytest
 from django.core.cache import cache
 from django.test import Client
 
-from config import cache as config_cache
-from config.cache import count_hit
+from core import cache as config_cache
+from core.cache import count_hit
 from enrolment.models import Enrolment
 from tests.enrolment.test_api_public_enrolment_flow import API, form, post
 
@@ -27,7 +27,7 @@ def redis_down(settings: Any, monkeypatch: pytest.MonkeyPatch) -> None:
         port = probe.getsockname()[1]
     settings.CACHES = {
         "default": {
-            "BACKEND": "config.cache.SharedClientRedisCache",
+            "BACKEND": "core.cache.SharedClientRedisCache",
             "LOCATION": f"redis://127.0.0.1:{port}/0",
             "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
         }
@@ -78,9 +78,9 @@ def test_staff_stay_signed_in_from_the_database_sessions(as_alice: Client) -> No
 
 
 def test_the_outage_is_logged_once_not_per_request(caplog: pytest.LogCaptureFixture) -> None:
-    with caplog.at_level(logging.WARNING, logger="config.cache"):
+    with caplog.at_level(logging.WARNING, logger="core.cache"):
         for _ in range(5):
             cache.get("seats")
-    warnings = [r for r in caplog.records if r.name == "config.cache"]
+    warnings = [r for r in caplog.records if r.name == "core.cache"]
     assert len(warnings) == 1
     assert "unreachable" in warnings[0].getMessage()

@@ -8,7 +8,7 @@ import datetime as dt
 import pytest
 from django.core.exceptions import ValidationError
 
-from config import domain_events
+from core import domain_events
 from evaluations import events
 from evaluations.models import Answer, Invitation, Response
 from evaluations.services import (

@@ -33,7 +33,7 @@ def _fields(programme: Any, respondent: str, measures: str) -> list[str]:
 def completed_group(programme: Any, host: Any, time_machine: Any, *, children: int = 3) -> Any:
     """A group whose children answered before and after (the goals improve), whose guardians
     answered the satisfaction questions and an open question, and that is over."""
-    from config import domain_events
+    from core import domain_events
     from evaluations import events
 
     group = make_published_group(programme, host)

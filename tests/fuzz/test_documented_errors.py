@@ -1,4 +1,4 @@
-"""The OpenAPI schema lists the error answers each endpoint can give (config/schema.py),
+"""The OpenAPI schema lists the error answers each endpoint can give (core/schema.py),
 so API clients, and the schema fuzzing next to this file, know what to expect."""
 
 from __future__ import annotations

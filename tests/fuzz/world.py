@@ -17,7 +17,7 @@ from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.utils import timezone
 
-from config import domain_events
+from core import domain_events
 from enrolment import events as enrolment_events
 from enrolment.models import ConsentText, Enrolment, IntakeOutcome
 from enrolment.services import email_confirm, intake_record

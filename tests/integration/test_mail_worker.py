@@ -189,7 +189,7 @@ def test_an_enrolment_confirmed_end_to_end_yields_exactly_one_valid_invitation(
         if isinstance(event, events.EnrolmentReceived):
             tokens.append(event.confirm_token)
 
-    from config import domain_events
+    from core import domain_events
 
     domain_events.subscribe(events.EnrolmentReceived, keep)
     try:

@@ -14,7 +14,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from config import domain_events
+from core import domain_events
 from enrolment import events as enrolment_events
 from notifications.messages import reply_to_for
 from scheduler.services import group_cancel

@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from config import domain_events
+from core import domain_events
 from enrolment import events as enrolment_events
 from enrolment.retention import ErasureReason, enrolment_erase
 from enrolment.services import (

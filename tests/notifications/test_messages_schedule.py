@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from config import domain_events
+from core import domain_events
 from enrolment.models import AttendanceStatus
 from enrolment.services import attendance_record
 from notifications.listeners import group_revision

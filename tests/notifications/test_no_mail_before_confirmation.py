@@ -14,7 +14,7 @@ import pytest
 from django.core.cache import cache
 from django.test import Client
 
-from config import domain_events
+from core import domain_events
 from enrolment import events as enrolment_events
 from enrolment.models import EnrolmentStatus
 from enrolment.services import enrolment_withdraw, waitlist_position

@@ -1,6 +1,6 @@
 """The catalogue's invariants hold in the database itself and in model validation.
 
-Database level: every CheckConstraint and UniqueConstraint in programmes/models.py
+Database level: every CheckConstraint and UniqueConstraint in programmes/models/
 rejects a bad row written straight to the database (`objects.create`, no
 validation). Validation level: `full_clean` names the field and says in Dutch
 what is wrong, which is what the admin, pages and API show.

@@ -15,7 +15,7 @@ from django.test import Client
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from config import domain_events
+from core import domain_events
 from enrolment import events
 from enrolment.models import Attendance, AttendanceStatus, Authority, ConsentText, EnrolmentStatus
 from enrolment.services import (

@@ -12,7 +12,7 @@ import datetime as dt
 from decimal import Decimal
 from typing import Any
 
-from config import domain_events
+from core import domain_events
 from enrolment import events as enrolment_events
 from enrolment.models import Authority, ConsentText
 from enrolment.services import ChildInput, GuardianInput, submission_create

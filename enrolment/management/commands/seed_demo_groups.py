@@ -47,7 +47,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from config import domain_events
+from core import domain_events
 from enrolment import events as enrolment_events
 from enrolment.catalogue import open_groups_with_seats
 from enrolment.models import AttendanceStatus, Authority, Enrolment, IntakeOutcome

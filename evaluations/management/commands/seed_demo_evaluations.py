@@ -17,7 +17,7 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand
 from django.utils import timezone
 
-from config import domain_events
+from core import domain_events
 from evaluations import events
 from evaluations.defaults import DEFAULTS, questionnaires_install
 from evaluations.models import Measures, QuestionKind, Respondent

@@ -1,3 +1,7 @@
+"""The site's navigation: the menu every page shows (`roles`, a context processor) and the
+manager's home page (`ManageHomeView`). Both link to every app, so they live in `config`,
+above all apps."""
+
 from __future__ import annotations
 
 import functools
@@ -6,8 +10,11 @@ from typing import Any
 from django.conf import settings
 from django.http import HttpRequest
 from django.urls import NoReverseMatch, get_script_prefix, get_urlconf, reverse
+from django.views.generic import TemplateView
 
+from core.views import NavSectionMixin
 from programmes import access
+from programmes.mixins import RoleRequiredMixin
 
 # The links of every page's header and menu, by the name templates use (`nav_urls.home`).
 NAV_URL_NAMES = {
@@ -57,3 +64,10 @@ def _nav_urls(script_prefix: str, urlconf: str) -> dict[str, str]:
         except NoReverseMatch:
             urls[key] = ""
     return urls
+
+
+class ManageHomeView(RoleRequiredMixin, NavSectionMixin, TemplateView):
+    """The management start page: links to every app's management pages, by role."""
+
+    template_name = "manage/home.html"
+    nav_section = "manage"
