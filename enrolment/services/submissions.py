@@ -220,19 +220,7 @@ def submission_create(
     )
     in_force = _consent_text_or_none()
     if in_force is None or in_force.version != consent_text_version:
-        # A repeat of a request that succeeded before the text changed still gets its first
-        # answer; anything else must be sent again after reading the new text.
-        if idempotency_key and fingerprint:
-            earlier = submission_replay(idempotency_key=idempotency_key, fingerprint=fingerprint)
-            if earlier is not None:
-                return earlier
-        raise ValidationError(
-            {
-                "consent_text_version": [
-                    ValidationError(_(STALE_CONSENT_TEXT), code="stale_consent_text")
-                ]
-            }
-        )
+        return _stale_consent_text_replay(idempotency_key=idempotency_key, fingerprint=fingerprint)
     consent_text = in_force
     # Two tries: the second runs only when the first lost a race to a concurrent submission
     # of the same child (the one-active-enrolment constraint, checked at commit of the
@@ -268,6 +256,26 @@ def submission_create(
                     _("Uw aanmelding kon nu niet worden opgeslagen. Probeer het opnieuw.")
                 ) from None
     raise AssertionError("unreachable")  # pragma: no cover
+
+
+def _stale_consent_text_replay(
+    *, idempotency_key: str | None, fingerprint: str | None
+) -> SubmissionResult:
+    """A post against a consent text that is not in force: a repeat of a request that
+    succeeded before the text changed still gets its first answer; anything else is refused
+    under `consent_text_version` with `STALE_CONSENT_TEXT`, to be sent again after reading
+    the new text."""
+    if idempotency_key and fingerprint:
+        earlier = submission_replay(idempotency_key=idempotency_key, fingerprint=fingerprint)
+        if earlier is not None:
+            return earlier
+    raise ValidationError(
+        {
+            "consent_text_version": [
+                ValidationError(_(STALE_CONSENT_TEXT), code="stale_consent_text")
+            ]
+        }
+    )
 
 
 def _name_errors(
