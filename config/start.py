@@ -16,8 +16,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import TemplateView
 
-from enrolment import retention
 from enrolment import selectors as enrolment_selectors
+from enrolment.services import retention
 from evaluations import selectors as evaluation_selectors
 from notifications import selectors as notification_selectors
 from programmes import access

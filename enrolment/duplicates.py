@@ -28,14 +28,10 @@ from enrolment.models import (
     Guardian,
     LinkPurpose,
 )
-from enrolment.services import (
-    _evaluate,
-    _make_link,
-    _now,
-    _requirements_for,
-    _set_status,
-    offer_next,
-)
+from enrolment.services.consent import _evaluate, _requirements_for
+from enrolment.services.links import _make_link
+from enrolment.services.seats import offer_next
+from enrolment.services.transitions import _now, _set_status
 
 
 def _originals_of(enrolment: Enrolment) -> QuerySet[Enrolment]:
@@ -100,6 +96,34 @@ def duplicate_merge(*, enrolment: Enrolment, actor: Any) -> Enrolment:
                 "aanmelding vanzelf."
             )
         )
+    joined = _guardians_join(guardians, original=original)
+    _consents_copy(duplicate, original=original, joined=joined)
+    had_seat = duplicate.holds_seat
+    _set_status(
+        duplicate,
+        EnrolmentStatus.MERGED,
+        ended_at=_now(),
+        hold_expires_at=None,
+        offer_expires_at=None,
+    )
+    emit(events.DuplicateMerged(enrolment_id=duplicate.pk, original_id=original.pk))
+    if had_seat:
+        emit(events.SeatReleased(enrolment_id=duplicate.pk, reason="merged"))
+        offer_next(group_id=duplicate.group_id)
+    if original.status == EnrolmentStatus.AWAITING_CONSENT:
+        _joined_consent_request(original, joined=joined)
+        _evaluate(original)
+    audit_record(
+        actor=actor,
+        action=AuditAction.DUPLICATE_MERGED,
+        target=f"enrolment {duplicate.pk} into enrolment {original.pk}",
+    )
+    return original
+
+
+def _guardians_join(guardians: list[Guardian], *, original: Enrolment) -> dict[int, Guardian]:
+    """Copy the second submission's guardians who are not on the first (by e-mail address)
+    onto it; returns the copies by the id of the guardian they copy."""
     known = {
         email.lower()
         for email in Guardian.objects.filter(submission_id=original.submission_id).values_list(
@@ -122,6 +146,14 @@ def duplicate_merge(*, enrolment: Enrolment, actor: Any) -> Enrolment:
             language=guardian.language,
             email_confirmed_at=guardian.email_confirmed_at,
         )
+    return joined
+
+
+def _consents_copy(
+    duplicate: Enrolment, *, original: Enrolment, joined: dict[int, Guardian]
+) -> None:
+    """The consent given for the duplicate by the guardians who joined (and the child's own,
+    when the original has none) is recorded on the original, as it was given."""
     has_child_consent = Consent.objects.filter(
         enrolment=original, party=ConsentParty.CHILD
     ).exists()
@@ -142,44 +174,28 @@ def duplicate_merge(*, enrolment: Enrolment, actor: Any) -> Enrolment:
             recorded_by=consent.recorded_by,
             created_at=consent.created_at,
         )
-    had_seat = duplicate.holds_seat
-    _set_status(
-        duplicate,
-        EnrolmentStatus.MERGED,
-        ended_at=_now(),
-        hold_expires_at=None,
-        offer_expires_at=None,
+
+
+def _joined_consent_request(original: Enrolment, *, joined: dict[int, Guardian]) -> None:
+    """Ask the guardians who joined for their consent, where the original needs it."""
+    needs = _requirements_for(original)
+    answered = set(
+        Consent.objects.filter(enrolment=original, party=ConsentParty.GUARDIAN).values_list(
+            "guardian_id", flat=True
+        )
     )
-    emit(events.DuplicateMerged(enrolment_id=duplicate.pk, original_id=original.pk))
-    if had_seat:
-        emit(events.SeatReleased(enrolment_id=duplicate.pk, reason="merged"))
-        offer_next(group_id=duplicate.group_id)
-    if original.status == EnrolmentStatus.AWAITING_CONSENT:
-        needs = _requirements_for(original)
-        answered = set(
-            Consent.objects.filter(enrolment=original, party=ConsentParty.GUARDIAN).values_list(
-                "guardian_id", flat=True
+    asked = [
+        g
+        for g in joined.values()
+        if not needs["any_guardian"] and g in needs["guardians"] and g.pk not in answered
+    ]
+    for guardian in asked:
+        emit(
+            events.ConsentRequested(
+                enrolment_id=original.pk,
+                guardian_id=guardian.pk,
+                token=_make_link(
+                    purpose=LinkPurpose.CONSENT, guardian=guardian, enrolment=original
+                ),
             )
         )
-        asked = [
-            g
-            for g in joined.values()
-            if not needs["any_guardian"] and g in needs["guardians"] and g.pk not in answered
-        ]
-        for guardian in asked:
-            emit(
-                events.ConsentRequested(
-                    enrolment_id=original.pk,
-                    guardian_id=guardian.pk,
-                    token=_make_link(
-                        purpose=LinkPurpose.CONSENT, guardian=guardian, enrolment=original
-                    ),
-                )
-            )
-        _evaluate(original)
-    audit_record(
-        actor=actor,
-        action=AuditAction.DUPLICATE_MERGED,
-        target=f"enrolment {duplicate.pk} into enrolment {original.pk}",
-    )
-    return original

@@ -395,7 +395,7 @@ class EnrolmentIntakeSerializer(serializers.Serializer):
 
 class EnrolmentDetailSerializer(EnrolmentListSerializer):
     child = EnrolmentChildDetailSerializer(read_only=True)
-    # Filled in by the view (`enrolment.api.enrolment_detail_data`) from the services.
+    # Filled in by the view (`enrolment.api.enrolments.enrolment_detail_data`) from the services.
     guardians = EnrolmentGuardianSerializer(source="detail_guardians", many=True, read_only=True)
     consent = EnrolmentConsentStateSerializer(source="detail_consent", read_only=True)
     intake = EnrolmentIntakeSerializer(source="detail_intake", read_only=True, allow_null=True)

@@ -3,7 +3,7 @@
 For the programme manager: what personal data each group's enrolments still hold and when
 it goes (kinds and counts, never the data itself). For a guardian, through the secret link
 in their e-mail: download what is held about their enrolment, or ask for its erasure.
-Views stay thin: `enrolment.retention` does the work and writes the audit log.
+Views stay thin: `enrolment.services.retention` does the work and writes the audit log.
 """
 
 from __future__ import annotations
@@ -23,9 +23,9 @@ from django.views import View
 from django.views.generic import TemplateView
 
 from core.views import NavSectionMixin
-from enrolment import data_readable, retention
+from enrolment import data_readable
 from enrolment.models import EnrolmentStatus, LinkPurpose
-from enrolment.services import link_resolve
+from enrolment.services import link_resolve, retention
 from enrolment.views_public import link_page
 from programmes import access
 from programmes.mixins import RoleRequiredMixin

@@ -22,8 +22,8 @@ from django.utils.translation import gettext as _
 
 from core.domain_events import emit
 from enrolment.models import Enrolment, Guardian
-from enrolment.retention import add_months
 from enrolment.services import consent_requirements
+from enrolment.services.retention import add_months
 from evaluations import events
 from evaluations.models import (
     NO,

@@ -20,6 +20,6 @@ class NotificationsConfig(AppConfig):
         # family's rows are anonymised (and is itself anonymised once sent).
         erasure.register()
         # What the outbox still holds of a group's families, on the retention overview.
-        from enrolment.retention import register_leftover_counter
+        from enrolment.services.retention import register_leftover_counter
 
         register_leftover_counter(erasure.LEFT_LABEL, erasure.outbox_rows_left)

@@ -4,6 +4,6 @@ and teenagers, with the children's checklist; the programme manager edits their 
 Place in the layering: the texts describe a programme (DESIGN.md), so this app stands directly
 on `programmes` and imports nothing else of ours; it links to the enrolment only by URL name
 (`enrol-start`), never by import. It is an app of its own rather than more of `programmes`
-because `programmes/models.py` and `programmes/views.py` are already past the size where a
-module becomes a package by noun; nothing below it imports it.
+because its texts, versions and public pages are a noun of their own with their own readers
+(parents and children, not staff); nothing below it imports it.
 """

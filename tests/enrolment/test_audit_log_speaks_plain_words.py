@@ -11,7 +11,7 @@ from django.urls import reverse
 
 from enrolment.audit import AuditAction, audit_record
 from enrolment.models import AuditEntry
-from enrolment.retention import enrolment_erase
+from enrolment.services.retention import enrolment_erase
 from scheduler.models import Session, SessionKind
 from tests.enrolment.staff_support import enrol, query_count
 

@@ -15,7 +15,7 @@ from enrolment import events
 from enrolment.audit import AuditAction
 from enrolment.data_readable import JSON_FIELDS
 from enrolment.models import Attendance, AttendanceStatus, AuditEntry, Guardian
-from enrolment.retention import personal_data_export_by_link
+from enrolment.services.retention import personal_data_export_by_link
 from tests.enrolment.test_retention_erase import enrol_family
 
 pytestmark = pytest.mark.django_db

@@ -21,12 +21,12 @@ from enrolment.models import (
     Guardian,
     IntakeOutcome,
 )
-from enrolment.retention import (
+from enrolment.services import intake_record
+from enrolment.services.retention import (
     personal_data_erase_request,
     personal_data_export,
     personal_data_export_by_link,
 )
-from enrolment.services import intake_record
 from tests.enrolment.test_retention_erase import (
     confirm_address,
     enrol_family,

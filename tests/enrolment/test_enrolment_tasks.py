@@ -11,8 +11,8 @@ from django.conf import settings
 
 from config.celery import app
 from enrolment.models import Child, Enrolment, EnrolmentStatus
-from enrolment.retention import erase_date, group_end_dates
-from enrolment.tasks import expire_holds_and_offers, retention_daily
+from enrolment.services.offers import expire_holds_and_offers
+from enrolment.services.retention import erase_date, group_end_dates, retention_daily
 from tests.enrolment.test_retention_erase import confirm_address, enrol_family
 from tests.enrolment.world import make_published_group
 

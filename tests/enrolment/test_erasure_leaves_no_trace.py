@@ -28,7 +28,7 @@ from django.urls import reverse
 from enrolment import events
 from enrolment.audit import AuditAction
 from enrolment.models import AuditEntry, Enrolment
-from enrolment.retention import retention_overview, retention_sweep
+from enrolment.services.retention import retention_overview, retention_sweep
 from notifications.models import OutboxMessage, OutboxStatus
 from notifications.outbox import message_enqueue
 from tests.enrolment.test_retention_erase import enrol_family

@@ -28,7 +28,6 @@ from enrolment.models import (
     Intake,
     IntakeOutcome,
 )
-from enrolment.retention import ERASED_DATE_OF_BIRTH, enrolment_erase
 from enrolment.services import (
     GuardianInput,
     consent_answer,
@@ -36,6 +35,7 @@ from enrolment.services import (
     intake_record,
     submission_create,
 )
+from enrolment.services.retention import ERASED_DATE_OF_BIRTH, enrolment_erase
 from tests.enrolment.world import child, make_published_group
 from tests.factories import letters
 

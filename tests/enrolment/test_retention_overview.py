@@ -12,14 +12,14 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from enrolment.models import Attendance, AttendanceStatus, IntakeOutcome
-from enrolment.retention import (
+from enrolment.services import intake_record
+from enrolment.services.retention import (
     LEFTOVER_COUNTERS,
     enrolment_erase,
     erase_date,
     group_end_dates,
     retention_overview,
 )
-from enrolment.services import intake_record
 from notifications.erasure import outbox_rows_left
 from notifications.models import OutboxMessage
 from scheduler.models import Group

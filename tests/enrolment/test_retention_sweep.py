@@ -11,8 +11,8 @@ from django.db.models import Count
 
 from enrolment import events
 from enrolment.models import Child, Enrolment, EnrolmentStatus
-from enrolment.retention import add_months, erase_date, group_end_dates, retention_sweep
 from enrolment.services import email_confirm, enrolment_withdraw
+from enrolment.services.retention import add_months, erase_date, group_end_dates, retention_sweep
 from scheduler.services import group_cancel
 from tests.enrolment.test_retention_erase import confirm_address, enrol_family
 from tests.enrolment.world import make_published_group

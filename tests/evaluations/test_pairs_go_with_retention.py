@@ -7,7 +7,7 @@ import datetime as dt
 
 import pytest
 
-from enrolment.retention import ErasureReason, enrolment_erase
+from enrolment.services.retention import ErasureReason, enrolment_erase
 from evaluations.models import Invitation, PairKey, PairOutcome, Response
 from evaluations.selectors import goal_pairs
 from evaluations.services import child_answer_in_group, moment_open

@@ -11,13 +11,13 @@ import pytest
 
 from core import domain_events
 from enrolment import events as enrolment_events
-from enrolment.retention import ErasureReason, enrolment_erase
 from enrolment.services import (
     consent_answer,
     enrolment_withdraw,
     holds_and_offers_expire,
     offer_answer,
 )
+from enrolment.services.retention import ErasureReason, enrolment_erase
 from notifications.messages import link_url
 from tests.notifications.message_support import (
     COORDINATOR_EMAIL,

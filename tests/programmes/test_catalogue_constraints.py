@@ -218,8 +218,15 @@ BAD_ROWS.update(
         "cofinancing_change_action_valid": lambda: CoFinancingChange.objects.create(
             agreement=_agreement(), action="deleted"
         ),
+        "school_grade_pupils_grade_range": lambda: factories.SchoolGradePupilsFactory(grade=9),
+        "school_grade_pupils_once": lambda: _grade_pupils_twice(),
     }
 )
+
+
+def _grade_pupils_twice() -> None:
+    first = factories.SchoolGradePupilsFactory()
+    factories.SchoolGradePupilsFactory(school=first.school, school_year=first.school_year)
 
 
 def all_catalogue_constraints() -> set[str]:

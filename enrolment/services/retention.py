@@ -21,6 +21,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+from celery import shared_task
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
@@ -30,7 +31,7 @@ from django.utils.timezone import localtime
 from django.utils.translation import gettext_lazy as _
 
 from core.domain_events import emit
-from enrolment import events, services
+from enrolment import events
 from enrolment.audit import AuditAction, audit_record
 from enrolment.models import (
     ACTIVE,
@@ -44,6 +45,8 @@ from enrolment.models import (
     LinkPurpose,
     Submission,
 )
+from enrolment.services.links import link_resolve
+from enrolment.services.withdrawal import enrolment_withdraw
 from programmes import access
 from scheduler.models import Group, GroupStatus, SessionStatus
 
@@ -126,7 +129,7 @@ def _erase(enrolment_id: int, *, reason: str) -> bool:
         return False
     if enrolment.status in ACTIVE and not _group_has_ended(enrolment.group, _today()):
         # The child leaves the group first; the seat goes to the next child on the waitlist.
-        services.enrolment_withdraw(enrolment=enrolment)
+        enrolment_withdraw(enrolment=enrolment)
         enrolment.refresh_from_db()
 
     erased_values = [
@@ -236,6 +239,14 @@ def retention_sweep(*, today: dt.date | None = None) -> int:
     return erased
 
 
+@shared_task(name="enrolment.retention_daily")
+def retention_daily() -> int:
+    """Daily (`settings.CELERY_BEAT_SCHEDULE`): erase the personal data of enrolments whose
+    group ended more than the retention time ago. Returns how many enrolments were erased.
+    Safe to run twice, even at the same time (see `retention_sweep`)."""
+    return retention_sweep()
+
+
 # --- the manager's overview -------------------------------------------------------------------
 
 
@@ -305,9 +316,33 @@ def retention_overview(*, user: Any, group_id: int | None = None) -> list[GroupR
     if not by_status:
         return []
     ids = list(by_status)
+    kinds = _data_kinds(ids, by_status)
+    leftovers = [(label, counter(ids)) for label, counter in LEFTOVER_COUNTERS]
+    ends = group_end_dates(ids)
+    groups = Group.objects.filter(pk__in=ids).select_related(
+        "programme", "host_school", "school_year"
+    )
+    overview = [
+        GroupRetention(
+            group=group,
+            end_date=ends[group.pk],
+            erase_on=erase_date(ends[group.pk]),
+            enrolments=sum(by_status[group.pk].values()),
+            by_status=by_status[group.pk],
+            kinds=[(str(label), kinds[key].get(group.pk, 0)) for key, label in DATA_KINDS],
+            leftovers=[(str(label), counts.get(group.pk, 0)) for label, counts in leftovers],
+        )
+        for group in groups
+    ]
+    overview.sort(key=lambda row: (row.erase_on, row.group.pk))
+    return overview
+
+
+def _data_kinds(ids: list[int], by_status: dict[int, dict[str, int]]) -> dict[str, dict[int, int]]:
+    """Per kind of personal data (`DATA_KINDS`), how many rows each group still holds."""
     in_groups = {"enrolment__group_id__in": ids, "enrolment__erased_at__isnull": True}
     now = timezone.now()
-    kinds: dict[str, dict[int, int]] = {
+    return {
         "children": {gid: sum(statuses.values()) for gid, statuses in by_status.items()},
         "guardians": _counts(
             Guardian.objects.filter(
@@ -351,25 +386,6 @@ def retention_overview(*, user: Any, group_id: int | None = None) -> list[GroupR
             .values_list("submission__enrolments__group_id", "n")
         ),
     }
-    leftovers = [(label, counter(ids)) for label, counter in LEFTOVER_COUNTERS]
-    ends = group_end_dates(ids)
-    groups = Group.objects.filter(pk__in=ids).select_related(
-        "programme", "host_school", "school_year"
-    )
-    overview = [
-        GroupRetention(
-            group=group,
-            end_date=ends[group.pk],
-            erase_on=erase_date(ends[group.pk]),
-            enrolments=sum(by_status[group.pk].values()),
-            by_status=by_status[group.pk],
-            kinds=[(str(label), kinds[key].get(group.pk, 0)) for key, label in DATA_KINDS],
-            leftovers=[(str(label), counts.get(group.pk, 0)) for label, counts in leftovers],
-        )
-        for group in groups
-    ]
-    overview.sort(key=lambda row: (row.erase_on, row.group.pk))
-    return overview
 
 
 # --- the guardian's rights: see and erase -----------------------------------------------------
@@ -377,6 +393,74 @@ def retention_overview(*, user: Any, group_id: int | None = None) -> list[GroupR
 
 def _iso(value: dt.date | dt.datetime | None) -> str | None:
     return value.isoformat() if value is not None else None
+
+
+def _guardian_data(g: Guardian, *, viewer: Guardian | None) -> dict[str, Any]:
+    """A guardian as the download shows it to `viewer` (None: the full record)."""
+    data: dict[str, Any] = {
+        "id": g.pk,
+        "name": g.name,
+        "relation": g.relation,
+        "authority": g.authority,
+        "is_enroller": g.is_enroller,
+    }
+    if viewer is None or g.pk == viewer.pk:
+        data |= {
+            "email": g.email,
+            "phone": g.phone,
+            "language": g.language,
+            "email_confirmed_at": _iso(g.email_confirmed_at),
+        }
+    return data
+
+
+def _intake_data(enrolment: Enrolment) -> dict[str, Any] | None:
+    intake = getattr(enrolment, "intake", None)
+    if intake is None:
+        return None
+    return {
+        "outcome": intake.outcome,
+        "reason": intake.reason,
+        "notes_held": bool(intake.notes),
+        "recorded_at": _iso(intake.created_at),
+    }
+
+
+def _enrolment_data(e: Enrolment) -> dict[str, Any]:
+    """One enrolment with its consents, intake outcome and attendance, for the download."""
+    return {
+        "id": str(e.public_id),
+        "child": e.child_id,
+        "programme": e.group.programme.name,
+        "group": e.group.round_label,
+        "host_school": e.group.host_school.name,
+        "school_year": e.school_year.label,
+        "status": e.status,
+        "created_at": _iso(e.created_at),
+        "confirmed_at": _iso(e.confirmed_at),
+        "ended_at": _iso(e.ended_at),
+        "erased_at": _iso(e.erased_at),
+        "consents": [
+            {
+                "party": c.party,
+                "guardian": c.guardian_id,
+                "given": c.given,
+                "method": c.method,
+                "consent_text_version": c.consent_text.version,
+                "recorded_at": _iso(c.created_at),
+            }
+            for c in e.consents.all()
+        ],
+        "intake": _intake_data(e),
+        "attendance": [
+            {
+                "session_date": _iso(localtime(a.session.starts_at).date()),
+                "status": a.status,
+                "note_held": bool(a.note),
+            }
+            for a in sorted(e.attendance.all(), key=lambda a: a.session.starts_at)
+        ],
+    }
 
 
 @transaction.atomic
@@ -401,42 +485,13 @@ def personal_data_export(*, submission: Submission, guardian: Guardian | None = 
         .prefetch_related("consents__consent_text", "attendance__session")
         .order_by("pk")
     )
-
-    def guardian_data(g: Guardian) -> dict[str, Any]:
-        data: dict[str, Any] = {
-            "id": g.pk,
-            "name": g.name,
-            "relation": g.relation,
-            "authority": g.authority,
-            "is_enroller": g.is_enroller,
-        }
-        if guardian is None or g.pk == guardian.pk:
-            data |= {
-                "email": g.email,
-                "phone": g.phone,
-                "language": g.language,
-                "email_confirmed_at": _iso(g.email_confirmed_at),
-            }
-        return data
-
-    def intake_data(enrolment: Enrolment) -> dict[str, Any] | None:
-        intake = getattr(enrolment, "intake", None)
-        if intake is None:
-            return None
-        return {
-            "outcome": intake.outcome,
-            "reason": intake.reason,
-            "notes_held": bool(intake.notes),
-            "recorded_at": _iso(intake.created_at),
-        }
-
     export = {
         "submission": {
             "id": str(submission.public_id),
             "created_at": _iso(submission.created_at),
             "consent_text_version": submission.consent_text.version,
         },
-        "guardians": [guardian_data(g) for g in guardians],
+        "guardians": [_guardian_data(g, viewer=guardian) for g in guardians],
         "children": [
             {
                 "id": c.pk,
@@ -449,42 +504,7 @@ def personal_data_export(*, submission: Submission, guardian: Guardian | None = 
             }
             for c in children
         ],
-        "enrolments": [
-            {
-                "id": str(e.public_id),
-                "child": e.child_id,
-                "programme": e.group.programme.name,
-                "group": e.group.round_label,
-                "host_school": e.group.host_school.name,
-                "school_year": e.school_year.label,
-                "status": e.status,
-                "created_at": _iso(e.created_at),
-                "confirmed_at": _iso(e.confirmed_at),
-                "ended_at": _iso(e.ended_at),
-                "erased_at": _iso(e.erased_at),
-                "consents": [
-                    {
-                        "party": c.party,
-                        "guardian": c.guardian_id,
-                        "given": c.given,
-                        "method": c.method,
-                        "consent_text_version": c.consent_text.version,
-                        "recorded_at": _iso(c.created_at),
-                    }
-                    for c in e.consents.all()
-                ],
-                "intake": intake_data(e),
-                "attendance": [
-                    {
-                        "session_date": _iso(localtime(a.session.starts_at).date()),
-                        "status": a.status,
-                        "note_held": bool(a.note),
-                    }
-                    for a in sorted(e.attendance.all(), key=lambda a: a.session.starts_at)
-                ],
-            }
-            for e in enrolments
-        ],
+        "enrolments": [_enrolment_data(e) for e in enrolments],
     }
     audit_record(
         actor=f"guardian {guardian.pk}" if guardian else "system",
@@ -496,7 +516,7 @@ def personal_data_export(*, submission: Submission, guardian: Guardian | None = 
 
 def personal_data_export_by_link(*, token: str) -> dict:
     """The export for the guardian whose link (manage or confirm) this is."""
-    link = services.link_resolve(token, purposes=[LinkPurpose.MANAGE, LinkPurpose.CONFIRM])
+    link = link_resolve(token, purposes=[LinkPurpose.MANAGE, LinkPurpose.CONFIRM])
     return personal_data_export(submission=link.submission, guardian=link.guardian)
 
 
@@ -507,7 +527,7 @@ def personal_data_erase_request(*, token: str) -> int:
     its seat offered to the next child). The link itself goes with the rest, so it works once.
     Writes an audit entry (actor "guardian <id>"). Returns how many enrolments were erased.
     """
-    link = services.link_resolve(token, purposes=[LinkPurpose.MANAGE, LinkPurpose.CONFIRM])
+    link = link_resolve(token, purposes=[LinkPurpose.MANAGE, LinkPurpose.CONFIRM])
     guardian_id, submission_id = link.guardian_id, link.submission_id
     audit_record(
         actor=f"guardian {guardian_id}",
