@@ -166,6 +166,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "notifications.remind_trainers_weekly",
         "schedule": crontab(minute=0, hour="7-11", day_of_week="mon"),
     },
+    # Until a group below its minimum is decided on, once a day (the outbox key is the day).
+    "notifications-remind-group-decisions": {
+        "task": "notifications.remind_group_decisions",
+        "schedule": crontab(minute=0, hour="8-11"),
+    },
     "notifications-remind-coordinators-daily": {
         "task": "notifications.remind_coordinators_daily",
         "schedule": crontab(minute=30, hour="7-11"),
@@ -431,5 +436,8 @@ ENROLMENT_LINK_DAYS = env_int("ENROLMENT_LINK_DAYS", 30)
 API_TOKEN_TTL_DAYS = env_int("API_TOKEN_TTL_DAYS", 30)
 # The function that turns a request's token into the working token (core.api_auth asks it).
 API_TOKEN_RESOLVER = "programmes.api_tokens.api_token_resolve"
+# The scheduler asks enrolment how many children hold a seat per group (a group starts only
+# with its programme's minimum): the scheduler sits below enrolment, so by name.
+GROUP_SEATS_COUNTER = "enrolment.selectors.seats_taken"
 # A co-financing invoice counts as overdue this many days after it was sent.
 COFINANCING_PAYMENT_TERM_DAYS = env_int("COFINANCING_PAYMENT_TERM_DAYS", 30)

@@ -82,6 +82,7 @@ class CoordinatorStartView(StartPageView):
             intakes_to_do=enrolment_selectors.intakes_to_do(user),
             offers_expiring=enrolment_selectors.offers_expiring(user),
             groups_with_seats=enrolment_selectors.groups_starting_with_seats(user),
+            below_minimum=scheduler_selectors.groups_below_minimum(user),
             unanswered_requests=scheduler_selectors.unanswered_planning_requests(user),
             cofinancing_missing=scheduler_selectors.groups_without_cofinancing(user),
             school_groups=scheduler_selectors.school_groups_this_year(user),
@@ -132,6 +133,7 @@ class ManagerStartView(StartPageView):
         context.update(
             school_year=year,
             year_lines=enrolment_selectors.year_at_a_glance(year) if year else [],
+            below_minimum=scheduler_selectors.groups_below_minimum(user),
             open_requests=scheduler_selectors.open_planning_requests(user),
             planner_run=scheduler_selectors.last_planner_run(user),
             failed_messages=notification_selectors.failed_message_count(),

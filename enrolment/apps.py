@@ -11,3 +11,7 @@ class EnrolmentConfig(AppConfig):
         from enrolment import public_cache
 
         public_cache.connect()
+        # A pooled group's children move into the group it joined.
+        from enrolment import pooling
+
+        pooling.register()

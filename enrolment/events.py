@@ -134,3 +134,13 @@ class AbsentTwice:
     the pupil's school coordinator should hear about it."""
 
     enrolment_id: int
+
+
+@dataclass(frozen=True)
+class EnrolmentsPooled:
+    """The children of a group that did not start alone were moved into the group it was
+    pooled with (`enrolment.pooling`); their families should get the new place and times."""
+
+    from_group_id: int
+    into_group_id: int
+    enrolment_ids: tuple[int, ...]

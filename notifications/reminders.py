@@ -46,8 +46,10 @@ from notifications.messages import (
     user_recipient,
 )
 from notifications.models import OutboxMessage
+from programmes.access import MANAGER_GROUP
 from programmes.models import Trainer
 from scheduler.models import Group, GroupStatus, Session, SessionKind, SessionStatus
+from scheduler.selectors import groups_below_minimum
 
 # Parents hear about a session this many days before it.
 DAYS_AHEAD = 2
@@ -320,6 +322,50 @@ def _remind_consent(link: AccessLink, recipient: Any) -> int:
     return int(row is not None)
 
 
+def decision_reminders_send(*, now: dt.datetime | None = None) -> int:
+    """Every day until it is decided, remind the host school's coordinators and the programme
+    managers of each group below its minimum on its decision day
+    (`scheduler.selectors.groups_below_minimum`): one mail per person per day listing their
+    groups. Nothing is decided here: the decision is a person's (`services.viability`)."""
+    now = now or timezone.now()
+    today = localtime(now).date()
+    groups = groups_below_minimum(None, today=today)
+    if not groups:
+        return 0
+    users = get_user_model().objects.filter(is_active=True).exclude(email="")
+    managers = list(
+        users.filter(Q(is_superuser=True) | Q(groups__name=MANAGER_GROUP)).distinct().order_by("pk")
+    )
+    coordinators = list(
+        users.filter(coordinated_schools__in={g.host_school_id for g in groups})
+        .distinct()
+        .prefetch_related("coordinated_schools")
+        .order_by("pk")
+    )
+    theirs: dict[int, tuple[Any, list[Group], str]] = {}
+    for user in managers:
+        theirs[user.pk] = (user, list(groups), "start-manager")
+    for user in coordinators:
+        if user.pk in theirs:
+            continue
+        own = {school.pk for school in user.coordinated_schools.all()}
+        mine = [g for g in groups if g.host_school_id in own]
+        if mine:
+            theirs[user.pk] = (user, mine, "start-coordinator")
+    written = 0
+    for user, mine, start in theirs.values():
+        with transaction.atomic():
+            row = message_write(
+                kind="decision_reminder",
+                event="reminder-group-decision",
+                object_id=today.isoformat(),
+                recipient=user_recipient(user),
+                context={"groups": mine, "start_url": absolute_url(reverse(start))},
+            )
+        written += row is not None
+    return written
+
+
 # --- Celery tasks (beat sweeps; each reminder is claimed once by its outbox key) ---------
 
 
@@ -345,3 +391,9 @@ def remind_coordinators_daily() -> int:
 def remind_consent() -> int:
     """Guardians who have not answered a consent request after three days: one reminder."""
     return consent_reminders_send()
+
+
+@shared_task(name="notifications.remind_group_decisions", ignore_result=True)
+def remind_group_decisions() -> int:
+    """Coordinators and managers: each day, the groups below their minimum still undecided."""
+    return decision_reminders_send()

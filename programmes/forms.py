@@ -57,6 +57,7 @@ class ProgrammeForm(UtrechtFormMixin, forms.ModelForm):
                 "enrolment_mode",
                 "group_size_min",
                 "group_size_max",
+                "decision_days",
                 "child_sessions",
                 "session_minutes",
                 "parent_meetings_before",

@@ -51,6 +51,9 @@ from scheduler.serializers import (
     GroupCreateSerializer,
     GroupDetailSerializer,
     GroupListSerializer,
+    GroupNotStartedSerializer,
+    GroupPoolSerializer,
+    GroupPostponeSerializer,
     GroupPreviewSerializer,
     GroupReplaceTrainerSerializer,
     GroupTransitionSerializer,
@@ -279,6 +282,56 @@ class GroupViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, SchedulerVi
         group = self.get_object()
         data = validated(GroupCancelSerializer, request.data, request=request)
         services.group_cancel(group=group, reason=data["reason"])
+        return self._detail(group.pk)
+
+    @extend_schema(
+        request=GroupPoolSerializer,
+        responses={200: GroupDetailSerializer},
+        description=(
+            "Voeg een groep met te weinig kinderen samen met een groep van hetzelfde programma "
+            "en dezelfde ronde in de gemeente; de kinderen gaan mee (pooled_into)."
+        ),
+    )
+    @action(detail=True, methods=["post"])
+    def pool(self, request: Request, pk: str | None = None) -> Response:
+        group = self.get_object()
+        data = validated(GroupPoolSerializer, request.data, request=request)
+        services.group_pool(
+            group=group, into=data["into"], decided_by=request.user, reason=data["reason"]
+        )
+        return self._detail(group.pk)
+
+    @extend_schema(
+        request=GroupPostponeSerializer,
+        responses={200: GroupDetailSerializer, 409: CONFLICT_RESPONSE},
+        description="Stel een groep met te weinig kinderen uit: de hele reeks schuift mee.",
+    )
+    @action(detail=True, methods=["post"])
+    def postpone(self, request: Request, pk: str | None = None) -> Response:
+        group = self.get_object()
+        data = validated(GroupPostponeSerializer, request.data, request=request)
+        services.group_postpone(
+            group=group,
+            first_date=data["first_date"],
+            decided_by=request.user,
+            reason=data["reason"],
+            override_by=override_by(request.user, data["override_soft_conflicts"]),
+        )
+        return self._detail(group.pk)
+
+    @extend_schema(
+        request=GroupNotStartedSerializer,
+        responses={200: GroupDetailSerializer},
+        description=(
+            "Laat een groep met te weinig kinderen niet starten: ze wordt geannuleerd en "
+            "ouders krijgen de andere open groepen aangeboden."
+        ),
+    )
+    @action(detail=True, methods=["post"], url_path="not-started")
+    def not_started(self, request: Request, pk: str | None = None) -> Response:
+        group = self.get_object()
+        data = validated(GroupNotStartedSerializer, request.data, request=request)
+        services.group_not_started(group=group, decided_by=request.user, reason=data["reason"])
         return self._detail(group.pk)
 
     @extend_schema(

@@ -60,3 +60,23 @@ class ClassBooked:
 
     group_id: int
     booked_by_id: int | None
+
+
+@dataclass(frozen=True)
+class GroupPostponed:
+    """A group below its minimum was postponed: its whole series moved (each moved session
+    has a higher revision; `revision` is the sum, so a second postponement is a new event)."""
+
+    group_id: int
+    revision: int
+    old_first_date: dt.date
+
+
+@dataclass(frozen=True)
+class GroupPooled:
+    """A group below its minimum joins `into_group_id` (same programme and round): its
+    children move there (enrolment listens and announces whom it moved); the group itself is
+    cancelled right after (GroupCancelled, for its trainers' calendars)."""
+
+    group_id: int
+    into_group_id: int

@@ -8,6 +8,7 @@ their own schools), but the views check the scope once more before they act.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from typing import Any
 
 from django import forms
@@ -19,7 +20,7 @@ from programmes import access as catalogue_access
 from programmes.dates import weekday_name
 from programmes.models import EnrolmentMode, Programme, School, SchoolYear, Trainer
 from scheduler import access as scheduler_access
-from scheduler.models import GroupStatus, PlanningRequestStatus, Weekday
+from scheduler.models import Group, GroupStatus, PlanningRequestStatus, Weekday
 
 TIME_INPUT = "%H:%M"
 
@@ -361,3 +362,51 @@ class TrainerReplaceForm(UtrechtFormMixin, forms.Form):
         self.fields["new"].queryset = trainer_choices(programme).exclude(
             pk__in=[t.pk for t in current]
         )
+
+
+# --- a group below its minimum on its decision day (services.viability) -------------------
+
+
+class GroupPoolForm(UtrechtFormMixin, forms.Form):
+    into = forms.ModelChoiceField(
+        label=_("samenvoegen met"),
+        queryset=Group.objects.none(),
+        help_text=_(
+            "Groepen van hetzelfde programma en dezelfde ronde, de dichtstbijzijnde eerst."
+        ),
+    )
+    reason = forms.CharField(label=_("reden"), max_length=300, required=False)
+
+    def __init__(self, *args: Any, candidates: Sequence[Group] = (), **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # Offered: the candidates; accepted: any group, so that the service, not the form,
+        # says why another one does not fit (the API gives the same words).
+        field = self.fields["into"]
+        field.queryset = Group.objects.all()
+        field.choices = [("", "---------")] + [
+            (
+                g.pk,
+                _("%(group)s, %(children)s kinderen, %(capacity)s plaatsen")
+                % {"group": g, "children": g.children, "capacity": g.capacity},
+            )
+            for g in candidates
+        ]
+        self.has_candidates = bool(candidates)
+
+
+class GroupPostponeForm(UtrechtFormMixin, forms.Form):
+    first_date = forms.DateField(
+        label=_("nieuwe eerste datum"),
+        widget=_date_widget(),
+        help_text=_("De groep begint op de eerste vaste weekdag vanaf deze datum."),
+    )
+    reason = forms.CharField(label=_("reden"), max_length=300, required=False)
+
+
+class GroupNotStartedForm(UtrechtFormMixin, forms.Form):
+    reason = forms.CharField(
+        label=_("reden"),
+        max_length=300,
+        required=False,
+        help_text=_("Voor de rapportages; ouders krijgen een neutraal bericht."),
+    )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import uuid
 
 from django.conf import settings
@@ -54,6 +55,17 @@ GROUP_TRANSITIONS: dict[str, frozenset[str]] = {
     GroupStatus.CANCELLED: frozenset(),
 }
 
+
+class GroupDecision(models.TextChoices):
+    """What was decided for a group below its programme's minimum on its decision day
+    (`scheduler.services.viability`). A pooled or cancelled group did not start; a postponed
+    one gets a new decision day with its new first date."""
+
+    POOLED = "pooled", _("samengevoegd met een andere groep")
+    POSTPONED = "postponed", _("uitgesteld")
+    CANCELLED = "cancelled", _("niet gestart: te weinig kinderen")
+
+
 # A class-mode group's class may be booked or changed until the group runs.
 CLASS_BOOKABLE: frozenset[str] = frozenset({GroupStatus.DRAFT, GroupStatus.PUBLISHED})
 
@@ -100,6 +112,26 @@ class Group(models.Model):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    # The last decision about a group below its minimum, and why (`services.viability`).
+    decision = models.CharField(
+        _("besluit bij te weinig kinderen"),
+        max_length=12,
+        choices=GroupDecision.choices,
+        blank=True,
+    )
+    decision_reason = models.CharField(_("reden"), max_length=300, blank=True)
+    decided_at = models.DateTimeField(_("besloten op"), null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    pooled_into = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="pooled_from",
+        verbose_name=_("samengevoegd met"),
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -132,6 +164,16 @@ class Group(models.Model):
                 condition=Q(class_size__isnull=True) | Q(class_size__gte=1),
                 name="group_class_size_positive",
             ),
+            models.CheckConstraint(
+                condition=Q(decision="") | Q(decision__in=GroupDecision.values),
+                name="group_decision_valid",
+            ),
+            # Only a pooled group names the group it joined, and never itself.
+            models.CheckConstraint(
+                condition=Q(pooled_into__isnull=True)
+                | (Q(decision=GroupDecision.POOLED) & ~Q(pooled_into=F("pk"))),
+                name="group_pooled_into_only_when_pooled",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -144,6 +186,12 @@ class Group(models.Model):
 
     def can_become(self, status: str) -> bool:
         return status in GROUP_TRANSITIONS[self.status]
+
+    @property
+    def decision_day(self) -> dt.date | None:
+        """The day a group below its programme's minimum is decided on (none: never)."""
+        days = self.programme.decision_days
+        return None if days is None else self.first_date - dt.timedelta(days=days)
 
 
 class SessionKind(models.TextChoices):

@@ -5,21 +5,25 @@ from __future__ import annotations
 import calendar as pycalendar
 import datetime as dt
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.conf import settings
+from django.db.models import Count, F, Prefetch, Q, QuerySet
 from django.utils import timezone
 from django.utils.dates import MONTHS
+from django.utils.module_loading import import_string
 from django.utils.timezone import localtime
 
 from programmes import access as catalogue_access
 from programmes.calendar import SchoolCalendar, public_holidays
-from programmes.models import School, SchoolHoliday, SchoolYear, Trainer
+from programmes.models import EnrolmentMode, School, SchoolHoliday, SchoolYear, Trainer
 from programmes.selectors import cofinancing_agreement_missing
 from scheduler import access
 from scheduler.models import (
     Group,
+    GroupDecision,
     GroupStatus,
     PlannerRun,
     PlanningRequest,
@@ -337,4 +341,128 @@ def trainer_days(trainer: Trainer, *, next_count: int = 5) -> TrainerDays:
         today=[s for s in schedule.this_week if localtime(s.starts_at).date() == today],
         this_week=[s for s in schedule.this_week if localtime(s.starts_at).date() > today],
         next=schedule.upcoming[:next_count],
+    )
+
+
+# --- groups that start only when viable -------------------------------------------------
+
+# Groups whose start is still open: a decision about too few children may be asked of them.
+UNDECIDED_STATUSES = (GroupStatus.PUBLISHED, GroupStatus.ENROLMENT_CLOSED)
+
+
+def children_in(group_ids: Sequence[int]) -> dict[int, int]:
+    """The children holding a seat per group id (groups without any left out), one query.
+
+    Seats are enrolment's to count: the scheduler sits below it, so it asks the function
+    the setting GROUP_SEATS_COUNTER names (`enrolment.selectors.seats_taken`), as `core`
+    asks API_TOKEN_RESOLVER for tokens."""
+    if not group_ids:
+        return {}
+    return import_string(settings.GROUP_SEATS_COUNTER)(list(group_ids))
+
+
+def _is_due(group: Group, today: dt.date) -> bool:
+    """A group's decision day has come and was not answered since (a postponed group gets a
+    new decision day, later than the day it was postponed on)."""
+    day = group.decision_day
+    if day is None or day > today:
+        return False
+    return group.decided_at is None or localtime(group.decided_at).date() < day
+
+
+def groups_below_minimum(user: Any | None = None, *, today: dt.date | None = None) -> list[Group]:
+    """The one answer to "which groups need a decision": groups of an individually enrolled
+    programme with a decision day (`Programme.decision_days`), published or closed for
+    enrolment, whose decision day has come (and was not answered since) while fewer children
+    hold a seat than the programme's minimum (`group_size_min`). By decision day, each with
+    `children` and `decision_day`. In `user`'s scope (the manager every group, a coordinator
+    their schools' groups as host; nobody else any); every group for the reminder sweep
+    (`user` None). Two queries.
+    """
+    today = today or timezone.localdate()
+    if user is None:
+        groups = Group.objects.all()
+    elif catalogue_access.is_manager(user):
+        groups = access.groups_visible_to(user)
+    elif catalogue_access.is_coordinator(user):
+        groups = access.groups_visible_to(user).filter(
+            host_school__in=catalogue_access.schools_visible_to(user)
+        )
+    else:
+        return []
+    candidates = [
+        group
+        for group in groups.filter(
+            status__in=UNDECIDED_STATUSES,
+            programme__enrolment_mode=EnrolmentMode.INDIVIDUAL,
+            programme__decision_days__isnull=False,
+        ).select_related("programme", "host_school", "school_year")
+        if _is_due(group, today)
+    ]
+    counted = children_in([group.pk for group in candidates])
+    below = []
+    for group in candidates:
+        group.children = counted.get(group.pk, 0)
+        if group.children < group.programme.group_size_min:
+            below.append(group)
+    return sorted(below, key=lambda g: (g.decision_day, g.first_date, g.pk))
+
+
+def pool_candidates(group: Group) -> list[Group]:
+    """Groups `group` may be pooled with (`services.viability.group_pool` says whether it
+    fits): of the same programme, school year and round, open, in the same municipality,
+    nearest first (same place, then by postcode), each with `children`. Two queries."""
+    found = list(
+        Group.objects.filter(
+            programme_id=group.programme_id,
+            school_year_id=group.school_year_id,
+            round_label=group.round_label,
+            status__in=UNDECIDED_STATUSES,
+            host_school__municipality=group.host_school.municipality,
+        )
+        .exclude(pk=group.pk)
+        .select_related("programme", "host_school")
+    )
+    counted = children_in([g.pk for g in found])
+    for candidate in found:
+        candidate.children = counted.get(candidate.pk, 0)
+
+    def distance(candidate: Group) -> tuple[int, int, str]:
+        here, there = group.host_school.postcode[:4], candidate.host_school.postcode[:4]
+        gap = abs(int(here) - int(there)) if here.isdigit() and there.isdigit() else 9999
+        return (candidate.host_school.city != group.host_school.city, gap, str(candidate))
+
+    return sorted(found, key=distance)
+
+
+@dataclass(frozen=True)
+class NotStarted:
+    """Groups of a school year that did not start, counted by why."""
+
+    pooled: int
+    too_few: int
+    cancelled_otherwise: int
+
+    @property
+    def total(self) -> int:
+        return self.pooled + self.too_few + self.cancelled_otherwise
+
+
+def groups_not_started(groups: QuerySet[Group]) -> NotStarted:
+    """How many of `groups` did not start, and why: pooled with another group, cancelled for
+    too few children (both decided on the decision day), or cancelled before any session was
+    held for another reason (cancelled, and not changed since, before its first day). One
+    query. The planner and the reports show it."""
+    cancelled = groups.filter(status=GroupStatus.CANCELLED).order_by()
+    counts = cancelled.aggregate(
+        pooled=Count("pk", filter=Q(decision=GroupDecision.POOLED)),
+        too_few=Count("pk", filter=Q(decision=GroupDecision.CANCELLED)),
+        otherwise=Count(
+            "pk",
+            filter=Q(decision__in=["", GroupDecision.POSTPONED])
+            & Q(updated_at__date__lt=F("first_date")),
+        ),
+    )
+    return NotStarted(
+        pooled=counts["pooled"], too_few=counts["too_few"], cancelled_otherwise=counts["otherwise"]
     )

@@ -253,6 +253,9 @@ class GroupDetailSerializer(GroupListSerializer):
             "class_size",
             "mentor_name",
             "mentor_email",
+            "decision",
+            "decision_reason",
+            "pooled_into",
             "created_at",
             "updated_at",
             "sessions",
@@ -346,6 +349,21 @@ class GroupTransitionSerializer(serializers.Serializer):
 
 class GroupCancelSerializer(serializers.Serializer):
     reason = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class GroupPoolSerializer(serializers.Serializer):
+    into = serializers.PrimaryKeyRelatedField(queryset=Group.objects.all())
+    reason = serializers.CharField(required=False, allow_blank=True, default="", max_length=300)
+
+
+class GroupPostponeSerializer(serializers.Serializer):
+    first_date = serializers.DateField()
+    reason = serializers.CharField(required=False, allow_blank=True, default="", max_length=300)
+    override_soft_conflicts = serializers.BooleanField(required=False, default=False)
+
+
+class GroupNotStartedSerializer(serializers.Serializer):
+    reason = serializers.CharField(required=False, allow_blank=True, default="", max_length=300)
 
 
 class GroupTrainersField(serializers.PrimaryKeyRelatedField):

@@ -34,6 +34,11 @@ urlpatterns = [
         name="planning-group-cancel",
     ),
     path(
+        "groepen/<int:pk>/beslissen/",
+        views.GroupDecideView.as_view(),
+        name="planning-group-decide",
+    ),
+    path(
         "groepen/<int:pk>/trainer-vervangen/",
         views.TrainerReplaceView.as_view(),
         name="planning-trainer-replace",

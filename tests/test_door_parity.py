@@ -42,7 +42,7 @@ from enrolment.views_public import RECEIVED_COOKIE
 from programmes.models import ChildConsent, EnrolmentMode, GuardianConsent
 from scheduler.models import Group, Session
 from scheduler.series import at_amsterdam
-from scheduler.services import group_create
+from scheduler.services import group_create, group_transition
 from tests import factories
 from tests.enrolment.world import (  # noqa: F401 (fixtures)
     SOLE,
@@ -203,6 +203,41 @@ def api_move_to_a_closed_day(world: World) -> tuple[str, str]:
     response = api_move(world, world.study_day)
     assert response.status_code == 409, response.content
     return "refused", words(c["message"] for c in response.json()["conflicts"])
+
+
+@pytest.fixture
+def undecided(planned: Group) -> Group:
+    """`planned`, published: a decision about too few children may be taken."""
+    return group_transition(group=planned, to="published")
+
+
+@pytest.fixture
+def other_programme_group(school_a: Any) -> Group:
+    """A published group of another programme, same round, at school A."""
+    programme = factories.ProgrammeFactory(trainers_per_group=1)
+    group = group_create(
+        programme=programme,
+        host_school=school_a,
+        school_year=factories.SchoolYearFactory(label="2026-2027"),
+        round_label="ronde",
+        weekday=2,
+        start_time=dt.time(9, 0),
+        first_date=ROUND_START + dt.timedelta(days=2),
+        trainers=[factories.TrainerFactory(qualifications=[programme])],
+    ).group
+    return group_transition(group=group, to="published")
+
+
+def page_decide(world: World, decision: str, **fields: Any) -> tuple[str, str]:
+    body = {"decision": decision, **{f"{decision}-{k}": v for k, v in fields.items()}}
+    response = world.as_bob.post(reverse("planning-group-decide", args=[world.undecided.pk]), body)
+    form = response.context["forms"][decision]
+    return page_refusal(response, [m for errors in form.errors.values() for m in errors])
+
+
+def api_decide(world: World, action: str, field: str, **body: Any) -> tuple[str, str]:
+    response = api_post(world.as_bob, f"groups/{world.undecided.pk}/{action}/", body)
+    return api_refusal(response, field)
 
 
 @pytest.fixture
@@ -610,6 +645,20 @@ ROWS = [
         api_move_to_a_closed_day,
         "refused",
         (*PLANNER, "study_day"),
+    ),
+    Row(
+        "pooling a group below its minimum with a group of another programme",
+        lambda world: page_decide(world, "pool", into=world.other_programme_group.pk),
+        lambda world: api_decide(world, "pool", "into", into=world.other_programme_group.pk),
+        "refused",
+        (*PLANNER, "undecided", "other_programme_group"),
+    ),
+    Row(
+        "postponing a group below its minimum into the past",
+        lambda world: page_decide(world, "postpone", first_date="2026-09-28"),
+        lambda world: api_decide(world, "postpone", "first_date", first_date="2026-09-28"),
+        "refused",
+        (*PLANNER, "undecided"),
     ),
     Row(
         "wrong school type: a secondary programme's group at a primary school",

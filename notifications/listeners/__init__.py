@@ -29,12 +29,17 @@ back and still applies is written when they confirm (`on_email_confirmed`).
   calendar (REQUEST);
 - schedule changes: every guardian of a confirmed child and every trainer of the group
   gets the update with a calendar file (REQUEST or CANCEL as the change asks);
+- a group below its minimum: postponed, every guardian of a confirmed child and every
+  trainer gets one updated invitation with the moved series; pooled, the moved children's
+  families get the new group's place and times (with its calendar once confirmed); not
+  started, the "group cancelled" message, offering the programme's other open groups;
 - trainers: assigned (the group's calendar) or removed (its cancellation);
 - twice absent: the coordinators of the pupil's school;
 - a locked log-in: the account's owner, once per lock (the moment and that it was locked,
   nothing of what was typed or from where).
 
-Modules: `loading` (what the listeners share), `enrolments`, `schedule` and `accounts` (the
+Modules: `loading` (what the listeners share), `enrolments`, `schedule`, `viability` and
+`accounts` (the
 listeners by the events they hear); who may be mailed is `notifications.audience`'s to say.
 """
 
@@ -70,6 +75,7 @@ from notifications.listeners.schedule import (
     on_trainer_assigned,
     on_trainer_removed,
 )
+from notifications.listeners.viability import on_enrolments_pooled, on_group_postponed
 from programmes import events as programme_events
 from scheduler import events as scheduler_events
 
@@ -96,6 +102,8 @@ LISTENERS: list[tuple[type, Callable[[Any], None]]] = [
     (scheduler_events.GroupCancelled, on_group_cancelled),
     (scheduler_events.TrainerAssigned, on_trainer_assigned),
     (scheduler_events.TrainerRemoved, on_trainer_removed),
+    (scheduler_events.GroupPostponed, on_group_postponed),
+    (enrolment_events.EnrolmentsPooled, on_enrolments_pooled),
 ]
 
 

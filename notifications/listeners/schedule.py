@@ -22,6 +22,7 @@ from notifications.listeners.loading import (
     schedule_of,
     write_to_guardian,
 )
+from notifications.listeners.viability import other_open_groups
 from notifications.messages import Recipient, message_write, reply_to_for, trainer_recipient
 from programmes.models import Trainer
 from scheduler import events as scheduler_events
@@ -113,10 +114,12 @@ def on_session_added(event: scheduler_events.SessionAdded) -> None:
 
 def on_group_cancelled(event: scheduler_events.GroupCancelled) -> None:
     """Confirmed families and trainers get the calendar cancellation; families still waiting
-    (for consent, an offer, a waitlist seat) get the same news without a calendar file."""
+    (for consent, an offer, a waitlist seat) get the same news without a calendar file.
+    Families are offered the programme's other open groups for the host school's pupils."""
     group = load_group(event.group_id)
     if group is None:
         return
+    offered = other_open_groups(group)
     _write_schedule_change(
         kind="group_cancelled",
         event="group-cancelled",
@@ -126,6 +129,7 @@ def on_group_cancelled(event: scheduler_events.GroupCancelled) -> None:
         ics=calendar_for(calendar.group_cancellation, group=group),
         ics_method=CANCEL,
         meetings=calendar.parent_meetings_of(group),
+        **offered,
     )
     waiting = list(
         enrolments_loaded()
@@ -157,6 +161,7 @@ def on_group_cancelled(event: scheduler_events.GroupCancelled) -> None:
                 guardian,
                 children=[enrolment.child.first_name],
                 enroller=enroller,
+                **offered,
             )
 
 

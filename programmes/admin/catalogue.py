@@ -63,6 +63,7 @@ class ProgrammeAdmin(CatalogueAdmin):
                     "enrolment_mode",
                     "group_size_min",
                     "group_size_max",
+                    "decision_days",
                     "child_sessions",
                     "session_minutes",
                     "parent_meetings_before",

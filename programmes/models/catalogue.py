@@ -68,6 +68,7 @@ PROGRAMME_FIELDS = [
     "enrolment_mode",
     "group_size_min",
     "group_size_max",
+    "decision_days",
     "child_sessions",
     "session_minutes",
     "parent_meetings_before",
@@ -114,6 +115,19 @@ class Programme(models.Model):
     )
     group_size_max = models.PositiveSmallIntegerField(
         _("maximale groepsgrootte"), validators=[MinValueValidator(1), MaxValueValidator(40)]
+    )
+    # A group of an individually enrolled programme starts only with `group_size_min`
+    # children: this many days before its first session someone decides (none: no such day).
+    decision_days = models.PositiveSmallIntegerField(
+        _("beslisdag (dagen voor de eerste bijeenkomst)"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(90)],
+        help_text=_(
+            "Heeft een groep op deze dag minder kinderen dan de minimale groepsgrootte, dan "
+            "beslist de coördinator of programmabeheerder: samenvoegen, uitstellen of "
+            "annuleren. Leeg: geen beslisdag."
+        ),
     )
     child_sessions = models.PositiveSmallIntegerField(
         _("aantal bijeenkomsten met kinderen"),

@@ -7,7 +7,8 @@ unless `override_by` (a programme manager) accepts them, which is recorded.
 
 Modules, lowest first (each imports only those above it in this list):
 `overrides` (conflict refusals), `trainers`, `groups`, `class_bookings`, `sessions`,
-`planning_requests`, `planner_runs` (with the Celery task `scheduler.run_planner`, which
+`planning_requests`, `planner_runs` and `viability` (a group below its minimum: pool,
+postpone or not start) (with the Celery task `scheduler.run_planner`, which
 Celery finds by importing this package). The names below are the package's public face,
 so callers import `from scheduler.services import group_create`.
 """
@@ -42,6 +43,7 @@ from scheduler.services.sessions import (
     session_move_check,
 )
 from scheduler.services.trainers import group_replace_trainer
+from scheduler.services.viability import group_not_started, group_pool, group_postpone
 
 __all__ = [
     "CLASS_SIZE_MAX",
@@ -52,6 +54,9 @@ __all__ = [
     "class_booking_set",
     "group_cancel",
     "group_create",
+    "group_not_started",
+    "group_pool",
+    "group_postpone",
     "group_preview",
     "group_replace_trainer",
     "group_transition",

@@ -13,6 +13,7 @@ manager may accept ("toch opslaan"), which the service records.
 from __future__ import annotations
 
 from scheduler.views.calendars import CalendarView, programme_colours
+from scheduler.views.decisions import GroupDecideView
 from scheduler.views.groups import (
     GroupCancelView,
     GroupCreateView,
@@ -36,6 +37,7 @@ __all__ = [
     "CalendarView",
     "GroupCancelView",
     "GroupCreateView",
+    "GroupDecideView",
     "GroupDetailView",
     "GroupListView",
     "GroupStatusView",

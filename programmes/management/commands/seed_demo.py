@@ -130,6 +130,9 @@ PROGRAMMES: dict[str, dict[str, Any]] = {
         "age_max": 12,
         "enrolment_mode": EnrolmentMode.INDIVIDUAL,
         "group_size_min": 6,
+        # A KIES group starts with 6 children; two weeks before its first session someone
+        # decides about a group with fewer (pool, postpone or not start).
+        "decision_days": 14,
         "group_size_max": 10,
         "child_sessions": 8,
         "session_minutes": 60,
