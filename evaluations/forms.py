@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from evaluations.composing import QuestionInput
 from evaluations.models import Goal, Measures, QuestionKind
 from programmes.forms import UtrechtFormMixin
-from programmes.models import Programme, School, SchoolYear
+from programmes.models import Programme
 
 
 class QuestionnaireForm(UtrechtFormMixin, forms.Form):
@@ -81,11 +81,19 @@ class QuestionForm(UtrechtFormMixin, forms.Form):
 
 
 class PupilCountForm(UtrechtFormMixin, forms.Form):
-    """Which school and school year; the grades' fields are added per programme grade."""
-
-    school = forms.ModelChoiceField(label=_("school"), queryset=School.objects.none())
-    school_year = forms.ModelChoiceField(
-        label=_("schooljaar"), queryset=SchoolYear.objects.order_by("-start_date"), empty_label=None
-    )
+    """The pupils per grade of one school; a field per grade the school has."""
 
     use_required_attribute = False
+
+    def __init__(self, *args: Any, grades: list[int], vo: bool, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for grade in grades:
+            label = _("klas %(n)s") if vo else _("groep %(n)s")
+            self.fields[f"grade_{grade}"] = forms.IntegerField(
+                label=label % {"n": grade}, required=False
+            )
+
+    def counts(self) -> dict[int, int | None]:
+        return {
+            int(name.removeprefix("grade_")): value for name, value in self.cleaned_data.items()
+        }

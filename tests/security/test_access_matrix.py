@@ -251,6 +251,10 @@ TABLE = [
     R("outcomes-council",                 "GET",  "",                 302, 403, 403, 403, 403, 200),
     R("outcomes-export-csv",              "GET",  "",                 302, 403, 403, 403, 403, 200),
     R("outcomes-export-xlsx",             "GET",  "",                 302, 403, 403, 403, 403, 200),
+    # The schools' pupils per grade (the reach's denominator): the manager, a coordinator
+    # for their own schools.
+    R("outcomes-pupils",                  "GET",  "",                 302, 403, 403, 200, 200, 200),
+    R("outcomes-pupils-school",           "GET",  "school",           302, 403, 403, 200, 404, 200),
     # Questionnaires: the link is the key (the world's enrolment link is no questionnaire
     # link, so a 404 for everyone); the group's questionnaire is its trainers' and the
     # manager's; a child page needs a child taking part and an open moment (none here).
