@@ -14,7 +14,11 @@ from programmes.models import Programme
 
 
 class QuestionnaireForm(UtrechtFormMixin, forms.Form):
-    title_nl = forms.CharField(label=_("titel (Nederlands)"), max_length=150, required=False)
+    title_nl = forms.CharField(
+        label=_("titel (Nederlands)"),
+        max_length=150,
+        error_messages={"required": _("Geef de vragenlijst een titel.")},
+    )
     title_en = forms.CharField(label=_("titel (Engels)"), max_length=150, required=False)
     intro_nl = forms.CharField(
         label=_("inleiding (Nederlands)"), widget=forms.Textarea(attrs={"rows": 3}), required=False
@@ -39,7 +43,11 @@ class QuestionnaireForm(UtrechtFormMixin, forms.Form):
 
 class QuestionForm(UtrechtFormMixin, forms.Form):
     kind = forms.ChoiceField(label=_("soort"), choices=QuestionKind.choices)
-    text_nl = forms.CharField(label=_("vraag (Nederlands)"), max_length=300, required=False)
+    text_nl = forms.CharField(
+        label=_("vraag (Nederlands)"),
+        max_length=300,
+        error_messages={"required": _("Schrijf de vraag in het Nederlands.")},
+    )
     text_en = forms.CharField(label=_("vraag (Engels)"), max_length=300, required=False)
     options_nl = forms.CharField(
         label=_("keuzes (Nederlands, één per regel)"),
