@@ -111,6 +111,24 @@ def questionnaire_update(
     return questionnaire
 
 
+@transaction.atomic
+def goal_add(*, programme: Programme, name_nl: str, name_en: str = "") -> Goal:
+    """Name a new goal of a programme (a question can then measure it). Refuses an empty
+    Dutch name and a name the programme already has."""
+    name_nl, name_en = name_nl.strip(), name_en.strip()
+    if not name_nl:
+        raise ValidationError({"name_nl": _("Geef het doel een naam.")})
+    if Goal.objects.filter(programme=programme, name_nl__iexact=name_nl).exists():
+        raise ValidationError({"name_nl": _("Dit programma heeft dit doel al.")})
+    last = Goal.objects.filter(programme=programme).aggregate(p=Max("position"))["p"]
+    return Goal.objects.create(
+        programme=programme,
+        name_nl=name_nl,
+        name_en=name_en,
+        position=0 if last is None else last + 1,
+    )
+
+
 @dataclass(frozen=True)
 class QuestionInput:
     kind: str

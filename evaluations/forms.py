@@ -88,6 +88,17 @@ class QuestionForm(UtrechtFormMixin, forms.Form):
         )
 
 
+class GoalForm(UtrechtFormMixin, forms.Form):
+    name_nl = forms.CharField(
+        label=_("doel (Nederlands)"),
+        max_length=200,
+        error_messages={"required": _("Geef het doel een naam.")},
+    )
+    name_en = forms.CharField(label=_("doel (Engels)"), max_length=200, required=False)
+
+    use_required_attribute = False
+
+
 class PupilCountForm(UtrechtFormMixin, forms.Form):
     """The pupils per grade of one school; a field per grade the school has."""
 

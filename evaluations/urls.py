@@ -34,6 +34,11 @@ urlpatterns = [
         name="evaluation-compose-question-add",
     ),
     path(
+        "vragenlijsten/<int:questionnaire_id>/doel/",
+        views_compose.GoalAddView.as_view(),
+        name="evaluation-compose-goal-add",
+    ),
+    path(
         "vragenlijsten/<int:questionnaire_id>/voorbeeld/",
         views_compose.QuestionnairePreviewView.as_view(),
         name="evaluation-compose-preview",

@@ -19,8 +19,8 @@ from django.views import View
 from django.views.generic import TemplateView
 
 from evaluations import composing, services
-from evaluations.forms import QuestionForm, QuestionnaireForm
-from evaluations.models import Question, Questionnaire, Respondent
+from evaluations.forms import GoalForm, QuestionForm, QuestionnaireForm
+from evaluations.models import Goal, Question, Questionnaire, Respondent
 from evaluations.views import question_items
 from programmes import access
 from programmes.forms import add_service_error
@@ -131,6 +131,8 @@ class QuestionnaireEditView(QuestionnaireMixin, TemplateView):
             form=kwargs.get("form") or self.questionnaire_form(),
             question_form=kwargs.get("question_form")
             or QuestionForm(programme=questionnaire.programme, prefix="question"),
+            goals=list(Goal.objects.filter(programme=questionnaire.programme)),
+            goal_form=kwargs.get("goal_form") or GoalForm(prefix="goal"),
         )
         return context
 
@@ -163,6 +165,25 @@ class QuestionAddView(QuestionnaireEditView):
                 messages.success(request, _("De vraag is toegevoegd."))
                 return HttpResponseRedirect(edit_url(self.questionnaire) + "#vragen")
         return self.render_to_response(self.get_context_data(question_form=form), status=400)
+
+    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        return HttpResponseRedirect(edit_url(self.questionnaire))
+
+
+class GoalAddView(QuestionnaireEditView):
+    """POST: name a new goal of the questionnaire's programme."""
+
+    def post(self, request: HttpRequest, questionnaire_id: int) -> HttpResponse:
+        form = GoalForm(request.POST, prefix="goal")
+        if form.is_valid():
+            try:
+                composing.goal_add(programme=self.questionnaire.programme, **form.cleaned_data)
+            except ValidationError as error:
+                add_service_error(form, error)
+            else:
+                messages.success(request, _("Het doel is toegevoegd."))
+                return HttpResponseRedirect(edit_url(self.questionnaire) + "#doelen")
+        return self.render_to_response(self.get_context_data(goal_form=form), status=400)
 
     def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         return HttpResponseRedirect(edit_url(self.questionnaire))

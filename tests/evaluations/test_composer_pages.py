@@ -137,3 +137,20 @@ def test_the_composer_list_query_count_does_not_grow_with_programmes(alice: Any)
     for code in ("twee", "drie"):
         kies_programme(code)
     assert queries() == one
+
+
+def test_the_manager_names_a_new_goal_and_a_question_can_measure_it(as_alice: Client) -> None:
+    programme = kies_programme()
+    draft = start_draft(as_alice, programme)
+    url = reverse("evaluation-compose-goal-add", args=[draft.pk])
+    named = as_alice.post(url, {"goal-name_nl": "Ik weet wat ik kan doen als ik boos ben"})
+    assert named.status_code == 302
+    goal = Goal.objects.get(programme=programme, name_nl__startswith="Ik weet wat")
+    again = as_alice.post(url, {"goal-name_nl": "ik weet wat ik kan doen als ik boos ben"})
+    assert again.status_code == 400 and "heeft dit doel al" in again.content.decode()
+    added = as_alice.post(
+        reverse("evaluation-compose-question-add", args=[draft.pk]),
+        question_data(measures="goal", goal=goal.pk),
+    )
+    assert added.status_code == 302
+    assert draft.questions.filter(goal=goal).exists()

@@ -266,6 +266,7 @@ TABLE = [
     R("evaluation-compose-draft",         "POST", "programme",        302, 403, 403, 403, 403, 302),
     R("evaluation-compose-edit",          "GET",  "draft",            302, 403, 403, 403, 403, 200),
     R("evaluation-compose-question-add",  "POST", "draft",            302, 403, 403, 403, 403, 400),
+    R("evaluation-compose-goal-add",      "POST", "draft",            302, 403, 403, 403, 403, 400),
     R("evaluation-compose-preview",       "GET",  "draft",            302, 403, 403, 403, 403, 200),
     R("evaluation-compose-publish",       "POST", "draft",            302, 403, 403, 403, 403, 302),
     R("evaluation-compose-question",      "GET",  "question",         302, 403, 403, 403, 403, 200),
