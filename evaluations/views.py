@@ -44,7 +44,6 @@ SMILEY_WORDS = (
     gettext_lazy("goed"),
     gettext_lazy("heel goed"),
 )
-SMILEYS = ("😢", "🙁", "😐", "🙂", "😄")
 
 
 def question_items(questions: Any, data: Any = None, *, typing: bool = True) -> list[dict]:
@@ -57,7 +56,7 @@ def question_items(questions: Any, data: Any = None, *, typing: bool = True) -> 
         if question.kind == QuestionKind.SCALE:
             options = [(str(i + 1), SCALE_WORDS[i], str(i + 1)) for i in range(5)]
         elif question.kind == QuestionKind.SMILEY:
-            options = [(str(i + 1), SMILEY_WORDS[i], SMILEYS[i]) for i in range(5)]
+            options = [(str(i + 1), SMILEY_WORDS[i], "") for i in range(5)]  # faces: SVG
         elif question.kind == QuestionKind.YES_NO:
             options = [("yes", _("ja"), ""), ("no", _("nee"), "")]
         elif question.kind == QuestionKind.CHOICE:

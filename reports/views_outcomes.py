@@ -146,6 +146,7 @@ class OutcomePageView(OutcomeMixin, NavSectionMixin, TemplateView):
         context.update(
             filter_form=self.filter_form,
             scope=self.scope,
+            show_pupils_link=not self.suppressed,
             query_string=self.query_string(),
             programmes=[
                 {

@@ -28,6 +28,7 @@ def page_paths() -> list[tuple[str, str]]:
 
     from enrolment.models import Enrolment, Guardian, LinkPurpose
     from enrolment.services import _make_link
+    from evaluations.models import Questionnaire
     from programmes.models import (
         CoFinancingAgreement,
         Programme,
@@ -71,7 +72,11 @@ def page_paths() -> list[tuple[str, str]]:
         ("privacy-retention-group", group),
         ("cofinancing-", CoFinancingAgreement.objects.order_by("pk").first()),
     ]
+    questionnaire = Questionnaire.objects.order_by("-pk").first()
+    question = questionnaire.questions.order_by("position").first() if questionnaire else None
     values = {
+        "questionnaire_id": questionnaire.pk if questionnaire else None,
+        "question_id": question.pk if question else None,
         "group_id": group.pk if group else None,
         "session_id": session.pk if session else None,
         "school_id": group.host_school_id if group else None,

@@ -39,6 +39,7 @@ def test_every_page_kind_reads_well_for_every_role_at_both_sizes(
     settings.SITE_URL = live_server.url
     call_command("seed_demo", demo=True, verbosity=0)
     call_command("seed_demo_groups", demo=True, verbosity=0)
+    call_command("seed_demo_evaluations", verbosity=0)  # questionnaires, composer, outcomes
     pages = page_paths()
     assert len(pages) > 60, pages  # the tour reaches the site, not a handful of pages
 

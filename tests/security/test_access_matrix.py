@@ -71,7 +71,12 @@ PERSONAS = (
 ROLE_ENDED = ("inactive trainer", "former coordinator")
 EXCLUDED_PREFIXES = ("admin/", "i18n/")
 # Kwargs after the first one are always filled with these objects of the world.
-OTHER_KWARGS = {"session_id": "session", "public_id": "enrolment", "token": "link"}
+OTHER_KWARGS = {
+    "session_id": "session",
+    "public_id": "enrolment",
+    "token": "link",
+    "respondent": "respondent",
+}
 
 
 class Row(NamedTuple):
@@ -159,6 +164,13 @@ TABLE = [
     # Reports and co-financing (API).
     R("api:api-report-cofinancing",       "GET",  "?school_year=year",401, 403, 403, 200, 200, 200),
     R("api:api-report-participation",     "GET",  "?school_year=year",401, 403, 403, 403, 403, 200),
+    # Outcome figures (issue 19): the manager, and a coordinator for their own school only.
+    R("api:api-report-outcomes",          "GET",  "?school=school",   401, 403, 403, 200, 400, 200),
+    # Questionnaires: staff read; only the manager makes a new version or publishes one.
+    R("api:questionnaire-list",           "GET",  "",                 401, 403, 200, 200, 200, 200),
+    R("api:questionnaire-detail",         "GET",  "questionnaire",    401, 403, 200, 200, 200, 200),
+    R("api:questionnaire-new-version",    "POST", "questionnaire",    401, 403, 403, 403, 403, 201),
+    R("api:questionnaire-publish",        "POST", "draft",            401, 403, 403, 403, 403, 200),
     R("api:cofinancing-agreement-list",   "GET",  "",                 401, 403, 403, 200, 200, 200),
     R("api:cofinancing-agreement-detail", "GET",  "agreement",        401, 403, 403, 200, 404, 200),
     R("api:cofinancing-invoice-list",     "GET",  "",                 401, 403, 403, 200, 200, 200),
@@ -243,12 +255,27 @@ TABLE = [
     R("outcomes-council",                 "GET",  "",                 302, 403, 403, 403, 403, 200),
     R("outcomes-export-csv",              "GET",  "",                 302, 403, 403, 403, 403, 200),
     R("outcomes-export-xlsx",             "GET",  "",                 302, 403, 403, 403, 403, 200),
+    # The schools' pupils per grade (the reach's denominator): the manager, a coordinator
+    # for their own schools.
+    R("outcomes-pupils",                  "GET",  "",                 302, 403, 403, 200, 200, 200),
+    R("outcomes-pupils-school",           "GET",  "school",           302, 403, 403, 200, 404, 200),
     # Questionnaires: the link is the key (the world's enrolment link is no questionnaire
     # link, so a 404 for everyone); the group's questionnaire is its trainers' and the
     # manager's; a child page needs a child taking part and an open moment (none here).
     R("evaluation-answer",                "GET",  "link",             404, 404, 404, 404, 404, 404),
     R("evaluation-group",                 "GET",  "group",            302, 403, 200, 403, 403, 200),
     R("evaluation-child",                 "GET",  "group",            302, 403, 404, 403, 403, 404),
+    # The composer: the programme manager only; an empty question form is a 400.
+    R("evaluation-compose-list",          "GET",  "",                 302, 403, 403, 403, 403, 200),
+    R("evaluation-compose-draft",         "POST", "programme",        302, 403, 403, 403, 403, 302),
+    R("evaluation-compose-edit",          "GET",  "draft",            302, 403, 403, 403, 403, 200),
+    R("evaluation-compose-question-add",  "POST", "draft",            302, 403, 403, 403, 403, 400),
+    R("evaluation-compose-goal-add",      "POST", "draft",            302, 403, 403, 403, 403, 400),
+    R("evaluation-compose-preview",       "GET",  "draft",            302, 403, 403, 403, 403, 200),
+    R("evaluation-compose-publish",       "POST", "draft",            302, 403, 403, 403, 403, 302),
+    R("evaluation-compose-question",      "GET",  "question",         302, 403, 403, 403, 403, 200),
+    R("evaluation-compose-question-remove","POST","question",         302, 403, 403, 403, 403, 302),
+    R("evaluation-compose-question-move", "POST", "question",         302, 403, 403, 403, 403, 302),
     # Pages: the relatiedesk (public, no account) and its texts (the programme manager edits).
     R("relatiedesk-home",                 "GET",  "",                 200, 200, 200, 200, 200, 200),
     R("relatiedesk-parents",              "GET",  "",                 200, 200, 200, 200, 200, 200),

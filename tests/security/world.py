@@ -16,6 +16,9 @@ from core import domain_events
 from enrolment import events as enrolment_events
 from enrolment.models import Authority, ConsentText
 from enrolment.services import ChildInput, GuardianInput, submission_create
+from evaluations.defaults import questionnaires_install
+from evaluations.models import Questionnaire
+from evaluations.services import questionnaire_new_version
 from notifications.feed_tokens import feed_token_regenerate
 from notifications.models import FeedKind, OutboxMessage, OutboxStatus
 from notifications.outbox import message_enqueue
@@ -143,7 +146,16 @@ def build_world(*, school_a: Any, bob: Any, dave: Any) -> dict[str, Any]:
     )
     invoice = invoice_create(agreement=agreement, reference="ZW-2026-001", amount=Decimal("1600"))
 
+    # Questionnaires (issue 19): the published defaults and a draft with its questions.
+    questionnaires_install(programme=kies, template="kies")
+    published = Questionnaire.objects.get(programme=kies, respondent="child")
+    draft = questionnaire_new_version(questionnaire=published)
+
     return {
+        "questionnaire": published.pk,
+        "draft": draft.pk,
+        "question": draft.questions.order_by("position").first().pk,
+        "respondent": "guardian",
         "programme": kies.pk,
         "code": kies.code,
         "school": school_a.pk,
