@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "axes",
     "programmes",
     "relatiedesk",
+    "referrals",
     "scheduler",
     "enrolment",
     "notifications",
@@ -137,6 +138,14 @@ CELERY_BEAT_SCHEDULE = {
     "enrolment-retention-daily": {
         "task": "enrolment.retention_daily",
         "schedule": crontab(hour=3, minute=30),
+    },
+    "referrals-talk-reminders": {
+        "task": "referrals.talk_reminders",
+        "schedule": crontab(minute=30, hour="8-20"),
+    },
+    "referrals-retention-daily": {
+        "task": "referrals.retention_daily",
+        "schedule": crontab(hour=3, minute=50),
     },
     "notifications-outbox-sweep": {
         "task": "notifications.outbox_sweep",
@@ -421,6 +430,12 @@ ENROLMENT_OFFER_HOURS_SHORT = env_int("ENROLMENT_OFFER_HOURS_SHORT", 24)
 ENROLMENT_RETENTION_MONTHS = env_int("ENROLMENT_RETENTION_MONTHS", 12)
 # Links in e-mails to parents stay valid this long.
 ENROLMENT_LINK_DAYS = env_int("ENROLMENT_LINK_DAYS", 30)
+# Referrals (referrals/): how long a family's invitation link works, and how long a referral
+# that led to nothing is kept after that (then its address and note are erased). A booked
+# prevention talk's address and name are erased this many days after the talk.
+REFERRAL_LINK_DAYS = env_int("REFERRAL_LINK_DAYS", 30)
+REFERRAL_KEEP_DAYS_AFTER_EXPIRY = env_int("REFERRAL_KEEP_DAYS_AFTER_EXPIRY", 30)
+TALK_KEEP_DAYS = env_int("TALK_KEEP_DAYS", 30)
 # An API token (POST /api/v1/auth/token/) stops working this many days after it was made.
 API_TOKEN_TTL_DAYS = env_int("API_TOKEN_TTL_DAYS", 30)
 # A co-financing invoice counts as overdue this many days after it was sent.

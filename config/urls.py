@@ -23,5 +23,6 @@ urlpatterns = [
     path("agenda/", include("notifications.urls_feeds")),
     path("rapportages/", include("reports.urls")),
     path("", include("relatiedesk.urls")),
+    path("", include("referrals.urls")),
     path("", include("programmes.urls")),
 ]
