@@ -4,6 +4,8 @@ says so, the same for an unknown and a revoked token."""
 
 from __future__ import annotations
 
+import re
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
@@ -18,6 +20,8 @@ from programmes.forms import add_service_error
 from referrals import selectors, services
 from referrals.forms import BookingForm, MoveForm
 from referrals.models import BookingStatus, Referral, TalkSlot
+
+UUID_TEXT = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
 
 
 def _link_error(request: HttpRequest, error: ValidationError) -> HttpResponse:
@@ -91,7 +95,8 @@ def _book(
 ) -> HttpResponse:
     """The booking page: choose a slot and give an address (GET), book it (POST)."""
     chosen = request.POST.get("slot") or request.GET.get("tijd") or ""
-    slot = next((s for s in slots if str(s.uid) == chosen), None)
+    # Any slot by its id: whether it may still be booked is the service's verdict.
+    slot = TalkSlot.objects.filter(uid=chosen).first() if UUID_TEXT.fullmatch(chosen) else None
     form = BookingForm(
         request.POST if request.method == "POST" else None,
         initial={"email": referral.email if referral else "", "language": "nl"},
