@@ -61,6 +61,7 @@ run: setup
 	$(MANAGE) migrate --noinput -v 0
 	@$(MANAGE) seed_demo
 	@$(MANAGE) seed_demo_groups
+	@$(MANAGE) seed_demo_referrals
 	@$(MANAGE) demo_logins
 	$(MANAGE) runserver $(RUN_ADDR)
 
