@@ -88,3 +88,21 @@ def test_she_refers_only_to_the_schools_she_serves(wendy: Any, kies: Any) -> Non
     )
     assert response.status_code == 200
     assert "Selecteer een geldige keuze" in response.content.decode()
+
+
+def test_her_menu_holds_her_work_and_not_the_enrolments(wendy: Any) -> None:
+    page = client_for(wendy.user).get(reverse("talk-slot-list")).content.decode()
+    menu = page.split('class="utrecht-nav-list gp-nav__list"', 1)[1].split("</ul>", 1)[0]
+    assert f'href="{reverse("talk-slot-list")}"' in menu
+    assert f'href="{reverse("referral-list")}"' in menu
+    assert f'href="{reverse("staff-overview")}"' not in menu
+
+
+def test_a_coordinator_finds_his_referrals_in_the_menu(hank: Any) -> None:
+    page = client_for(hank).get(reverse("start-coordinator")).content.decode()
+    assert f'href="{reverse("referral-list")}"' in page
+
+
+def test_the_manager_finds_the_wijkteam_workers_on_the_management_page(as_alice: Any) -> None:
+    page = as_alice.get(reverse("manage-home")).content.decode()
+    assert f'href="{reverse("referral-workers")}"' in page
