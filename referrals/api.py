@@ -26,7 +26,7 @@ from programmes import access
 from programmes.api import AccessRules
 from programmes.api_auth import ApiTokenAuthentication
 from programmes.api_validation import validated
-from programmes.models import EnrolmentMode, Programme, School
+from programmes.models import Programme, School
 from referrals import selectors, services
 from referrals.models import (
     Language,
@@ -67,16 +67,15 @@ class ReferralSerializer(serializers.ModelSerializer):
 
 
 class ReferralInputSerializer(serializers.Serializer):
-    programme = serializers.PrimaryKeyRelatedField(
-        queryset=Programme.objects.filter(active=True, enrolment_mode=EnrolmentMode.INDIVIDUAL)
-    )
-    school = serializers.PrimaryKeyRelatedField(queryset=School.objects.filter(active=True))
+    # Any programme and school: whether the referrer may use them is the service's verdict.
+    programme = serializers.PrimaryKeyRelatedField(queryset=Programme.objects.all())
+    school = serializers.PrimaryKeyRelatedField(queryset=School.objects.all())
     group = serializers.PrimaryKeyRelatedField(
         queryset=Group.objects.all(), required=False, allow_null=True
     )
     email = serializers.EmailField()
     language = serializers.ChoiceField(choices=Language.choices, default=Language.DUTCH)
-    note = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")
+    note = serializers.CharField(required=False, allow_blank=True, default="")
 
 
 class WorkerSerializer(serializers.ModelSerializer):

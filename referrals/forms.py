@@ -30,15 +30,24 @@ class ReferralForm(UtrechtFormMixin, forms.Form):
         ),
         widget=forms.Textarea(attrs={"rows": 4, "maxlength": 500}),
         required=False,
-        max_length=500,
     )
 
     def __init__(self, *args: Any, schools: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["school"].queryset = schools
-        self.fields["programme"].queryset = Programme.objects.filter(
-            active=True, enrolment_mode=EnrolmentMode.INDIVIDUAL
-        ).order_by("name_nl")
+        # The choices offer what the referrer may use; whether a posted one may be used is
+        # the service's verdict (the same words as the API): any school or programme posts.
+        self.fields["school"].queryset = School.objects.all()
+        self.fields["school"].widget.choices = forms.models.ModelChoiceIterator(
+            forms.ModelChoiceField(queryset=schools)
+        )
+        self.fields["programme"].queryset = Programme.objects.all()
+        self.fields["programme"].widget.choices = forms.models.ModelChoiceIterator(
+            forms.ModelChoiceField(
+                queryset=Programme.objects.filter(
+                    active=True, enrolment_mode=EnrolmentMode.INDIVIDUAL
+                ).order_by("name_nl")
+            )
+        )
         self.fields["group"].queryset = (
             Group.objects.filter(status=GroupStatus.PUBLISHED)
             .select_related("programme", "host_school")
@@ -73,7 +82,7 @@ class TalkSlotForm(UtrechtFormMixin, forms.Form):
         input_formats=[DATETIME_LOCAL_INPUT],
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format=DATETIME_LOCAL_INPUT),
     )
-    minutes = forms.IntegerField(label=_("Duur in minuten"), initial=45, min_value=10)
+    minutes = forms.IntegerField(label=_("Duur in minuten"), initial=45)
     place = forms.ChoiceField(label=_("Plaats"), choices=TalkPlace.choices)
     school = forms.ModelChoiceField(
         label=_("School (bij een gesprek op school)"),
@@ -81,12 +90,15 @@ class TalkSlotForm(UtrechtFormMixin, forms.Form):
         required=False,
     )
     book_days_ahead = forms.IntegerField(
-        label=_("Ouders kunnen zoveel dagen vooruit boeken"), initial=14, min_value=1
+        label=_("Ouders kunnen zoveel dagen vooruit boeken"), initial=14
     )
 
     def __init__(self, *args: Any, schools: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["school"].queryset = schools
+        self.fields["school"].queryset = School.objects.all()  # the service decides
+        self.fields["school"].widget.choices = forms.models.ModelChoiceIterator(
+            forms.ModelChoiceField(queryset=schools, required=False)
+        )
 
 
 class BookingForm(UtrechtFormMixin, forms.Form):

@@ -87,7 +87,7 @@ def test_she_refers_only_to_the_schools_she_serves(wendy: Any, kies: Any) -> Non
         {"programme": kies.pk, "school": other.pk, "email": "a@example.org", "language": "nl"},
     )
     assert response.status_code == 200
-    assert "Selecteer een geldige keuze" in response.content.decode()
+    assert "U kunt alleen verwijzen naar een school waarvoor u werkt." in response.content.decode()
 
 
 def test_her_menu_holds_her_work_and_not_the_enrolments(wendy: Any) -> None:
