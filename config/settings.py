@@ -436,6 +436,8 @@ ENROLMENT_LINK_DAYS = env_int("ENROLMENT_LINK_DAYS", 30)
 REFERRAL_LINK_DAYS = env_int("REFERRAL_LINK_DAYS", 30)
 REFERRAL_KEEP_DAYS_AFTER_EXPIRY = env_int("REFERRAL_KEEP_DAYS_AFTER_EXPIRY", 30)
 TALK_KEEP_DAYS = env_int("TALK_KEEP_DAYS", 30)
+# Booking attempts on the public talk pages per address and ENROLMENT_RATE_WINDOW_SECONDS.
+TALK_BOOKINGS_PER_ADDRESS = env_int("TALK_BOOKINGS_PER_ADDRESS", 20)
 # An API token (POST /api/v1/auth/token/) stops working this many days after it was made.
 API_TOKEN_TTL_DAYS = env_int("API_TOKEN_TTL_DAYS", 30)
 # A co-financing invoice counts as overdue this many days after it was sent.

@@ -9,25 +9,25 @@ Nothing of the child reaches the referrals app.
 
 from __future__ import annotations
 
+from django.db.models import Exists, OuterRef, Q, Subquery
+from django.db.models.functions import Lower
+
 from config.domain_events import subscribe
 from enrolment import events as enrolment_events
 from enrolment.models import Enrolment, Guardian
-from referrals.services import referrals_mark_enrolled
+from referrals.services import referrals_mark_enrolled_matching
 
 
 def on_email_confirmed(event: enrolment_events.EmailConfirmed) -> None:
-    email = Guardian.objects.filter(pk=event.guardian_id).values_list("email", flat=True).first()
-    if not email:
-        return
-    pairs: set[tuple[int, int]] = set()
-    rows = Enrolment.objects.filter(submission_id=event.submission_id).values_list(
-        "group__programme_id", "child__school_id", "group__host_school_id"
+    """One UPDATE: the referrals to the confirmed address for a (programme, school) of the
+    submission's enrolments (the pupil's school or the group's host school)."""
+    address = Guardian.objects.filter(pk=event.guardian_id).values(lower=Lower("email"))[:1]
+    enrolled_there = Enrolment.objects.filter(
+        Q(child__school_id=OuterRef("school_id")) | Q(group__host_school_id=OuterRef("school_id")),
+        submission_id=event.submission_id,
+        group__programme_id=OuterRef("programme_id"),
     )
-    for programme_id, pupil_school_id, host_school_id in rows:
-        pairs.add((programme_id, pupil_school_id))
-        pairs.add((programme_id, host_school_id))
-    if pairs:
-        referrals_mark_enrolled(email=email, pairs=pairs)
+    referrals_mark_enrolled_matching(email=Subquery(address), matching=Exists(enrolled_there))
 
 
 def register() -> None:

@@ -15,6 +15,7 @@ from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -229,21 +230,29 @@ def referral_decline(*, referral: Referral) -> None:
 
 
 def referrals_mark_enrolled(*, email: str, pairs: Iterable[tuple[int, int]]) -> int:
-    """Mark the open (or declined, or expired) referrals to `email` for the (programme,
-    school) `pairs` as enrolled: called when an enrolment's address is confirmed. Returns
-    how many changed. A revoked or erased referral stays as it is."""
-    email = email.strip().lower()
-    changed = 0
-    now = _now()
+    """Mark the referrals to `email` for the (programme, school) `pairs` as enrolled (see
+    `referrals_mark_enrolled_matching`). Returns how many changed."""
+    pair_filter = Q(pk__in=[])
     for programme_id, school_id in set(pairs):
-        changed += Referral.objects.filter(
+        pair_filter |= Q(programme_id=programme_id, school_id=school_id)
+    return referrals_mark_enrolled_matching(email=email.strip().lower(), matching=pair_filter)
+
+
+def referrals_mark_enrolled_matching(*, email: Any, matching: Any) -> int:
+    """Mark the referrals to `email` (a value or an expression) that `matching` (a filter on
+    the referral's programme and school, e.g. an `Exists` over the enrolments just
+    confirmed) selects as enrolled, in one UPDATE: called when an enrolment's address is
+    confirmed. A referral that was open, declined or has expired changes; a revoked or
+    erased one stays as it is. Returns how many changed."""
+    return (
+        Referral.objects.filter(matching)
+        .filter(
             email=email,
-            programme_id=programme_id,
-            school_id=school_id,
             erased_at__isnull=True,
             status__in=[*OPEN_STATUSES, ReferralStatus.DECLINED],
-        ).update(status=ReferralStatus.ENROLLED, answered_at=now)
-    return changed
+        )
+        .update(status=ReferralStatus.ENROLLED, answered_at=_now())
+    )
 
 
 # --- prevention talks -------------------------------------------------------------------

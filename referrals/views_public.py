@@ -4,8 +4,10 @@ says so, the same for an unknown and a revoked token."""
 
 from __future__ import annotations
 
+import hashlib
 import re
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
@@ -16,12 +18,21 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
+from config.cache import count_hit
 from programmes.forms import add_service_error
 from referrals import selectors, services
 from referrals.forms import BookingForm, MoveForm
 from referrals.models import BookingStatus, Referral, TalkSlot
 
 UUID_TEXT = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
+
+
+def _too_many_bookings(request: HttpRequest) -> bool:
+    """A limit per address and window on booking attempts, so nobody books every slot;
+    counted as the enrolment's limits are (`config.cache.count_hit`, REMOTE_ADDR only)."""
+    address = hashlib.sha256(request.META.get("REMOTE_ADDR", "").encode()).hexdigest()[:32]
+    window = settings.ENROLMENT_RATE_WINDOW_SECONDS
+    return count_hit(f"talk-book:{address}", window) > settings.TALK_BOOKINGS_PER_ADDRESS
 
 
 def _link_error(request: HttpRequest, error: ValidationError) -> HttpResponse:
@@ -94,6 +105,8 @@ def _book(
     request: HttpRequest, slots: list[TalkSlot], referral: Referral | None, token: str = ""
 ) -> HttpResponse:
     """The booking page: choose a slot and give an address (GET), book it (POST)."""
+    if request.method == "POST" and _too_many_bookings(request):
+        return render(request, "referrals/public/too_many.html", {}, status=429)
     chosen = request.POST.get("slot") or request.GET.get("tijd") or ""
     # Any slot by its id: whether it may still be booked is the service's verdict.
     slot = TalkSlot.objects.filter(uid=chosen).first() if UUID_TEXT.fullmatch(chosen) else None

@@ -134,3 +134,13 @@ def test_a_referral_by_the_worker_offers_her_slots(
     )
     assert booked.status_code == 302
     assert TalkBooking.objects.get().referral is not None
+
+
+def test_many_booking_attempts_from_one_address_are_held_back(
+    client: Any, slots: list[Any], settings: Any
+) -> None:
+    settings.TALK_BOOKINGS_PER_ADDRESS = 2
+    for n in range(2):
+        _book_through_the_page(client, slots[1], f"o{n}@example.org")
+    assert _book_through_the_page(client, slots[0], "x@example.org").status_code == 429
+    assert not TalkBooking.objects.filter(slot=slots[0]).exists()
