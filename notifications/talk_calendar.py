@@ -12,7 +12,7 @@ from typing import Any
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from notifications.calendar import _event, _itip, site_domain
+from notifications.calendar import _event, _itip, _new_calendar, _set, site_domain
 
 
 def talk_uid(booking: Any) -> str:
@@ -48,3 +48,29 @@ def talk_itip(*, booking: Any, method: str, recipient_email: str, recipient_name
         status="CANCELLED" if method == "CANCEL" else "CONFIRMED",
     )
     return _itip(method, [event], recipient_email=recipient_email, recipient_name=recipient_name)
+
+
+def talk_feed(*, name: str, bookings: list[Any]) -> str:
+    """The worker's subscription feed of booked talks: no METHOD, one VEVENT per booking with
+    the booking's UID and SEQUENCE (a cancelled one as STATUS:CANCELLED). The parent's
+    optional name is the only personal detail; the address stays out of calendars."""
+    calendar = _new_calendar(None)
+    _set(calendar, "X-WR-CALNAME", name)
+    for booking in bookings:
+        slot = booking.slot
+        summary = _("Preventiegesprek")
+        if booking.name:
+            summary = f"{summary}: {booking.name}"
+        calendar.add_component(
+            _event(
+                uid=talk_uid(booking),
+                sequence=booking.sequence,
+                stamp=booking.cancelled_at or booking.created_at,
+                starts_at=slot.starts_at,
+                ends_at=slot.ends_at,
+                summary=summary,
+                location=talk_location(slot),
+                status="CANCELLED" if booking.status == "cancelled" else "CONFIRMED",
+            )
+        )
+    return calendar.to_ical().decode("utf-8")

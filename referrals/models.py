@@ -52,6 +52,8 @@ class WijkteamWorker(models.Model):
     )
     office_address = models.CharField(_("adres van het wijkteam"), max_length=200, blank=True)
     active = models.BooleanField(_("actief"), default=True)
+    # The secret of her calendar feed of booked talks (a SHA-256; "" when she has none).
+    feed_token_hash = models.CharField(max_length=64, blank=True, db_index=True)
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:

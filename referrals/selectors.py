@@ -22,6 +22,7 @@ from referrals.models import (
     TalkBooking,
     TalkSlot,
     WijkteamWorker,
+    hash_token,
 )
 
 
@@ -153,3 +154,25 @@ def referral_counts(*, since: dt.datetime, until: dt.datetime) -> list[dict[str,
         }
         for row in rows
     ]
+
+
+def worker_by_feed_token(token: str) -> WijkteamWorker | None:
+    """The active worker whose feed link this is, or None (unknown, revoked, inactive)."""
+    if not token:
+        return None
+    return (
+        WijkteamWorker.objects.select_related("user")
+        .filter(feed_token_hash=hash_token(token), active=True)
+        .first()
+    )
+
+
+def feed_bookings(worker: WijkteamWorker, *, now: dt.datetime | None = None) -> list[TalkBooking]:
+    """The worker's talks for her feed: from 30 days back, booked or cancelled (a cancelled
+    one stays in the feed as CANCELLED so calendars drop it)."""
+    now = now or timezone.now()
+    return list(
+        TalkBooking.objects.select_related("slot__school", "slot__worker")
+        .filter(slot__worker=worker, slot__starts_at__gte=now - dt.timedelta(days=30))
+        .order_by("slot__starts_at", "pk")[:500]
+    )

@@ -81,6 +81,20 @@ def wijkteam_worker_update(
     return worker
 
 
+def worker_feed_regenerate(*, worker: WijkteamWorker) -> str:
+    """A new secret link to the worker's feed of booked talks; the old one stops working.
+    Returns the token (kept only as a hash)."""
+    token = new_token()
+    WijkteamWorker.objects.filter(pk=worker.pk).update(feed_token_hash=hash_token(token))
+    worker.feed_token_hash = hash_token(token)
+    return token
+
+
+def worker_feed_revoke(*, worker: WijkteamWorker) -> None:
+    WijkteamWorker.objects.filter(pk=worker.pk).update(feed_token_hash="")
+    worker.feed_token_hash = ""
+
+
 # --- referrals --------------------------------------------------------------------------
 
 

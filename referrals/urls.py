@@ -23,6 +23,10 @@ urlpatterns = [
     path("beheer/wijkteam/", views.WorkerListView.as_view(), name="referral-workers"),
     path("beheer/wijkteam/nieuw/", views.WorkerCreateView.as_view(), name="referral-worker-create"),
     path("gesprekken/", views.SlotListView.as_view(), name="talk-slot-list"),
+    path(
+        "gesprekken/agenda/nieuw/", views.FeedRegenerateView.as_view(), name="talk-feed-regenerate"
+    ),
+    path("gesprekken/agenda/intrekken/", views.FeedRevokeView.as_view(), name="talk-feed-revoke"),
     path("gesprekken/<int:pk>/schrappen/", views.SlotCancelView.as_view(), name="talk-slot-cancel"),
     # Public: the family's invitation and the talk booking (no account).
     path("uitnodiging/<str:token>/", views_public.referral_link, name="referral-link"),

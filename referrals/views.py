@@ -160,8 +160,16 @@ class SlotListView(WorkerRequiredMixin, NavSectionMixin, FormView):
         kwargs["schools"] = self.worker.schools.order_by("name")
         return kwargs
 
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if "new_feed_url" in kwargs:  # shown once, after FeedRegenerateView made it
+            return self.render_to_response(
+                self.get_context_data(new_feed_url=kwargs["new_feed_url"])
+            )
+        return super().post(request, *args, **kwargs)
+
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
+        context["has_feed"] = bool(self.worker.feed_token_hash)
         context["slots"] = list(
             selectors.slots_visible_to(self.request.user)
             .filter(worker=self.worker, starts_at__gte=timezone.now())
@@ -176,6 +184,26 @@ class SlotListView(WorkerRequiredMixin, NavSectionMixin, FormView):
             add_service_error(form, error)
             return self.form_invalid(form)
         messages.success(self.request, _("De gesprekstijd staat open voor ouders."))
+        return HttpResponseRedirect(reverse("talk-slot-list"))
+
+
+class FeedRegenerateView(WorkerRequiredMixin, View):
+    """A new secret link to her feed of booked talks, shown once on the talk-times page."""
+
+    http_method_names = ["post"]
+
+    def post(self, request: HttpRequest) -> HttpResponse:
+        token = services.worker_feed_regenerate(worker=self.worker)
+        path = reverse("calendar-feeds:talk-feed", kwargs={"token": token})
+        return SlotListView.as_view()(request, new_feed_url=request.build_absolute_uri(path))
+
+
+class FeedRevokeView(WorkerRequiredMixin, View):
+    http_method_names = ["post"]
+
+    def post(self, request: HttpRequest) -> HttpResponse:
+        services.worker_feed_revoke(worker=self.worker)
+        messages.success(request, _("De agendalink werkt niet meer."))
         return HttpResponseRedirect(reverse("talk-slot-list"))
 
 

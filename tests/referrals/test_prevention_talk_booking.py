@@ -4,6 +4,7 @@ day before; the worker sees the booking on their start page."""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pytest
@@ -144,3 +145,22 @@ def test_many_booking_attempts_from_one_address_are_held_back(
         _book_through_the_page(client, slots[1], f"o{n}@example.org")
     assert _book_through_the_page(client, slots[0], "x@example.org").status_code == 429
     assert not TalkBooking.objects.filter(slot=slots[0]).exists()
+
+
+def test_the_worker_subscribes_to_her_booked_talks_behind_a_secret_link(
+    client: Any, wendy: Any, slots: list[Any]
+) -> None:
+    talk_book(slot_id=slots[0].pk, email="ouder@example.org", name="Anna")
+    staff = client_for(wendy.user)
+    page = staff.post(reverse("talk-feed-regenerate")).content.decode()
+    found = re.search(r"https?://[^<\s]+/agenda/gesprekken/([^<\s/]+)\.ics", page)
+    assert found, page
+    feed = client.get(reverse("calendar-feeds:talk-feed", args=[found.group(1)]))
+    assert feed.status_code == 200
+    body = feed.content.decode()
+    assert "BEGIN:VEVENT" in body and "Anna" in body and "ouder@example.org" not in body
+    assert "METHOD" not in body
+    staff.post(reverse("talk-feed-revoke"))
+    assert client.get(reverse("calendar-feeds:talk-feed", args=[found.group(1)])).status_code == (
+        404
+    )

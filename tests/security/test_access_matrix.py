@@ -257,6 +257,10 @@ TABLE = [
     R("referral-worker-create",           "GET",  "",                 302, 403, 403, 403, 403, 200),
     R("talk-slot-list",                   "GET",  "",                 302, 403, 403, 403, 403, 403),
     R("talk-slot-cancel",                 "POST", "slot",             302, 403, 403, 403, 403, 403),
+    R("talk-feed-regenerate",             "POST", "",                 302, 403, 403, 403, 403, 403),
+    R("talk-feed-revoke",                 "POST", "",                 302, 403, 403, 403, 403, 403),
+    # The worker's feed of booked talks: only its secret link (none of these holds one).
+    R("calendar-feeds:talk-feed",         "GET",  "link",             404, 404, 404, 404, 404, 404),
     R("start-wijkteam",                   "GET",  "",                 302, 403, 403, 403, 403, 403),
     R("referral-link",                    "GET",  "referral_token",   200, 200, 200, 200, 200, 200),
     R("referral-enrol",                   "GET",  "referral_token",   302, 302, 302, 302, 302, 302),
