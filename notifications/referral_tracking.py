@@ -4,7 +4,8 @@
 other, so this top-layer module listens to `enrolment.events.EmailConfirmed` and hands the
 referrals service only what it needs to match: the confirmed address and the (programme,
 school) pairs of the submission, for the pupil's school and the group's host school.
-Nothing of the child reaches the referrals app.
+Nothing of the child reaches the referrals app. When a family's enrolment data is erased
+(`Erased`), their referrals and talk bookings are erased with it.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from django.db.models.functions import Lower
 from config.domain_events import subscribe
 from enrolment import events as enrolment_events
 from enrolment.models import Enrolment, Guardian
+from referrals.retention import referrals_erase_for_addresses
 from referrals.services import referrals_mark_enrolled_matching
 
 
@@ -30,5 +32,12 @@ def on_email_confirmed(event: enrolment_events.EmailConfirmed) -> None:
     referrals_mark_enrolled_matching(email=Subquery(address), matching=Exists(enrolled_there))
 
 
+def on_erased(event: enrolment_events.Erased) -> None:
+    """A family's enrolment data was erased: their referrals and talk bookings go too (the
+    enroller's address and the guardians' erased addresses, handed along in memory)."""
+    referrals_erase_for_addresses(emails=[event.notify_email, *event.erased_values])
+
+
 def register() -> None:
     subscribe(enrolment_events.EmailConfirmed, on_email_confirmed)
+    subscribe(enrolment_events.Erased, on_erased)

@@ -54,3 +54,28 @@ def referrals_erase(*, now: dt.datetime | None = None) -> tuple[int, int]:
             email="", name="", token_hash=_erased_token("talk", pk), erased_at=now
         )
     return referrals, bookings
+
+
+@transaction.atomic
+def referrals_erase_for_addresses(*, emails: list[str], now: dt.datetime | None = None) -> int:
+    """Erase at once the referrals and talk bookings to these addresses: called when a
+    family's enrolment data is erased (at their request or by retention), so that nothing
+    here outlives it. Returns how many rows were erased."""
+    now = now or timezone.now()
+    wanted = {email.strip().lower() for email in emails if "@" in email}
+    if not wanted:
+        return 0
+    erased = 0
+    for pk in Referral.objects.filter(email__in=wanted, erased_at__isnull=True).values_list(
+        "pk", flat=True
+    ):
+        erased += Referral.objects.filter(pk=pk).update(
+            email="", note="", token_hash=_erased_token("referral", pk), erased_at=now
+        )
+    for pk in TalkBooking.objects.filter(email__in=wanted, erased_at__isnull=True).values_list(
+        "pk", flat=True
+    ):
+        erased += TalkBooking.objects.filter(pk=pk).update(
+            email="", name="", token_hash=_erased_token("talk", pk), erased_at=now
+        )
+    return erased

@@ -10,11 +10,14 @@ import pytest
 import time_machine
 from django.conf import settings
 
+from enrolment.retention import enrolment_erase
+from enrolment.services import submission_create
 from referrals.models import Referral, ReferralStatus, TalkBooking
 from referrals.selectors import referral_counts
 from referrals.services import referral_send, referrals_mark_enrolled, talk_book, talk_slot_create
 from referrals.tasks import retention_daily
 from tests.clock import on_day
+from tests.enrolment.world import SOLE, child
 from tests.referrals.world import TODAY, in_days
 
 pytestmark = [pytest.mark.django_db, on_day("2026-10-01")]
@@ -62,3 +65,22 @@ def test_a_booking_is_erased_some_days_after_the_talk(wendy: Any) -> None:
 def test_both_tasks_are_scheduled() -> None:
     tasks = {entry["task"] for entry in settings.CELERY_BEAT_SCHEDULE.values()}
     assert {"referrals.talk_reminders", "referrals.retention_daily"} <= tasks
+
+
+def test_erasing_a_familys_enrolment_erases_their_referral_and_talk_too(
+    hank: Any, host: Any, kies: Any, group: Any, wendy: Any, consent_text: Any
+) -> None:
+    referral_send(referrer=hank, programme=kies, school=host, email=SOLE.email, note="Hoi")
+    other = referral_send(referrer=hank, programme=kies, school=host, email="else@example.org")
+    slot = talk_slot_create(worker=wendy, starts_at=in_days(3))
+    talk_book(slot_id=slot.pk, email=SOLE.email.upper(), name="Carla")
+    result = submission_create(
+        children=[child(group, host)], enroller=SOLE, consent_text=consent_text
+    )
+    enrolment = result.enrolments[0]
+    enrolment_erase(enrolment=enrolment, reason="guardian_request")
+    erased = Referral.objects.exclude(pk=other.pk).get()
+    assert (erased.email, erased.note, erased.erased_at is not None) == ("", "", True)
+    assert Referral.objects.get(pk=other.pk).email == "else@example.org"
+    booking = TalkBooking.objects.get()
+    assert (booking.email, booking.name) == ("", "")
