@@ -13,14 +13,18 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models import Model, QuerySet
+from django.urls import path
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.authentication import SessionAuthentication
 from rest_framework.decorators import action
-from rest_framework.permissions import IsAuthenticated
+from rest_framework.exceptions import NotFound
+from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.routers import DefaultRouter
+from rest_framework.throttling import BaseThrottle
+from rest_framework.views import APIView
 
 from programmes import access
 from programmes.api import AccessRules
@@ -36,6 +40,7 @@ from referrals.models import (
     TalkSlot,
     WijkteamWorker,
 )
+from referrals.views_public import BOOKED_MESSAGE, too_many_bookings
 from scheduler.models import Group
 
 # --- serializers ---------------------------------------------------------------------------
@@ -268,6 +273,76 @@ class TalkBookingViewSet(
         return selectors.bookings_visible_to(self.request.user)
 
 
+# --- public: booking a talk (no account) --------------------------------------------------
+
+
+class PublicSlotSerializer(serializers.ModelSerializer):
+    id = serializers.UUIDField(source="uid", read_only=True)
+    school = serializers.CharField(source="school.name", default="", read_only=True)
+
+    class Meta:
+        model = TalkSlot
+        fields = ["id", "starts_at", "minutes", "place", "school"]
+        read_only_fields = fields
+
+
+class PublicBookingInputSerializer(serializers.Serializer):
+    email = serializers.EmailField()
+    name = serializers.CharField(required=False, allow_blank=True, default="")
+    language = serializers.ChoiceField(choices=Language.choices, default=Language.DUTCH)
+
+
+class PublicBookingAnswerSerializer(serializers.Serializer):
+    starts_at = serializers.DateTimeField()
+    message = serializers.CharField()
+
+
+class PublicTalkThrottle(BaseThrottle):
+    """The public booking page's limit (`views_public.too_many_bookings`), for POSTs."""
+
+    def allow_request(self, request: Request, view: Any) -> bool:
+        return request.method != "POST" or not too_many_bookings(request)
+
+
+class _PublicTalkView(APIView):
+    """No account, no session (so no CSRF target), JSON only."""
+
+    authentication_classes: list = []
+    permission_classes = [AllowAny]
+    throttle_classes = [PublicTalkThrottle]
+
+
+class PublicSlotListView(_PublicTalkView):
+    @extend_schema(
+        operation_id="public_talk_slots",
+        auth=[],
+        responses={200: PublicSlotSerializer(many=True)},
+        description="De vrije tijden voor een gesprek met het wijkteam die ouders nu kunnen "
+        "boeken.",
+    )
+    def get(self, request: Request) -> Response:
+        return Response(PublicSlotSerializer(selectors.bookable_slots(), many=True).data)
+
+
+class PublicSlotBookView(_PublicTalkView):
+    @extend_schema(
+        operation_id="public_talk_book",
+        auth=[],
+        request=PublicBookingInputSerializer,
+        responses={201: PublicBookingAnswerSerializer},
+        description="Boek een vrije tijd. De bevestiging, met de agenda-uitnodiging en de link "
+        "om te verplaatsen of af te zeggen, komt per e-mail.",
+    )
+    def post(self, request: Request, uid: str) -> Response:
+        slot = TalkSlot.objects.filter(uid=uid).first()
+        if slot is None:
+            raise NotFound
+        data = validated(PublicBookingInputSerializer, request.data)
+        booking, _token = services.talk_book(slot_id=slot.pk, **data)
+        answer = {"starts_at": booking.slot.starts_at, "message": BOOKED_MESSAGE}
+        return Response(PublicBookingAnswerSerializer(answer).data, status=status.HTTP_201_CREATED)
+
+
 router = DefaultRouter()
 router.include_format_suffixes = False
 router.include_root_view = False
@@ -276,4 +351,12 @@ router.register("wijkteam-workers", WijkteamWorkerViewSet, basename="api-wijktea
 router.register("talk-slots", TalkSlotViewSet, basename="api-talk-slot")
 router.register("talk-bookings", TalkBookingViewSet, basename="api-talk-booking")
 
-urlpatterns = [*router.urls]
+urlpatterns = [
+    *router.urls,
+    path("public/talk-slots/", PublicSlotListView.as_view(), name="api-public-talk-slots"),
+    path(
+        "public/talk-slots/<uuid:uid>/book/",
+        PublicSlotBookView.as_view(),
+        name="api-public-talk-book",
+    ),
+]

@@ -15,6 +15,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -24,10 +25,11 @@ from referrals import selectors, services
 from referrals.forms import BookingForm, MoveForm
 from referrals.models import BookingStatus, Referral, TalkSlot
 
+BOOKED_MESSAGE = gettext_lazy("Uw gesprek is geboekt. U krijgt een bevestiging per e-mail.")
 UUID_TEXT = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
 
 
-def _too_many_bookings(request: HttpRequest) -> bool:
+def too_many_bookings(request: HttpRequest) -> bool:
     """A limit per address and window on booking attempts, so nobody books every slot;
     counted as the enrolment's limits are (`config.cache.count_hit`, REMOTE_ADDR only)."""
     address = hashlib.sha256(request.META.get("REMOTE_ADDR", "").encode()).hexdigest()[:32]
@@ -105,7 +107,7 @@ def _book(
     request: HttpRequest, slots: list[TalkSlot], referral: Referral | None, token: str = ""
 ) -> HttpResponse:
     """The booking page: choose a slot and give an address (GET), book it (POST)."""
-    if request.method == "POST" and _too_many_bookings(request):
+    if request.method == "POST" and too_many_bookings(request):
         return render(request, "referrals/public/too_many.html", {}, status=429)
     chosen = request.POST.get("slot") or request.GET.get("tijd") or ""
     # Any slot by its id: whether it may still be booked is the service's verdict.
@@ -125,9 +127,7 @@ def _book(
             except ValidationError as error:
                 add_service_error(form, error)
             else:
-                messages.success(
-                    request, _("Uw gesprek is geboekt. U krijgt een bevestiging per e-mail.")
-                )
+                messages.success(request, BOOKED_MESSAGE)
                 return HttpResponseRedirect(reverse("talk-booking", args=[booking_token]))
     return render(
         request,

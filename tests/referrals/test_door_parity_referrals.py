@@ -89,3 +89,32 @@ def test_a_refused_slot_reads_the_same_on_the_page_and_in_the_api(
     )
     assert words in page and words in api
     assert not TalkSlot.objects.exists()
+
+
+def test_a_taken_slot_is_refused_with_the_same_words_on_the_page_and_in_the_api(
+    client: Any, wendy: Any
+) -> None:
+    slot = TalkSlot.objects.create(worker=wendy, starts_at=in_days(3), place="office")
+    booked = client.post(
+        reverse("api-public-talk-book", args=[slot.uid]),
+        json.dumps({"email": "een@example.org"}),
+        content_type="application/json",
+    )
+    assert booked.status_code == 201, booked.content
+    words = "Deze tijd is net door iemand anders geboekt. Kies een andere tijd."
+    page = client.post(
+        reverse("talk-slots"),
+        {"slot": str(slot.uid), "email": "twee@example.org", "language": "nl"},
+    )
+    assert page.status_code == 400 and words in page.content.decode()
+    api = _api_errors(
+        client.post(
+            reverse("api-public-talk-book", args=[slot.uid]),
+            json.dumps({"email": "twee@example.org"}),
+            content_type="application/json",
+        )
+    )
+    assert words in api
+    assert slot.bookings.count() == 1
+    listed = client.get(reverse("api-public-talk-slots")).json()
+    assert str(slot.uid) not in json.dumps(listed)

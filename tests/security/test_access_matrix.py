@@ -279,6 +279,8 @@ TABLE = [
     R("api:api-talk-slot-detail",         "GET",  "slot",             401, 404, 404, 404, 404, 200),
     R("api:api-talk-slot-cancel",         "POST", "slot",             401, 403, 403, 403, 403, 403),
     R("api:api-talk-booking-list",        "GET",  "",                 401, 200, 200, 200, 200, 200),
+    R("api:api-public-talk-slots",        "GET",  "",                 200, 200, 200, 200, 200, 200),
+    R("api:api-public-talk-book",         "POST", "slot_uid",         400, 400, 400, 400, 400, 400),
     R("api:api-talk-booking-detail",      "GET",  "booking",          401, 404, 404, 404, 404, 200),
     # Pages: the catalogue, log-in and management.
     R("home",                             "GET",  "",                 200, 200, 200, 200, 200, 200),

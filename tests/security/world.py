@@ -150,6 +150,7 @@ def build_world(*, school_a: Any, bob: Any, dave: Any) -> dict[str, Any]:
         "referral": referral.public_id,
         "referral_token": referral_token,
         "slot": booking.slot_id,
+        "slot_uid": booking.slot.uid,
         "worker": booking.slot.worker_id,
         "booking": booking.pk,
         "talk_token": talk_token,
