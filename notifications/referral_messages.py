@@ -79,7 +79,6 @@ def _write(
             template, language=recipient.language, context={**ctx, "note": NOTE_MARK}
         )
         html = _quote_note(marked.html, note)
-    assert is_discreet(rendered.subject), rendered.subject
     return message_enqueue(
         key=key,
         kind=kind,
@@ -91,6 +90,15 @@ def _write(
         ics=ics,
         ics_method=ics_method,
     )
+
+
+def discreet_title(programme: Any, school_name: str) -> str:
+    """As `messages.programme_title`, for a programme and school without a group: the
+    public title, or the neutral name when even that would reveal the family situation."""
+    title = programme.public_title(school_name)
+    if not is_discreet(title):
+        title = f"{programme.discreet_name or 'Groepsbijeenkomst'} {school_name}".strip()
+    return title
 
 
 def programme_page_of(programme: Any) -> str:
@@ -115,7 +123,7 @@ def on_referral_sent(event: events.ReferralSent) -> None:
         recipient=_recipient(referral, f"referral-{referral.pk}"),
         note=referral.note,
         context={
-            "programme_title": programme.public_title(referral.school.name),
+            "programme_title": discreet_title(programme, referral.school.name),
             "school": referral.school.name,
             "referrer": referrer.get_full_name() or referrer.get_username(),
             "note": referral.note,

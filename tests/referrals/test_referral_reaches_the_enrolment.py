@@ -131,3 +131,15 @@ def test_a_revoked_link_no_longer_works(client: Any, hank: Any, host: Any, kies:
     token = token_in(mail_to("a@example.org", "referral_invitation"))
     client_for(hank).post(reverse("referral-revoke", args=[referral.public_id]))
     assert client.get(reverse("referral-link", args=[token])).status_code == 404
+
+
+def test_a_programme_named_after_the_divorce_is_named_neutrally_in_the_subject(
+    hank: Any, host: Any, kies: Any
+) -> None:
+    kies.name_nl = "KIES (Kinderen in Scheiding)"
+    kies.discreet_titles = False
+    kies.save()
+    referral_send(referrer=hank, programme=kies, school=host, email="a@example.org")
+    message = mail_to("a@example.org", "referral_invitation")
+    assert "scheiding" not in message.subject.lower()
+    assert host.name in message.subject
