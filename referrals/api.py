@@ -14,7 +14,8 @@ from typing import Any
 
 from django.db.models import Model, QuerySet
 from django.urls import path
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.authentication import SessionAuthentication
 from rest_framework.decorators import action
@@ -40,7 +41,7 @@ from referrals.models import (
     TalkSlot,
     WijkteamWorker,
 )
-from referrals.views_public import BOOKED_MESSAGE, too_many_bookings
+from referrals.views_public import BOOKED_MESSAGE, UUID_TEXT, too_many_bookings
 from scheduler.models import Group
 
 # --- serializers ---------------------------------------------------------------------------
@@ -328,13 +329,14 @@ class PublicSlotBookView(_PublicTalkView):
     @extend_schema(
         operation_id="public_talk_book",
         auth=[],
+        parameters=[OpenApiParameter("uid", OpenApiTypes.UUID, OpenApiParameter.PATH)],
         request=PublicBookingInputSerializer,
         responses={201: PublicBookingAnswerSerializer},
         description="Boek een vrije tijd. De bevestiging, met de agenda-uitnodiging en de link "
         "om te verplaatsen of af te zeggen, komt per e-mail.",
     )
     def post(self, request: Request, uid: str) -> Response:
-        slot = TalkSlot.objects.filter(uid=uid).first()
+        slot = TalkSlot.objects.filter(uid=uid).first() if UUID_TEXT.fullmatch(uid) else None
         if slot is None:
             raise NotFound
         data = validated(PublicBookingInputSerializer, request.data)
@@ -355,7 +357,7 @@ urlpatterns = [
     *router.urls,
     path("public/talk-slots/", PublicSlotListView.as_view(), name="api-public-talk-slots"),
     path(
-        "public/talk-slots/<uuid:uid>/book/",
+        "public/talk-slots/<uid>/book/",
         PublicSlotBookView.as_view(),
         name="api-public-talk-book",
     ),
