@@ -62,6 +62,7 @@ run: setup
 	@$(MANAGE) seed_demo
 	@$(MANAGE) seed_demo_groups
 	@$(MANAGE) seed_demo_evaluations
+	@$(MANAGE) seed_demo_referrals
 	@$(MANAGE) demo_logins
 	$(MANAGE) runserver $(RUN_ADDR)
 

@@ -15,6 +15,7 @@ urlpatterns = [
     path("", include("evaluations.api")),
     path("", include("reports.api")),
     path("", include("reports.api_outcomes")),
+    path("", include("referrals.api")),
     # Add other apps' APIs above this line. This catch-all must stay last: it answers
     # unknown API addresses with a JSON 404 instead of an HTML page. It only matches
     # paths ending in a slash, so APPEND_SLASH still redirects `/api/v1/schools`.

@@ -38,6 +38,9 @@ NAV_URL_NAMES = {
     "enrolments": "staff-overview",
     "cofinancing": "cofinancing-overview",
     "participation": "participation-report",
+    "referrals": "referral-list",
+    "talks": "talk-slot-list",
+    "wijkteam_workers": "referral-workers",
 }
 
 
@@ -49,6 +52,7 @@ def roles(request: HttpRequest) -> dict[str, Any]:
         "is_manager": access.Role.MANAGER in user_roles,
         "is_coordinator": access.Role.COORDINATOR in user_roles,
         "is_trainer": access.Role.TRAINER in user_roles,
+        "is_wijkteam": access.Role.WIJKTEAM in user_roles,
         "nav_urls": _nav_urls(get_script_prefix(), get_urlconf() or settings.ROOT_URLCONF),
     }
 

@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "core",
     "programmes",
     "relatiedesk",
+    "referrals",
     "scheduler",
     "enrolment",
     "evaluations",
@@ -143,6 +144,14 @@ CELERY_BEAT_SCHEDULE = {
     "evaluations-sweep": {
         "task": "evaluations.sweep",
         "schedule": crontab(minute=5, hour="7-20"),
+    },
+    "referrals-talk-reminders": {
+        "task": "referrals.talk_reminders",
+        "schedule": crontab(minute=30, hour="8-20"),
+    },
+    "referrals-retention-daily": {
+        "task": "referrals.retention_daily",
+        "schedule": crontab(hour=3, minute=50),
     },
     "notifications-outbox-sweep": {
         "task": "notifications.outbox_sweep",
@@ -432,6 +441,14 @@ ENROLMENT_OFFER_HOURS_SHORT = env_int("ENROLMENT_OFFER_HOURS_SHORT", 24)
 ENROLMENT_RETENTION_MONTHS = env_int("ENROLMENT_RETENTION_MONTHS", 12)
 # Links in e-mails to parents stay valid this long.
 ENROLMENT_LINK_DAYS = env_int("ENROLMENT_LINK_DAYS", 30)
+# Referrals (referrals/): how long a family's invitation link works, and how long a referral
+# that led to nothing is kept after that (then its address and note are erased). A booked
+# prevention talk's address and name are erased this many days after the talk.
+REFERRAL_LINK_DAYS = env_int("REFERRAL_LINK_DAYS", 30)
+REFERRAL_KEEP_DAYS_AFTER_EXPIRY = env_int("REFERRAL_KEEP_DAYS_AFTER_EXPIRY", 30)
+TALK_KEEP_DAYS = env_int("TALK_KEEP_DAYS", 30)
+# Booking attempts on the public talk pages per address and ENROLMENT_RATE_WINDOW_SECONDS.
+TALK_BOOKINGS_PER_ADDRESS = env_int("TALK_BOOKINGS_PER_ADDRESS", 20)
 # An API token (POST /api/v1/auth/token/) stops working this many days after it was made.
 API_TOKEN_TTL_DAYS = env_int("API_TOKEN_TTL_DAYS", 30)
 # The function that turns a request's token into the working token (core.api_auth asks it).

@@ -24,6 +24,7 @@ from programmes import access
 from programmes import selectors as catalogue_selectors
 from programmes.mixins import RoleRequiredMixin
 from programmes.models import SchoolYear, Trainer
+from referrals.views import wijkteam_start_context
 from scheduler import selectors as scheduler_selectors
 from scheduler.models import SessionKind
 from scheduler.views import schedule_cards
@@ -33,6 +34,7 @@ START_PAGES = (
     (access.Role.MANAGER, "start-manager", _("Programmabeheer")),
     (access.Role.COORDINATOR, "start-coordinator", _("Schoolcoördinator")),
     (access.Role.TRAINER, "start-trainer", _("Trainer")),
+    (access.Role.WIJKTEAM, "start-wijkteam", _("Wijkteam")),
 )
 
 
@@ -145,9 +147,20 @@ class ManagerStartView(StartPageView):
         return context
 
 
+class WijkteamStartView(StartPageView):
+    role = access.Role.WIJKTEAM
+    template_name = "start/wijkteam.html"
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        context.update(wijkteam_start_context(self.request.user))
+        return context
+
+
 urlpatterns = [
     path("", start, name="start"),
     path("programmabeheer/", ManagerStartView.as_view(), name="start-manager"),
     path("coordinator/", CoordinatorStartView.as_view(), name="start-coordinator"),
     path("trainer/", TrainerStartView.as_view(), name="start-trainer"),
+    path("wijkteam/", WijkteamStartView.as_view(), name="start-wijkteam"),
 ]

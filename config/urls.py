@@ -27,5 +27,6 @@ urlpatterns = [
     path("rapportages/", include("reports.urls")),
     path("beheer/", ManageHomeView.as_view(), name="manage-home"),
     path("", include("relatiedesk.urls")),
+    path("", include("referrals.urls")),
     path("", include("programmes.urls")),
 ]

@@ -19,6 +19,11 @@ class NotificationsConfig(AppConfig):
         # After the listeners: the confirmation of an erasure is written before the
         # family's rows are anonymised (and is itself anonymised once sent).
         erasure.register()
+        # Referrals and prevention talks: their mail, and "enrolled" on a confirmed address.
+        from notifications import referral_messages, referral_tracking
+
+        referral_messages.register()
+        referral_tracking.register()
         # What the outbox still holds of a group's families, on the retention overview.
         from enrolment.services.retention import register_leftover_counter
 

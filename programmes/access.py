@@ -5,7 +5,9 @@ its own. A user's roles follow from data, not from a flag:
 
 - programme manager: a superuser, or a member of the `MANAGER_GROUP` group;
 - school coordinator: listed as a coordinator of one or more schools;
-- trainer: has an active `Trainer` profile (an inactive trainer has no trainer role).
+- trainer: has an active `Trainer` profile (an inactive trainer has no trainer role);
+- wijkteammedewerker: has an active wijkteam profile (`referrals.WijkteamWorker`, read
+  through its reverse relation, so this module imports nothing above it).
 
 Roles are read from the database on every request (the cache below lives on the user
 object, which Django loads afresh per request), never from the session or the cache: a
@@ -49,6 +51,7 @@ class Role(StrEnum):
     MANAGER = "manager"
     COORDINATOR = "coordinator"
     TRAINER = "trainer"
+    WIJKTEAM = "wijkteam"
 
 
 def roles_of(user: Any) -> frozenset[Role]:
@@ -67,11 +70,14 @@ def roles_of(user: Any) -> frozenset[Role]:
             is_manager_=Exists(AuthGroup.objects.filter(user=OuterRef("pk"), name=MANAGER_GROUP)),
             is_coordinator_=Exists(School.objects.filter(coordinators=OuterRef("pk"))),
             is_trainer_=Exists(Trainer.objects.filter(user=OuterRef("pk"), active=True)),
+            is_wijkteam_=Exists(
+                get_user_model().objects.filter(pk=OuterRef("pk"), wijkteam_worker__active=True)
+            ),
         )
-        .values_list("is_manager_", "is_coordinator_", "is_trainer_")
+        .values_list("is_manager_", "is_coordinator_", "is_trainer_", "is_wijkteam_")
         .first()
-    ) or (False, False, False)
-    manager, coordinator, trainer = flags
+    ) or (False, False, False, False)
+    manager, coordinator, trainer, wijkteam = flags
     roles: set[Role] = set()
     if user.is_superuser or manager:
         roles.add(Role.MANAGER)
@@ -79,6 +85,8 @@ def roles_of(user: Any) -> frozenset[Role]:
         roles.add(Role.COORDINATOR)
     if trainer:
         roles.add(Role.TRAINER)
+    if wijkteam:
+        roles.add(Role.WIJKTEAM)
     result = frozenset(roles)
     user._access_roles = result
     return result
@@ -94,6 +102,10 @@ def is_coordinator(user: Any) -> bool:
 
 def is_trainer(user: Any) -> bool:
     return Role.TRAINER in roles_of(user)
+
+
+def is_wijkteam(user: Any) -> bool:
+    return Role.WIJKTEAM in roles_of(user)
 
 
 # --- reading -------------------------------------------------------------------------

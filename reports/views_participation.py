@@ -37,6 +37,7 @@ from programmes.mixins import RoleRequiredMixin
 from programmes.models import Programme, SchoolYear
 from reports import charts, exports
 from reports.participation import ParticipationReport, ProgrammeParticipation
+from reports.referral_counts import referral_lines
 from reports.suppression import (
     Shown,
     ShownParticipation,
@@ -420,6 +421,11 @@ class ParticipationPageView(ParticipationMixin, NavSectionMixin, TemplateView):
             programme=programme,
             query_string=self.query_string(),
             school_headers=school_programme_headers(),
+            referral_lines=referral_lines(
+                school_year=school_year, programme=programme, suppressed=self.suppressed
+            )
+            if school_year is not None
+            else [],
         )
         if figures is not None and figures.has_groups:
             context["groups_chart"] = groups_chart(figures)

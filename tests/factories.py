@@ -724,3 +724,47 @@ class GroupMomentFactory(factory.django.DjangoModelFactory):
     group = factory.SubFactory(GroupFactory)
     moment = "before"
     closes_at = factory.LazyFunction(lambda: timezone.now() + dt.timedelta(days=21))
+
+
+# --- referrals ----------------------------------------------------------------------------
+
+
+class WijkteamWorkerFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "referrals.WijkteamWorker"
+
+    user = factory.SubFactory(UserFactory)
+    office_address = "Wijkteam Zwolle-Zuid, Ceintuurbaan 2"
+
+
+class ReferralFactory(factory.django.DjangoModelFactory):
+    """A referral sent by a coordinator of its school, to a parent's address."""
+
+    class Meta:
+        model = "referrals.Referral"
+
+    referrer = factory.SubFactory(UserFactory)
+    programme = factory.SubFactory(ProgrammeFactory)
+    school = factory.SubFactory(SchoolFactory)
+    email = factory.Sequence(lambda n: f"ouder{n}@example.org")
+    token_hash = factory.Sequence(lambda n: hashlib.sha256(f"referral-{n}".encode()).hexdigest())
+    expires_at = factory.LazyFunction(lambda: timezone.now() + dt.timedelta(days=30))
+
+
+class TalkSlotFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "referrals.TalkSlot"
+
+    worker = factory.SubFactory(WijkteamWorkerFactory)
+    starts_at = factory.LazyFunction(lambda: timezone.now() + dt.timedelta(days=3))
+    minutes = 45
+    place = "office"
+
+
+class TalkBookingFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "referrals.TalkBooking"
+
+    slot = factory.SubFactory(TalkSlotFactory)
+    email = factory.Sequence(lambda n: f"gesprek{n}@example.org")
+    token_hash = factory.Sequence(lambda n: hashlib.sha256(f"talk-{n}".encode()).hexdigest())

@@ -58,7 +58,14 @@ def test_every_start_migrates_seeds_the_demo_of_today_and_prints_the_log_ins(
     tmp_path: Path,
 ) -> None:
     steps = [command for command, _ in steps_of_make_run(tmp_path)]
-    assert steps == ["migrate", "seed_demo", "seed_demo_groups", "demo_logins", "runserver"]
+    assert steps == [
+        "migrate",
+        "seed_demo",
+        "seed_demo_groups",
+        "seed_demo_referrals",
+        "demo_logins",
+        "runserver",
+    ]
 
 
 def test_the_site_address_follows_run_addr(tmp_path: Path) -> None:

@@ -172,6 +172,8 @@ def test_a_year_without_holiday_data_gets_none_and_a_warning() -> None:
 
 def test_each_demo_user_has_exactly_its_role() -> None:
     seed()
+    # The wijkteam log-in's profile comes from the referrals app's own seeding (make run).
+    call_command("seed_demo_referrals", "--demo", stdout=StringIO())
     users = get_user_model().objects.in_bulk(
         [account.username for account in DEMO_ACCOUNTS], field_name="username"
     )

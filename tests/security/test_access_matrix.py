@@ -287,6 +287,43 @@ TABLE = [
     R("relatiedesk-manage",               "GET",  "",                 302, 403, 403, 403, 403, 200),
     R("relatiedesk-manage-edit",          "GET",  "code",             302, 403, 403, 403, 403, 200),
     R("relatiedesk-manage-history",       "GET",  "code",             302, 403, 403, 403, 403, 200),
+    # Referrals and prevention talks (issue 18): a coordinator refers (bob: his own referral,
+    # carol: not hers, so 404); the manager keeps the wijkteammedewerkers; only a
+    # wijkteammedewerker has slots (none of these personas is one: tests/referrals/
+    # test_wijkteam_access.py gives that column). The parent's pages need no account.
+    R("referral-list",                    "GET",  "",                 302, 403, 403, 200, 200, 403),
+    R("referral-create",                  "GET",  "",                 302, 403, 403, 200, 200, 403),
+    R("referral-resend",                  "POST", "referral",         302, 403, 403, 302, 404, 403),
+    R("referral-revoke",                  "POST", "referral",         302, 403, 403, 302, 404, 403),
+    R("referral-workers",                 "GET",  "",                 302, 403, 403, 403, 403, 200),
+    R("referral-worker-create",           "GET",  "",                 302, 403, 403, 403, 403, 200),
+    R("talk-slot-list",                   "GET",  "",                 302, 403, 403, 403, 403, 403),
+    R("talk-slot-cancel",                 "POST", "slot",             302, 403, 403, 403, 403, 403),
+    R("talk-feed-regenerate",             "POST", "",                 302, 403, 403, 403, 403, 403),
+    R("talk-feed-revoke",                 "POST", "",                 302, 403, 403, 403, 403, 403),
+    # The worker's feed of booked talks: only its secret link (none of these holds one).
+    R("calendar-feeds:talk-feed",         "GET",  "link",             404, 404, 404, 404, 404, 404),
+    R("start-wijkteam",                   "GET",  "",                 302, 403, 403, 403, 403, 403),
+    R("referral-link",                    "GET",  "referral_token",   200, 200, 200, 200, 200, 200),
+    R("referral-enrol",                   "GET",  "referral_token",   302, 302, 302, 302, 302, 302),
+    R("referral-talk",                    "GET",  "referral_token",   200, 200, 200, 200, 200, 200),
+    R("referral-decline",                 "POST", "referral_token",   200, 200, 200, 200, 200, 200),
+    R("talk-slots",                       "GET",  "",                 200, 200, 200, 200, 200, 200),
+    R("talk-booking",                     "GET",  "talk_token",       200, 200, 200, 200, 200, 200),
+    R("talk-booking-cancel",              "POST", "talk_token",       302, 302, 302, 302, 302, 302),
+    R("api:api-referral-list",            "GET",  "",                 401, 200, 200, 200, 200, 200),
+    R("api:api-referral-detail",          "GET",  "referral",         401, 404, 404, 200, 404, 404),
+    R("api:api-referral-resend",          "POST", "referral",         401, 403, 403, 200, 404, 403),
+    R("api:api-referral-revoke",          "POST", "referral",         401, 403, 403, 200, 404, 403),
+    R("api:api-wijkteam-worker-list",     "GET",  "",                 401, 200, 200, 200, 200, 200),
+    R("api:api-wijkteam-worker-detail",   "GET",  "worker",           401, 404, 404, 404, 404, 200),
+    R("api:api-talk-slot-list",           "GET",  "",                 401, 200, 200, 200, 200, 200),
+    R("api:api-talk-slot-detail",         "GET",  "slot",             401, 404, 404, 404, 404, 200),
+    R("api:api-talk-slot-cancel",         "POST", "slot",             401, 403, 403, 403, 403, 403),
+    R("api:api-talk-booking-list",        "GET",  "",                 401, 200, 200, 200, 200, 200),
+    R("api:api-public-talk-slots",        "GET",  "",                 200, 200, 200, 200, 200, 200),
+    R("api:api-public-talk-book",         "POST", "slot_uid",         400, 400, 400, 400, 400, 400),
+    R("api:api-talk-booking-detail",      "GET",  "booking",          401, 404, 404, 404, 404, 200),
     # Pages: the catalogue, log-in and management.
     R("home",                             "GET",  "",                 200, 200, 200, 200, 200, 200),
     R("programme-public-detail",          "GET",  "code",             200, 200, 200, 200, 200, 200),
@@ -327,6 +364,9 @@ TABLE = [
 # fmt: on
 
 ROWS = {row.key: row for row in TABLE}
+# Redirects that go somewhere other than the log-in page for anyone: the log-out, and the
+# parent's invitation and talk links (no account), which lead on to their next page.
+NOT_TO_LOG_IN = ("logout", "referral-enrol", "talk-booking-cancel")
 
 
 # --- the URL patterns ------------------------------------------------------------------------
@@ -456,7 +496,7 @@ def test_each_persona_gets_what_the_table_says(
                 wrong.append(
                     f"{row.key} ({row.method} {path}): {response.status_code}, expected {expected}"
                 )
-            elif persona == "anonymous" and expected == 302 and row.key != "logout":
+            elif persona == "anonymous" and expected == 302 and row.key not in NOT_TO_LOG_IN:
                 # Sent to the log-in page, not somewhere else.
                 location = response["Location"]
                 if location.split("?")[0] != reverse("login"):

@@ -24,6 +24,7 @@ from notifications.models import FeedKind, OutboxMessage, OutboxStatus
 from notifications.outbox import message_enqueue
 from programmes.models import ChildConsent, CostBasis, EnrolmentMode, GuardianConsent
 from programmes.services import agreement_create, invoice_create
+from referrals.models import hash_token
 from scheduler.models import GroupStatus
 from scheduler.services import (
     group_create,
@@ -151,11 +152,20 @@ def build_world(*, school_a: Any, bob: Any, dave: Any) -> dict[str, Any]:
     published = Questionnaire.objects.get(programme=kies, respondent="child")
     draft = questionnaire_new_version(questionnaire=published)
 
+    referral, referral_token, booking, talk_token = _referral_and_talk(bob, kies, school_a)
+
     return {
         "questionnaire": published.pk,
         "draft": draft.pk,
         "question": draft.questions.order_by("position").first().pk,
         "respondent": "guardian",
+        "referral": referral.public_id,
+        "referral_token": referral_token,
+        "slot": booking.slot_id,
+        "slot_uid": booking.slot.uid,
+        "worker": booking.slot.worker_id,
+        "booking": booking.pk,
+        "talk_token": talk_token,
         "programme": kies.pk,
         "code": kies.code,
         "school": school_a.pk,
@@ -176,6 +186,20 @@ def build_world(*, school_a: Any, bob: Any, dave: Any) -> dict[str, Any]:
         "agreement": agreement.pk,
         "invoice": invoice.pk,
     }
+
+
+def _referral_and_talk(bob: Any, programme: Any, school: Any) -> tuple[Any, str, Any, str]:
+    """bob's referral of a family to school A, and a wijkteammedewerker's slot there with a
+    parent's booking (who holds the talk's link)."""
+    referral_token, talk_token = "matrix-referral-token", "matrix-talk-token"
+    referral = factories.ReferralFactory(
+        referrer=bob, programme=programme, school=school, token_hash=hash_token(referral_token)
+    )
+    worker = factories.WijkteamWorkerFactory()
+    worker.schools.add(school)
+    slot = factories.TalkSlotFactory(worker=worker)
+    booking = factories.TalkBookingFactory(slot=slot, token_hash=hash_token(talk_token))
+    return referral, referral_token, booking, talk_token
 
 
 def _enrolment(group: Any, school: Any) -> tuple[Any, str]:

@@ -21,6 +21,7 @@ ROLE_LABELS = {
     Role.MANAGER: "programmabeheerder",
     Role.COORDINATOR: "schoolcoördinator",
     Role.TRAINER: "trainer",
+    Role.WIJKTEAM: "wijkteammedewerker",
 }
 
 

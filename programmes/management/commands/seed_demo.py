@@ -109,6 +109,8 @@ DEMO_ACCOUNTS: tuple[DemoAccount, ...] = (
     DemoAccount(Role.MANAGER, "beheerder", "beheerder-demo", "Marieke", "Jonker"),
     DemoAccount(Role.COORDINATOR, "coordinator", "coordinator-demo", "Erik", "Vos"),
     DemoAccount(Role.TRAINER, "trainer", "trainer-demo", "Sanne", "de Boer"),
+    # Her wijkteam profile, slots and referrals: referrals/management/commands/seed_demo_referrals.
+    DemoAccount(Role.WIJKTEAM, "wijkteam", "wijkteam-demo", "Fatima", "El Amrani"),
 )
 
 PROGRAMMES: dict[str, dict[str, Any]] = {
