@@ -62,6 +62,7 @@ def test_every_start_migrates_seeds_the_demo_of_today_and_prints_the_log_ins(
         "migrate",
         "seed_demo",
         "seed_demo_groups",
+        "seed_demo_evaluations",
         "seed_demo_referrals",
         "demo_logins",
         "runserver",
