@@ -8,8 +8,6 @@ Everything a child's enrolment holds is erased a set time after the group ended
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
-import secrets
 import uuid
 
 from django.conf import settings
@@ -18,6 +16,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.tokens import new_token, token_hash
 from programmes.models import Programme, School, SchoolYear
 from scheduler.models import Group, Session
 
@@ -357,8 +356,7 @@ class LinkPurpose(models.TextChoices):
     MANAGE = "manage", _("aanmelding bekijken, afmelden of gegevens inzien")
 
 
-def _hash_token(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
+_hash_token = token_hash
 
 
 class AccessLink(models.Model):
@@ -390,7 +388,7 @@ class AccessLink(models.Model):
 
     @staticmethod
     def new_token() -> str:
-        return secrets.token_urlsafe(32)
+        return new_token()
 
     @staticmethod
     def hash(token: str) -> str:

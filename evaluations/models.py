@@ -14,15 +14,13 @@ a key, so the figures stay the same.
 
 from __future__ import annotations
 
-import hashlib
-import secrets
-
 from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from core.tokens import new_token, token_hash
 from enrolment.models import Enrolment, Guardian
 from programmes.models import Programme, School, SchoolYear
 from scheduler.models import Group
@@ -237,7 +235,7 @@ class PairKey(models.Model):
 
     @staticmethod
     def new_key() -> str:
-        return secrets.token_urlsafe(32)
+        return new_token()
 
 
 class Response(models.Model):
@@ -329,8 +327,7 @@ class InvitationStatus(models.TextChoices):
     CLOSED = "closed", _("gesloten")
 
 
-def _hash_token(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
+_hash_token = token_hash
 
 
 class Invitation(models.Model):
@@ -379,7 +376,7 @@ class Invitation(models.Model):
 
     @staticmethod
     def new_token() -> str:
-        return secrets.token_urlsafe(32)
+        return new_token()
 
     @staticmethod
     def hash(token: str) -> str:

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import secrets
 import uuid
 from dataclasses import dataclass
 from typing import Any
@@ -25,6 +24,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.tokens import new_token, token_hash
 from enrolment.models import Enrolment, EnrolmentStatus
 from notifications.calendar import feed_fingerprint
 from notifications.models import CalendarEventStamp, CalendarFeedToken, FeedKind
@@ -41,8 +41,7 @@ FEED_CANCELLED_KEPT = dt.timedelta(days=14)
 FEED_ENROLMENT_STATUSES = (EnrolmentStatus.CONFIRMED, EnrolmentStatus.COMPLETED)
 
 
-def hash_token(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
+hash_token = token_hash
 
 
 @dataclass(frozen=True)
@@ -142,7 +141,7 @@ def feed_token_regenerate(
     CalendarFeedToken.objects.filter(
         owner=owner, kind=kind, revoked_at__isnull=True, **targets
     ).update(revoked_at=now)
-    raw = secrets.token_urlsafe(32)
+    raw = new_token()
     token = CalendarFeedToken.objects.create(
         token_hash=hash_token(raw), kind=kind, owner=owner, language=language, **targets
     )
@@ -173,7 +172,7 @@ def enrolment_feed_token_create(*, enrolment: Enrolment, language: str = "nl") -
     stay valid until revoked. The feed answers while the enrolment is confirmed or
     completed and not erased. Nothing is emitted.
     """
-    raw = secrets.token_urlsafe(32)
+    raw = new_token()
     token = CalendarFeedToken.objects.create(
         token_hash=hash_token(raw),
         kind=FeedKind.ENROLMENT,

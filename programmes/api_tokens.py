@@ -11,8 +11,6 @@ its user is active. The DRF glue is in `core.api_auth`, which calls `api_token_r
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
-import secrets
 from dataclasses import dataclass
 from typing import Any
 
@@ -24,6 +22,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.api_auth import ApiTokenRefused
+from core.tokens import new_token, token_hash
 from programmes.models import ApiToken
 
 PREFIX_LENGTH = 8
@@ -37,8 +36,7 @@ LAST_USED_RESOLUTION = dt.timedelta(minutes=5)
 MAX_ACTIVE_PER_USER = 10
 
 
-def hash_api_token(raw: str) -> str:
-    return hashlib.sha256(raw.encode()).hexdigest()
+hash_api_token = token_hash
 
 
 @dataclass(frozen=True)
@@ -62,7 +60,7 @@ def api_token_create(
     if not getattr(user, "is_active", False):
         raise ValidationError(_("Dit account is niet actief."))
     now = now or timezone.now()
-    raw = secrets.token_urlsafe(32)
+    raw = new_token()
     token = ApiToken.objects.create(
         user=user,
         key_hash=hash_api_token(raw),

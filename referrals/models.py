@@ -14,8 +14,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
-import secrets
 import uuid
 
 from django.conf import settings
@@ -24,16 +22,11 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.tokens import token_hash
 from programmes.models import Programme, School
 from scheduler.models import Group
 
-
-def new_token() -> str:
-    return secrets.token_urlsafe(32)
-
-
-def hash_token(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
+hash_token = token_hash
 
 
 class Language(models.TextChoices):

@@ -20,6 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.domain_events import emit
+from core.tokens import new_token
 from programmes import access
 from programmes.models import EnrolmentMode, Programme, School
 from referrals import events
@@ -34,7 +35,6 @@ from referrals.models import (
     TalkSlot,
     WijkteamWorker,
     hash_token,
-    new_token,
 )
 from referrals.selectors import referral_schools_of, slot_is_bookable
 from scheduler.models import Group

@@ -10,7 +10,7 @@ import pytest
 import time_machine
 from django.conf import settings
 
-from enrolment.retention import enrolment_erase
+from enrolment.services.retention import enrolment_erase
 from enrolment.services import submission_create
 from referrals.models import Referral, ReferralStatus, TalkBooking
 from referrals.selectors import referral_counts
