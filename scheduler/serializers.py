@@ -21,6 +21,7 @@ from scheduler.conflicts import ConflictKind, Severity
 from scheduler.models import (
     ConflictOverride,
     Group,
+    GroupDecision,
     GroupStatus,
     PlannerRun,
     PlanningRequest,
@@ -238,6 +239,14 @@ class GroupListSerializer(serializers.ModelSerializer):
 
 class GroupDetailSerializer(GroupListSerializer):
     admitted_schools = ScheduleSchoolSerializer(many=True, read_only=True)
+    # Declared, not derived: a read-only model field loses `allow_blank`, and the schema would
+    # then leave out the "" of a group nobody had to decide about.
+    decision = serializers.ChoiceField(
+        choices=GroupDecision.choices,
+        allow_blank=True,
+        read_only=True,
+        help_text="The decision about a group below its minimum; empty when none was needed.",
+    )
     sessions = GroupSessionSerializer(many=True, read_only=True)
 
     class Meta(GroupListSerializer.Meta):
