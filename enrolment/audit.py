@@ -17,6 +17,7 @@ class AuditAction:
     DATA_DOWNLOADED = "data_downloaded"
     DATA_ERASED = "data_erased"
     DUPLICATE_MERGED = "duplicate_merged"
+    CONSENT_WITHDRAWN = "consent_withdrawn"
 
 
 def audit_record(*, actor: Any | None, action: str, target: str) -> AuditEntry:

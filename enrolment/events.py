@@ -38,10 +38,15 @@ class EmailConfirmed:
 
 @dataclass(frozen=True)
 class ConsentRequested:
+    """A guardian (or, `for_child`, the child through the enroller) is asked for consent.
+    A guardian is asked once for all the children of a submission that need their consent
+    (`enrolment_ids`, the first being `enrolment_id`); a child only for themselves."""
+
     enrolment_id: int
     guardian_id: int
     token: str
     for_child: bool = False
+    enrolment_ids: tuple[int, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -54,6 +59,19 @@ class ConsentGiven:
 class ConsentRefused:
     enrolment_id: int
     guardian_id: int | None
+
+
+@dataclass(frozen=True)
+class ConsentWithdrawn:
+    """A guardian (`guardian_id`) or the child (`guardian_id` None) withdrew the consent they
+    had given. `ended`: no valid consent remains, so the enrolment ended (a held seat went to
+    the next child); `was_confirmed`: the child had been confirmed (the guardians' calendars
+    hold the group's sessions)."""
+
+    enrolment_id: int
+    guardian_id: int | None
+    ended: bool
+    was_confirmed: bool = False
 
 
 @dataclass(frozen=True)

@@ -323,6 +323,10 @@ class Consent(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     created_at = models.DateTimeField(default=timezone.now)
+    # Consent given can be withdrawn (by the same person, through their own link); the row
+    # stays as the record of what was given and when it ended. A withdrawn consent counts
+    # as not given (`services.consent.consent_state_of`).
+    withdrawn_at = models.DateTimeField(_("ingetrokken op"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("toestemming")

@@ -275,9 +275,27 @@ class LinkConfirmSerializer(serializers.Serializer):
     )
 
 
+class LinkConsentChoiceSerializer(serializers.Serializer):
+    enrolment = serializers.UUIDField(help_text=_("De public_id van de inschrijving."))
+    given = serializers.BooleanField()
+
+
 class LinkConsentSerializer(serializers.Serializer):
     token = token_field()
-    given = serializers.BooleanField()
+    given = serializers.BooleanField(
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text=_(
+            "Hetzelfde antwoord voor elk kind waarvoor uw toestemming nodig is (of, met de "
+            "link van het kind, het antwoord van het kind)."
+        ),
+    )
+    answers = LinkConsentChoiceSerializer(
+        many=True,
+        required=False,
+        help_text=_("Een keuze per kind; gaat voor `given`."),
+    )
 
 
 class LinkOfferSerializer(serializers.Serializer):

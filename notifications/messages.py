@@ -50,6 +50,8 @@ MESSAGE_KINDS = (
     "consent_request_child",
     "consent_given",
     "consent_refused",
+    "consent_withdrawn",
+    "consent_withdrawn_coordinator",
     "invitation",
     "waitlisted",
     "seat_offered",

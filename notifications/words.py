@@ -14,6 +14,8 @@ KIND_LABELS = {
     "consent_request_child": _("Link voor de toestemming van het kind"),
     "consent_given": _("Toestemming gegeven"),
     "consent_refused": _("Aanmelding gaat niet door (geen toestemming)"),
+    "consent_withdrawn": _("Toestemming ingetrokken (aan de ouders)"),
+    "consent_withdrawn_coordinator": _("Toestemming ingetrokken (aan de coördinator)"),
     "invitation": _("Inschrijving bevestigd, met de agenda"),
     "waitlisted": _("Op de wachtlijst"),
     "seat_offered": _("Plaats aangeboden"),

@@ -16,6 +16,7 @@ from enrolment.services.consent import (
     ConsentAnswer,
     child_consent_record_at_intake,
     consent_answer,
+    consent_asked_of,
     consent_requirements,
     consent_state,
     consent_state_of,
@@ -26,6 +27,11 @@ from enrolment.services.consent_texts import (
     consent_text_current,
     consent_text_in_use,
     consent_text_save,
+)
+from enrolment.services.consent_withdrawal import (
+    ConsentWithdrawal,
+    consent_withdraw,
+    withdrawable_consent,
 )
 from enrolment.services.eligibility import (
     child_key,
@@ -66,6 +72,7 @@ __all__ = [
     "AnswerChangeRefused",
     "ChildInput",
     "ConsentAnswer",
+    "ConsentWithdrawal",
     "GuardianInput",
     "IdempotencyKeyReused",
     "SubmissionResult",
@@ -74,6 +81,7 @@ __all__ = [
     "child_key",
     "children_eligibility_errors",
     "consent_answer",
+    "consent_asked_of",
     "consent_link_renew",
     "consent_requirements",
     "consent_state",
@@ -81,6 +89,7 @@ __all__ = [
     "consent_text_current",
     "consent_text_in_use",
     "consent_text_save",
+    "consent_withdraw",
     "eligibility_errors",
     "email_confirm",
     "enrolment_withdraw",
@@ -101,4 +110,5 @@ __all__ = [
     "submission_fingerprint",
     "submission_replay",
     "waitlist_position",
+    "withdrawable_consent",
 ]

@@ -448,6 +448,7 @@ def _enrolment_data(e: Enrolment) -> dict[str, Any]:
                 "method": c.method,
                 "consent_text_version": c.consent_text.version,
                 "recorded_at": _iso(c.created_at),
+                "withdrawn_at": _iso(c.withdrawn_at),
             }
             for c in e.consents.all()
         ],

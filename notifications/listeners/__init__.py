@@ -30,6 +30,9 @@ back and still applies is written when they confirm (`on_email_confirmed`).
 - schedule changes: every guardian of a confirmed child and every trainer of the group
   gets the update with a calendar file (REQUEST or CANCEL as the change asks);
 - trainers: assigned (the group's calendar) or removed (its cancellation);
+- consent withdrawn (by a guardian or the child, through their own link): in neutral words
+  to the other guardians (to every guardian, with the calendar's cancellation, when it ended
+  a confirmed child's place) and to the coordinators of the pupil's school;
 - twice absent: the coordinators of the pupil's school;
 - a locked log-in: the account's owner, once per lock (the moment and that it was locked,
   nothing of what was typed or from where).
@@ -51,6 +54,7 @@ from notifications.listeners.enrolments import (
     on_consent_given,
     on_consent_refused,
     on_consent_requested,
+    on_consent_withdrawn,
     on_duplicate_merged,
     on_email_confirmed,
     on_enrolment_received,
@@ -82,6 +86,7 @@ LISTENERS: list[tuple[type, Callable[[Any], None]]] = [
     (enrolment_events.ConsentRequested, on_consent_requested),
     (enrolment_events.ConsentGiven, on_consent_given),
     (enrolment_events.ConsentRefused, on_consent_refused),
+    (enrolment_events.ConsentWithdrawn, on_consent_withdrawn),
     (enrolment_events.SeatConfirmed, on_seat_confirmed),
     (enrolment_events.Waitlisted, on_waitlisted),
     (enrolment_events.SeatOffered, on_seat_offered),

@@ -122,6 +122,14 @@ def on_consent_requested(event: enrolment_events.ConsentRequested) -> None:
     guardian = Guardian.objects.filter(pk=event.guardian_id).first()
     if enrolment is None or guardian is None:
         return
+    # One request for all the siblings that need this guardian's consent: their first names.
+    children = [enrolment.child.first_name]
+    if len(event.enrolment_ids) > 1:
+        children = list(
+            Enrolment.objects.filter(pk__in=event.enrolment_ids)
+            .order_by("pk")
+            .values_list("child__first_name", flat=True)
+        )
     write_to_guardian(
         "consent_request_child" if event.for_child else "consent_request",
         "child-consent-requested" if event.for_child else "consent-requested",
@@ -129,6 +137,7 @@ def on_consent_requested(event: enrolment_events.ConsentRequested) -> None:
         guardian,
         first_contact=not event.for_child,
         consent_url=link_url(event.token),
+        children=children,
     )
 
 
@@ -172,10 +181,11 @@ def on_consent_refused(event: enrolment_events.ConsentRefused) -> None:
     enrolment = load_enrolment(event.enrolment_id)
     if enrolment is None:
         return
+    # A guardian's consent link covers the submission's children (siblings on one page).
     involved = set(
-        AccessLink.objects.filter(enrolment=enrolment, purpose=LinkPurpose.CONSENT).values_list(
-            "guardian_id", flat=True
-        )
+        AccessLink.objects.filter(
+            submission_id=enrolment.submission_id, purpose=LinkPurpose.CONSENT
+        ).values_list("guardian_id", flat=True)
     ) | set(
         Consent.objects.filter(enrolment=enrolment, guardian__isnull=False).values_list(
             "guardian_id", flat=True
@@ -188,6 +198,52 @@ def on_consent_refused(event: enrolment_events.ConsentRefused) -> None:
             write_to_guardian(
                 "consent_refused", "consent-refused", enrolment, guardian, enroller=enroller
             )
+
+
+def on_consent_withdrawn(event: enrolment_events.ConsentWithdrawn) -> None:
+    """In neutral words: who withdrew is not named, only that consent was withdrawn and
+    whether the child still takes part. The other guardians hear it (when the child ended
+    after being confirmed, every guardian, the one who withdrew too, since the message
+    carries the calendar's cancellation), and so do the coordinators of the pupil's school."""
+    enrolment = load_enrolment(event.enrolment_id)
+    if enrolment is None:
+        return
+    group = enrolment.group
+    revision = f"guardian-{event.guardian_id}" if event.guardian_id else "child"
+    cancel = event.ended and event.was_confirmed
+    guardians = guardians_of(enrolment).exclude(email="")
+    if not cancel and event.guardian_id is not None:
+        guardians = guardians.exclude(pk=event.guardian_id)
+    for guardian in mailable_guardians(guardians).order_by("pk"):
+        write_to_guardian(
+            "consent_withdrawn",
+            "consent-withdrawn",
+            enrolment,
+            guardian,
+            revision=revision,
+            ended=event.ended,
+            by_child=event.guardian_id is None,
+            calendar_cancelled=cancel,
+            ics=calendar_for(calendar.group_cancellation, group=group) if cancel else None,
+            ics_method=CANCEL if cancel else "",
+            meetings=calendar.parent_meetings_of(group) if cancel else (),
+        )
+    school = enrolment.child.school
+    for user in school.coordinators.exclude(email="").order_by("pk"):
+        message_write(
+            kind="consent_withdrawn_coordinator",
+            event="consent-withdrawn-coordinator",
+            object_id=enrolment.pk,
+            recipient=user_recipient(user),
+            revision=revision,
+            context={
+                **enrolment_context(enrolment),
+                "school": school,
+                "grade": enrolment.child.grade,
+                "ended": event.ended,
+            },
+            reply_to=reply_to_of(enrolment),
+        )
 
 
 def on_seat_confirmed(event: enrolment_events.SeatConfirmed) -> None:
