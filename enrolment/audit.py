@@ -18,6 +18,7 @@ class AuditAction:
     DATA_ERASED = "data_erased"
     DUPLICATE_MERGED = "duplicate_merged"
     CONSENT_WITHDRAWN = "consent_withdrawn"
+    CONTACT_CHANGED = "contact_changed"
 
 
 def audit_record(*, actor: Any | None, action: str, target: str) -> AuditEntry:

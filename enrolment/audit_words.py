@@ -81,6 +81,10 @@ SENTENCES: dict[str, tuple[Any, str]] = {
         _lazy("%(actor)s trok de toestemming in voor %(what)s"),
         "child",
     ),
+    AuditAction.CONTACT_CHANGED: (
+        _lazy("%(actor)s wijzigde de eigen contactgegevens of taal bij een aanmelding"),
+        "",
+    ),
     AuditAction.DUPLICATE_MERGED: (
         _lazy("%(actor)s haalde de markering 'mogelijk dubbel' weg bij %(what)s"),
         "child",

@@ -75,6 +75,16 @@ class ConsentWithdrawn:
 
 
 @dataclass(frozen=True)
+class GuardianEmailChangeRequested:
+    """A guardian asked, through their own link, to use a new e-mail address: the new
+    address gets a link to confirm it (`token`, in memory only)."""
+
+    guardian_id: int
+    token: str
+    new_email: str = field(default="", compare=False, repr=False)
+
+
+@dataclass(frozen=True)
 class SeatHeld:
     enrolment_id: int
 

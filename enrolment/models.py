@@ -84,6 +84,9 @@ class Guardian(models.Model):
     authority = models.CharField(_("gezag"), max_length=5, choices=Authority.choices)
     language = models.CharField(_("taal"), max_length=2, choices=Language.choices, default="nl")
     email_confirmed_at = models.DateTimeField(null=True, blank=True)
+    # A new address the guardian asked for through their own link, until they confirm it
+    # from that address (`services.guardians.guardian_email_change_confirm`).
+    pending_email = models.EmailField(_("nieuw e-mailadres (nog niet bevestigd)"), blank=True)
 
     class Meta:
         ordering = ["-is_enroller", "id"]
@@ -359,6 +362,7 @@ class LinkPurpose(models.TextChoices):
     CHILD_CONSENT = "child_consent", _("toestemming van het kind")
     OFFER = "offer", _("aangeboden plaats aannemen of afslaan")
     MANAGE = "manage", _("aanmelding bekijken, afmelden of gegevens inzien")
+    EMAIL_CHANGE = "email_change", _("nieuw e-mailadres bevestigen")
 
 
 def _hash_token(token: str) -> str:

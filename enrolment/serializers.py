@@ -312,6 +312,24 @@ class LinkWithdrawSerializer(serializers.Serializer):
     enrolment = serializers.UUIDField(help_text=_("De public_id van de inschrijving."))
 
 
+class LinkContactSerializer(serializers.Serializer):
+    """Checked by the service (`guardian_contact_change`), so the page and the API say the
+    same; here only their shape."""
+
+    token = token_field()
+    email = serializers.CharField(allow_blank=True, max_length=400)
+    phone = serializers.CharField(allow_blank=True, required=False, default="", max_length=100)
+    language = serializers.CharField(allow_blank=True, max_length=10)
+
+
+class LinkContactAnswerSerializer(serializers.Serializer):
+    message = serializers.CharField(read_only=True)
+    email = serializers.CharField(read_only=True)
+    pending_email = serializers.CharField(read_only=True)
+    phone = serializers.CharField(read_only=True)
+    language = serializers.CharField(read_only=True)
+
+
 class LinkAnswerSerializer(serializers.Serializer):
     message = serializers.CharField(read_only=True)
     consent_given = serializers.BooleanField(

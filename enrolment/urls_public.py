@@ -28,4 +28,5 @@ urlpatterns = [
         views.link_consent_withdraw,
         name="enrol-link-consent-withdraw",
     ),
+    path("link/<str:token>/mijn-gegevens/", views.link_contact, name="enrol-link-contact"),
 ]

@@ -24,6 +24,8 @@ from enrolment.serializers import (
     LinkAnswerSerializer,
     LinkConfirmSerializer,
     LinkConsentSerializer,
+    LinkContactAnswerSerializer,
+    LinkContactSerializer,
     LinkOfferSerializer,
     LinkStatusSerializer,
     LinkWithdrawSerializer,
@@ -194,3 +196,49 @@ class PublicLinkConsentWithdrawView(PublicLinkView):
             token=data["token"], enrolment_public_id=str(data["enrolment"])
         )
         return link_answer(result.message, [result.enrolment])
+
+
+def _contact_answer(message: str, guardian: Any) -> Response:
+    return Response(
+        LinkContactAnswerSerializer(
+            {
+                "message": message,
+                "email": guardian.email,
+                "pending_email": guardian.pending_email,
+                "phone": guardian.phone,
+                "language": guardian.language,
+            }
+        ).data
+    )
+
+
+class PublicLinkContactView(PublicLinkView):
+    @extend_schema(
+        operation_id="public_links_contact",
+        auth=[],
+        request=LinkContactSerializer,
+        responses={200: LinkContactAnswerSerializer},
+        description="Wijzig uw eigen e-mailadres, telefoonnummer en taal (de taal van uw "
+        "e-mail), met uw eigen link. Een nieuw e-mailadres geldt pas als u het bevestigt met "
+        "de link die we daarheen sturen (`/links/email/confirm/`).",
+    )
+    def post(self, request: Request) -> Response:
+        data = validated(LinkContactSerializer, request.data)
+        result = services.guardian_contact_change(
+            token=data["token"], email=data["email"], phone=data["phone"], language=data["language"]
+        )
+        return _contact_answer(result.message, result.guardian)
+
+
+class PublicLinkEmailConfirmView(PublicLinkView):
+    @extend_schema(
+        operation_id="public_links_email_confirm",
+        auth=[],
+        request=LinkStatusSerializer,
+        responses={200: LinkContactAnswerSerializer},
+        description="Bevestig een nieuw e-mailadres met de link die daarheen is gestuurd.",
+    )
+    def post(self, request: Request) -> Response:
+        data = validated(LinkStatusSerializer, request.data)
+        guardian = services.guardian_email_change_confirm(token=data["token"])
+        return _contact_answer(_("Uw nieuwe e-mailadres is bevestigd."), guardian)

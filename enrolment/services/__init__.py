@@ -40,6 +40,11 @@ from enrolment.services.eligibility import (
     first_child_session_date,
     group_open_for_enrolment,
 )
+from enrolment.services.guardians import (
+    ContactChange,
+    guardian_contact_change,
+    guardian_email_change_confirm,
+)
 from enrolment.services.intake import intake_record
 from enrolment.services.interest import interest_register
 
@@ -73,6 +78,7 @@ __all__ = [
     "ChildInput",
     "ConsentAnswer",
     "ConsentWithdrawal",
+    "ContactChange",
     "GuardianInput",
     "IdempotencyKeyReused",
     "SubmissionResult",
@@ -96,6 +102,8 @@ __all__ = [
     "enrolment_withdraw_by_link",
     "first_child_session_date",
     "group_open_for_enrolment",
+    "guardian_contact_change",
+    "guardian_email_change_confirm",
     "holds_and_offers_expire",
     "idempotency_key_hash",
     "intake_record",

@@ -160,11 +160,11 @@ def _erase(enrolment_id: int, *, reason: str) -> bool:
     if not still_needed:
         for pk, *contact in Guardian.objects.filter(
             submission_id=enrolment.submission_id
-        ).values_list("pk", "name", "email", "phone"):
+        ).values_list("pk", "name", "email", "phone", "pending_email"):
             guardian_ids.append(pk)
             erased_values += contact
         Guardian.objects.filter(submission_id=enrolment.submission_id).update(
-            name="", email="", phone="", relation=""
+            name="", email="", phone="", relation="", pending_email=""
         )
         AccessLink.objects.filter(submission_id=enrolment.submission_id).delete()
         # The fingerprint is an HMAC of the names and addresses entered: with them gone, a

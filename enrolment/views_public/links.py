@@ -42,6 +42,7 @@ from enrolment.services import (
     email_confirm,
     enrolment_withdraw_by_link,
     first_child_session_date,
+    guardian_email_change_confirm,
     link_resolve,
     offer_answer,
     waitlist_position,
@@ -214,6 +215,7 @@ def _status_page(request: HttpRequest, link: AccessLink, token: str) -> HttpResp
             # The other guardian, back on their consent link: what they answered, then all.
             "consent_thanks": link.purpose == LinkPurpose.CONSENT
             and any(s.can_withdraw_consent for s in statuses),
+            "guardian": link.guardian,
             **(_data_rights(token) if may_withdraw_child else {"data_rights": False}),
         },
     )
@@ -412,6 +414,28 @@ def _manage(request: HttpRequest, link: AccessLink, token: str) -> HttpResponse:
     return _status_page(request, link, token)
 
 
+def _email_change(request: HttpRequest, link: AccessLink, token: str) -> HttpResponse:
+    """The link sent to a new address: GET asks, the POST confirms it."""
+    if request.method == "POST":
+        try:
+            guardian_email_change_confirm(token=token)
+        except ValidationError as error:
+            messages.info(request, " ".join(error.messages))
+        else:
+            messages.success(request, _("Uw nieuwe e-mailadres is bevestigd."))
+        return redirect(request.path)
+    return _email_change_page(request, link, token)
+
+
+def _email_change_page(request: HttpRequest, link: AccessLink, token: str) -> HttpResponse:
+    guardian = link.guardian
+    return render(
+        request,
+        "enrolment/public/link_email_change.html",
+        {"pending_email": guardian.pending_email if link.used_at is None else ""},
+    )
+
+
 LinkHandler = Callable[[HttpRequest, AccessLink, str], HttpResponse]
 LINK_HANDLERS: dict[str, LinkHandler] = {
     LinkPurpose.CONFIRM: _confirm,
@@ -419,6 +443,7 @@ LINK_HANDLERS: dict[str, LinkHandler] = {
     LinkPurpose.CHILD_CONSENT: _consent,
     LinkPurpose.OFFER: _offer,
     LinkPurpose.MANAGE: _manage,
+    LinkPurpose.EMAIL_CHANGE: _email_change,
 }
 # What each link shows when read: also the answer to a refused post (429).
 LINK_PAGES: dict[str, LinkHandler] = {
@@ -427,6 +452,7 @@ LINK_PAGES: dict[str, LinkHandler] = {
     LinkPurpose.CHILD_CONSENT: _consent_page,
     LinkPurpose.OFFER: _offer_page,
     LinkPurpose.MANAGE: _status_page,
+    LinkPurpose.EMAIL_CHANGE: _email_change_page,
 }
 
 

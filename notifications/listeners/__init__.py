@@ -33,6 +33,8 @@ back and still applies is written when they confirm (`on_email_confirmed`).
 - consent withdrawn (by a guardian or the child, through their own link): in neutral words
   to the other guardians (to every guardian, with the calendar's cancellation, when it ended
   a confirmed child's place) and to the coordinators of the pupil's school;
+- a new address a guardian asked for through their own link: the confirmation link, to the
+  new address only;
 - twice absent: the coordinators of the pupil's school;
 - a locked log-in: the account's owner, once per lock (the moment and that it was locked,
   nothing of what was typed or from where).
@@ -59,6 +61,7 @@ from notifications.listeners.enrolments import (
     on_email_confirmed,
     on_enrolment_received,
     on_erased,
+    on_guardian_email_change_requested,
     on_offer_expired,
     on_seat_confirmed,
     on_seat_offered,
@@ -87,6 +90,7 @@ LISTENERS: list[tuple[type, Callable[[Any], None]]] = [
     (enrolment_events.ConsentGiven, on_consent_given),
     (enrolment_events.ConsentRefused, on_consent_refused),
     (enrolment_events.ConsentWithdrawn, on_consent_withdrawn),
+    (enrolment_events.GuardianEmailChangeRequested, on_guardian_email_change_requested),
     (enrolment_events.SeatConfirmed, on_seat_confirmed),
     (enrolment_events.Waitlisted, on_waitlisted),
     (enrolment_events.SeatOffered, on_seat_offered),

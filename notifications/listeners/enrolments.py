@@ -246,6 +246,25 @@ def on_consent_withdrawn(event: enrolment_events.ConsentWithdrawn) -> None:
         )
 
 
+def on_guardian_email_change_requested(
+    event: enrolment_events.GuardianEmailChangeRequested,
+) -> None:
+    """The link to confirm a new address goes to that address only, naming nobody (like a
+    first mail to an address someone typed); until it is confirmed, mail goes to the old one."""
+    guardian = Guardian.objects.filter(pk=event.guardian_id).first()
+    if guardian is None or not event.new_email:
+        return
+    language = guardian.language if guardian.language in ("nl", "en") else "nl"
+    message_write(
+        kind="email_change",
+        event="email-change",
+        object_id=guardian.pk,
+        recipient=Recipient(f"guardian-{guardian.pk}", event.new_email, "", language),
+        revision=AccessLink.hash(event.token)[:12],
+        context={"confirm_url": link_url(event.token)},
+    )
+
+
 def on_seat_confirmed(event: enrolment_events.SeatConfirmed) -> None:
     enrolment = load_enrolment(event.enrolment_id)
     if enrolment is None:

@@ -143,6 +143,8 @@ TABLE = [
     R("api:api-link-status",              "POST", "",                 400, 400, 400, 400, 400, 400),
     R("api:api-link-withdraw",            "POST", "",                 400, 400, 400, 400, 400, 400),
     R("api:api-link-consent-withdraw",    "POST", "",                 400, 400, 400, 400, 400, 400),
+    R("api:api-link-contact",             "POST", "",                 400, 400, 400, 400, 400, 400),
+    R("api:api-link-email-confirm",       "POST", "",                 400, 400, 400, 400, 400, 400),
     R("api:api-waitlist",                 "GET",  "group",            401, 403, 200, 200, 404, 200),
     R("api:api-roster",                   "GET",  "group",            401, 403, 200, 200, 404, 200),
     R("api:api-attendance",               "GET",  "session",          401, 403, 200, 200, 404, 200),
@@ -194,6 +196,7 @@ TABLE = [
     R("enrol-link",                       "GET",  "link",             200, 200, 200, 200, 200, 200),
     R("enrol-link-withdraw",              "GET",  "link",             200, 200, 200, 200, 200, 200),
     R("enrol-link-consent-withdraw",      "GET",  "link",             200, 200, 200, 200, 200, 200),
+    R("enrol-link-contact",               "GET",  "link",             200, 200, 200, 200, 200, 200),
     # Pages: enrolments, rosters, privacy, mail and calendar feeds.
     R("staff-overview",                   "GET",  "",                 302, 403, 200, 200, 200, 200),
     R("staff-roster",                     "GET",  "group",            302, 403, 200, 200, 404, 200),
