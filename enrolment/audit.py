@@ -19,6 +19,7 @@ class AuditAction:
     DUPLICATE_MERGED = "duplicate_merged"
     CONSENT_WITHDRAWN = "consent_withdrawn"
     CONTACT_CHANGED = "contact_changed"
+    CONSENT_RESENT = "consent_resent"
 
 
 def audit_record(*, actor: Any | None, action: str, target: str) -> AuditEntry:

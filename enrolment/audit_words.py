@@ -81,6 +81,10 @@ SENTENCES: dict[str, tuple[Any, str]] = {
         _lazy("%(actor)s trok de toestemming in voor %(what)s"),
         "child",
     ),
+    AuditAction.CONSENT_RESENT: (
+        _lazy("%(actor)s stuurde de vraag om toestemming opnieuw voor %(what)s"),
+        "child",
+    ),
     AuditAction.CONTACT_CHANGED: (
         _lazy("%(actor)s wijzigde de eigen contactgegevens of taal bij een aanmelding"),
         "",

@@ -50,6 +50,18 @@ class ConsentRequested:
 
 
 @dataclass(frozen=True)
+class ConsentRequestResent:
+    """The school sent a missing consent's request again, with a fresh link (`token`, in
+    memory only): to another guardian (consent), the enroller (confirmation) or, for the
+    child (`for_child`), through the enroller."""
+
+    enrolment_id: int
+    guardian_id: int
+    token: str
+    for_child: bool = False
+
+
+@dataclass(frozen=True)
 class ConsentGiven:
     enrolment_id: int
     guardian_id: int | None

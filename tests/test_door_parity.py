@@ -45,6 +45,8 @@ from scheduler.series import at_amsterdam
 from scheduler.services import group_create
 from tests import factories
 from tests.enrolment.world import (  # noqa: F401 (fixtures)
+    FATHER,
+    MOTHER,
     SOLE,
     _today,
     child,
@@ -607,6 +609,35 @@ def api_withdraw_consent_of_an_ended_enrolment(world: World) -> tuple[str, str]:
     return api_refusal(response, "non_field_errors")
 
 
+@pytest.fixture
+def consent_asked_today(
+    group: Any, host: Any, consent_text: Any, emitted: list[Any], bob: Any
+) -> str:
+    """A pupil of a school bob coordinates whose second parent was asked for consent today."""
+    host.coordinators.add(bob)
+    result = submission_create(
+        children=[child(group, host)],
+        enroller=MOTHER,
+        other_guardians=[FATHER],
+        consent_text=consent_text,
+    )
+    token = next(e for e in emitted if isinstance(e, events.EnrolmentReceived)).confirm_token
+    email_confirm(token=token, consent_given=True)
+    return str(result.enrolments[0].public_id)
+
+
+def page_resend_consent_too_soon(world: World) -> tuple[str, str]:
+    url = reverse("staff-consent-resend", args=[world.consent_asked_today])
+    response = world.as_bob.post(url, follow=True)
+    assert response.status_code == 200, response.status_code
+    return "refused", words(response.context["messages"])
+
+
+def api_resend_consent_too_soon(world: World) -> tuple[str, str]:
+    path = f"enrolments/{world.consent_asked_today}/consent-resend/"
+    return api_refusal(api_post(world.as_bob, path, {}), "non_field_errors")
+
+
 # --- the table -------------------------------------------------------------------------------
 
 
@@ -725,6 +756,13 @@ ROWS = [
         api_withdraw_consent_of_an_ended_enrolment,
         "refused",
         (*PARENT, "ended_enrolment_link"),
+    ),
+    Row(
+        "consent request resent: less than a day after the last one",
+        page_resend_consent_too_soon,
+        api_resend_consent_too_soon,
+        "refused",
+        (*PARENT, "as_bob", "consent_asked_today"),
     ),
 ]
 

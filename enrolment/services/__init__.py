@@ -22,6 +22,7 @@ from enrolment.services.consent import (
     consent_state_of,
     email_confirm,
 )
+from enrolment.services.consent_resend import ConsentResend, consent_request_resend
 from enrolment.services.consent_texts import (
     STALE_CONSENT_TEXT,
     consent_text_current,
@@ -77,6 +78,7 @@ __all__ = [
     "AnswerChangeRefused",
     "ChildInput",
     "ConsentAnswer",
+    "ConsentResend",
     "ConsentWithdrawal",
     "ContactChange",
     "GuardianInput",
@@ -89,6 +91,7 @@ __all__ = [
     "consent_answer",
     "consent_asked_of",
     "consent_link_renew",
+    "consent_request_resend",
     "consent_requirements",
     "consent_state",
     "consent_state_of",

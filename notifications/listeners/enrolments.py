@@ -141,6 +141,36 @@ def on_consent_requested(event: enrolment_events.ConsentRequested) -> None:
     )
 
 
+def on_consent_request_resent(event: enrolment_events.ConsentRequestResent) -> None:
+    """The school sent a missing consent's request again: the fresh link goes as a reminder
+    (the child's own link to the enroller, to pass on), once per link."""
+    enrolment = load_enrolment(event.enrolment_id)
+    guardian = Guardian.objects.filter(pk=event.guardian_id).first()
+    if enrolment is None or guardian is None:
+        return
+    if guardian.is_enroller and guardian.email_confirmed_at is None and not event.for_child:
+        # Their confirmation link again: like the first mail, the only one before they confirm.
+        message_write(
+            kind="consent_reminder",
+            event="consent-resent",
+            object_id=enrolment.pk,
+            recipient=guardian_recipient(guardian, first_contact=True),
+            revision=AccessLink.hash(event.token)[:12],
+            context=enrolment_context(enrolment, consent_url=link_url(event.token)),
+            reply_to=reply_to_of(enrolment),
+        )
+        return
+    write_to_guardian(
+        "consent_request_child" if event.for_child else "consent_reminder",
+        "child-consent-resent" if event.for_child else "consent-resent",
+        enrolment,
+        guardian,
+        revision=AccessLink.hash(event.token)[:12],
+        first_contact=not event.for_child and guardian.email_confirmed_at is None,
+        consent_url=link_url(event.token),
+    )
+
+
 def _confirmation_follows(enrolment: Enrolment) -> bool:
     """True when this consent completes the enrolment and it is confirmed in the same
     transaction: the invitation then tells the enroller everything."""

@@ -154,6 +154,7 @@ TABLE = [
     R("api:enrolment-child-consent",      "POST", "enrolment",        401, 403, 400, 400, 404, 400),
     R("api:enrolment-intake",             "POST", "enrolment",        401, 403, 400, 400, 404, 400),
     R("api:enrolment-withdraw",           "POST", "enrolment",        401, 403, 403, 200, 404, 200),
+    R("api:enrolment-consent-resend",     "POST", "enrolment",        401, 403, 403, 400, 404, 400),
     # Not a possible duplicate: refused (400) for those who may merge.
     R("api:enrolment-merge",              "POST", "enrolment",        401, 403, 403, 400, 404, 400),
     # Reports and co-financing (API).
@@ -209,6 +210,7 @@ TABLE = [
     R("staff-audit-log",                  "GET",  "",                 302, 403, 403, 403, 403, 200),
     R("staff-intake",                     "GET",  "enrolment",        302, 403, 200, 200, 404, 200),
     R("staff-withdraw",                   "GET",  "enrolment",        302, 403, 403, 200, 404, 200),
+    R("staff-consent-resend",             "POST", "enrolment",        302, 403, 403, 302, 404, 302),
     R("staff-duplicate",                  "GET",  "enrolment",        302, 403, 403, 200, 404, 200),
     R("privacy-retention-overview",       "GET",  "",                 302, 403, 403, 403, 403, 200),
     R("privacy-retention-group",          "GET",  "group",            302, 403, 403, 403, 403, 200),
