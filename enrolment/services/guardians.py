@@ -50,7 +50,7 @@ def _contact_errors(*, email: str, phone: str, language: str) -> dict[str, list[
             _("Vul een telefoonnummer in met alleen cijfers, bijvoorbeeld 06 12345678.")
         ]
     if language not in Language.values:
-        errors["language"] = [_("Kies Nederlands of English.")]
+        errors["language"] = [_("Kies een taal.")]
     return errors
 
 

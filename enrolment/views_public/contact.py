@@ -38,7 +38,6 @@ class ContactForm(UtrechtFormMixin, forms.Form):
 
     email = forms.CharField(
         label=_("Uw e-mailadres"),
-        required=False,
         help_text=_("Een nieuw adres bevestigt u met de link die we daarheen sturen."),
         widget=forms.EmailInput(attrs={"autocomplete": "email"}),
     )

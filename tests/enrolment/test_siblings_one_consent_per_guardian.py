@@ -7,6 +7,7 @@ import datetime as dt
 from typing import Any
 
 import pytest
+import time_machine
 from django.core.cache import cache
 from django.test import Client
 
@@ -14,6 +15,7 @@ from enrolment import events
 from enrolment.models import AccessLink, EnrolmentStatus, LinkPurpose
 from enrolment.services import consent_answer, email_confirm, submission_create
 from notifications.models import OutboxMessage
+from notifications.reminders import consent_reminders_send
 from tests.enrolment.world import FATHER, MOTHER, child
 
 pytestmark = pytest.mark.django_db
@@ -102,5 +104,16 @@ def test_no_choice_at_all_is_refused_with_the_same_words_on_page_and_api(
     )
     assert api.status_code == 400
     assert api.json()["answers"] == ["Kies bij elk kind ja of nee."]
+    client.cookies["django_language"] = "nl"  # Bram reads English; the API speaks Dutch
     page = client.post(f"/aanmelden/link/{token}/", {}, follow=True)
     assert "Kies bij elk kind ja of nee." in [str(m) for m in page.context["messages"]]
+
+
+def test_the_reminder_three_days_later_names_both_children_once(
+    siblings: dict[str, Any],
+) -> None:
+    with time_machine.travel(dt.datetime(2026, 10, 4, 11, 0, tzinfo=dt.UTC), tick=False):
+        assert consent_reminders_send() == 1
+    reminder = OutboxMessage.objects.get(kind="consent_reminder")
+    assert reminder.to_email == "bram@example.org"
+    assert "Sam and Lot" in reminder.body_text
