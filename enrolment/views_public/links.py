@@ -329,7 +329,9 @@ def _consent_page(request: HttpRequest, link: AccessLink, token: str) -> HttpRes
             # Answered: from now on the link is their own place, with the status of every
             # child and the consent they gave, to withdraw.
             return _status_page(request, link, token)
-        if len(open_) > 1:
+        if len(open_) > 1 or (open_ and open_[0].pk != link.enrolment_id):
+            # Siblings (or a sibling other than the one the link was first sent about):
+            # one page, a choice per child.
             return _siblings_consent_page(request, link, open_)
     enroller = next((g for g in enrolment.submission.guardians.all() if g.is_enroller), None)
     context = {

@@ -117,3 +117,14 @@ def test_the_reminder_three_days_later_names_both_children_once(
     reminder = OutboxMessage.objects.get(kind="consent_reminder")
     assert reminder.to_email == "bram@example.org"
     assert "Sam and Lot" in reminder.body_text
+
+
+def test_a_child_left_to_answer_is_asked_on_the_page_even_when_it_is_not_the_first(
+    client: Client, siblings: dict[str, Any]
+) -> None:
+    sam, lot = siblings["enrolments"]
+    token = siblings["requests"][0].token
+    consent_answer(token=token, answers={str(sam.public_id): True})
+    page = client.get(f"/aanmelden/link/{token}/").content.decode()
+    assert f'name="answer-{lot.public_id}"' in page
+    assert f'name="answer-{sam.public_id}"' not in page
