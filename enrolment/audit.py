@@ -17,6 +17,9 @@ class AuditAction:
     DATA_DOWNLOADED = "data_downloaded"
     DATA_ERASED = "data_erased"
     DUPLICATE_MERGED = "duplicate_merged"
+    CONSENT_WITHDRAWN = "consent_withdrawn"
+    CONTACT_CHANGED = "contact_changed"
+    CONSENT_RESENT = "consent_resent"
 
 
 def audit_record(*, actor: Any | None, action: str, target: str) -> AuditEntry:

@@ -27,6 +27,7 @@ GROUP = re.compile(r"^group (\d+)(?: session (\d+))?$")
 ENROLMENT = re.compile(r"^enrolment (\d+)\b")
 INTO = re.compile(r" into enrolment (\d+)$")
 GUARDIAN = re.compile(r"^guardian \d+$")
+CHILD = re.compile(r"^child \d+$")
 
 
 @dataclass(frozen=True)
@@ -48,6 +49,8 @@ def _actor(entry: AuditEntry, names: dict[int, str]) -> str:
         return _("Het systeem (bewaartermijn)")
     if GUARDIAN.match(entry.actor_label):
         return _("Een ouder, via de eigen link,")
+    if CHILD.match(entry.actor_label):
+        return _("Het kind zelf, via de eigen link,")
     return entry.actor_label
 
 
@@ -74,6 +77,18 @@ SENTENCES: dict[str, tuple[Any, str]] = {
         "",
     ),
     AuditAction.DATA_ERASED: (_lazy("%(actor)s wiste de gegevens van een aanmelding"), ""),
+    AuditAction.CONSENT_WITHDRAWN: (
+        _lazy("%(actor)s trok de toestemming in voor %(what)s"),
+        "child",
+    ),
+    AuditAction.CONSENT_RESENT: (
+        _lazy("%(actor)s stuurde de vraag om toestemming opnieuw voor %(what)s"),
+        "child",
+    ),
+    AuditAction.CONTACT_CHANGED: (
+        _lazy("%(actor)s wijzigde de eigen contactgegevens of taal bij een aanmelding"),
+        "",
+    ),
     AuditAction.DUPLICATE_MERGED: (
         _lazy("%(actor)s haalde de markering 'mogelijk dubbel' weg bij %(what)s"),
         "child",

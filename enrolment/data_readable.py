@@ -63,6 +63,10 @@ JSON_FIELDS: tuple[tuple[str, Any], ...] = (
     ("enrolments[].consents[].method", _("hoe: link (e-mail), intake of paper (papier)")),
     ("enrolments[].consents[].consent_text_version", _("de versie van de tekst")),
     ("enrolments[].consents[].recorded_at", _("wanneer")),
+    (
+        "enrolments[].consents[].withdrawn_at",
+        _("wanneer de toestemming werd ingetrokken (leeg: niet)"),
+    ),
     ("enrolments[].intake", _("het kennismakingsgesprek, als dat er was")),
     ("enrolments[].intake.outcome", _("uitkomst: suitable (passend) of not_suitable")),
     ("enrolments[].intake.reason", _("de reden als de groep niet paste, als code")),
@@ -109,7 +113,7 @@ def readable(export: dict[str, Any]) -> dict[str, Any]:
                 "status_label": _label(EnrolmentStatus, enrolment["status"]),
                 "consents": [
                     {
-                        **_dated(c, "recorded_at"),
+                        **_dated(c, "recorded_at", "withdrawn_at"),
                         "who": guardians[c["guardian"]]["name"]
                         if c["guardian"] in guardians
                         else _label(ConsentParty, c["party"]),

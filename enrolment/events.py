@@ -38,6 +38,23 @@ class EmailConfirmed:
 
 @dataclass(frozen=True)
 class ConsentRequested:
+    """A guardian (or, `for_child`, the child through the enroller) is asked for consent.
+    A guardian is asked once for all the children of a submission that need their consent
+    (`enrolment_ids`, the first being `enrolment_id`); a child only for themselves."""
+
+    enrolment_id: int
+    guardian_id: int
+    token: str
+    for_child: bool = False
+    enrolment_ids: tuple[int, ...] = ()
+
+
+@dataclass(frozen=True)
+class ConsentRequestResent:
+    """The school sent a missing consent's request again, with a fresh link (`token`, in
+    memory only): to another guardian (consent), the enroller (confirmation) or, for the
+    child (`for_child`), through the enroller."""
+
     enrolment_id: int
     guardian_id: int
     token: str
@@ -54,6 +71,29 @@ class ConsentGiven:
 class ConsentRefused:
     enrolment_id: int
     guardian_id: int | None
+
+
+@dataclass(frozen=True)
+class ConsentWithdrawn:
+    """A guardian (`guardian_id`) or the child (`guardian_id` None) withdrew the consent they
+    had given. `ended`: no valid consent remains, so the enrolment ended (a held seat went to
+    the next child); `was_confirmed`: the child had been confirmed (the guardians' calendars
+    hold the group's sessions)."""
+
+    enrolment_id: int
+    guardian_id: int | None
+    ended: bool
+    was_confirmed: bool = False
+
+
+@dataclass(frozen=True)
+class GuardianEmailChangeRequested:
+    """A guardian asked, through their own link, to use a new e-mail address: the new
+    address gets a link to confirm it (`token`, in memory only)."""
+
+    guardian_id: int
+    token: str
+    new_email: str = field(default="", compare=False, repr=False)
 
 
 @dataclass(frozen=True)

@@ -83,6 +83,9 @@ class Guardian(models.Model):
     authority = models.CharField(_("gezag"), max_length=5, choices=Authority.choices)
     language = models.CharField(_("taal"), max_length=2, choices=Language.choices, default="nl")
     email_confirmed_at = models.DateTimeField(null=True, blank=True)
+    # A new address the guardian asked for through their own link, until they confirm it
+    # from that address (`services.guardians.guardian_email_change_confirm`).
+    pending_email = models.EmailField(_("nieuw e-mailadres (nog niet bevestigd)"), blank=True)
 
     class Meta:
         ordering = ["-is_enroller", "id"]
@@ -322,6 +325,10 @@ class Consent(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     created_at = models.DateTimeField(default=timezone.now)
+    # Consent given can be withdrawn (by the same person, through their own link); the row
+    # stays as the record of what was given and when it ended. A withdrawn consent counts
+    # as not given (`services.consent.consent_state_of`).
+    withdrawn_at = models.DateTimeField(_("ingetrokken op"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("toestemming")
@@ -354,6 +361,7 @@ class LinkPurpose(models.TextChoices):
     CHILD_CONSENT = "child_consent", _("toestemming van het kind")
     OFFER = "offer", _("aangeboden plaats aannemen of afslaan")
     MANAGE = "manage", _("aanmelding bekijken, afmelden of gegevens inzien")
+    EMAIL_CHANGE = "email_change", _("nieuw e-mailadres bevestigen")
 
 
 _hash_token = token_hash

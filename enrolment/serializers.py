@@ -275,9 +275,27 @@ class LinkConfirmSerializer(serializers.Serializer):
     )
 
 
+class LinkConsentChoiceSerializer(serializers.Serializer):
+    enrolment = serializers.UUIDField(help_text=_("De public_id van de inschrijving."))
+    given = serializers.BooleanField()
+
+
 class LinkConsentSerializer(serializers.Serializer):
     token = token_field()
-    given = serializers.BooleanField()
+    given = serializers.BooleanField(
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text=_(
+            "Hetzelfde antwoord voor elk kind waarvoor uw toestemming nodig is (of, met de "
+            "link van het kind, het antwoord van het kind)."
+        ),
+    )
+    answers = LinkConsentChoiceSerializer(
+        many=True,
+        required=False,
+        help_text=_("Een keuze per kind; gaat voor `given`."),
+    )
 
 
 class LinkOfferSerializer(serializers.Serializer):
@@ -292,6 +310,24 @@ class LinkStatusSerializer(serializers.Serializer):
 class LinkWithdrawSerializer(serializers.Serializer):
     token = token_field()
     enrolment = serializers.UUIDField(help_text=_("De public_id van de inschrijving."))
+
+
+class LinkContactSerializer(serializers.Serializer):
+    """Checked by the service (`guardian_contact_change`), so the page and the API say the
+    same; here only their shape."""
+
+    token = token_field()
+    email = serializers.CharField(allow_blank=True, max_length=400)
+    phone = serializers.CharField(allow_blank=True, required=False, default="", max_length=100)
+    language = serializers.CharField(allow_blank=True, max_length=10)
+
+
+class LinkContactAnswerSerializer(serializers.Serializer):
+    message = serializers.CharField(read_only=True)
+    email = serializers.CharField(read_only=True)
+    pending_email = serializers.CharField(read_only=True)
+    phone = serializers.CharField(read_only=True)
+    language = serializers.CharField(read_only=True)
 
 
 class LinkAnswerSerializer(serializers.Serializer):

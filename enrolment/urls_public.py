@@ -23,4 +23,10 @@ urlpatterns = [
         views.link_withdraw,
         name="enrol-link-withdraw",
     ),
+    path(
+        "link/<str:token>/toestemming-intrekken/<uuid:public_id>/",
+        views.link_consent_withdraw,
+        name="enrol-link-consent-withdraw",
+    ),
+    path("link/<str:token>/mijn-gegevens/", views.link_contact, name="enrol-link-contact"),
 ]

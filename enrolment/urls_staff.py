@@ -35,6 +35,11 @@ urlpatterns = [
     path("<uuid:public_id>/intake/", views.IntakeView.as_view(), name="staff-intake"),
     path("<uuid:public_id>/afmelden/", views.WithdrawView.as_view(), name="staff-withdraw"),
     path(
+        "<uuid:public_id>/toestemming-opnieuw/",
+        views.ConsentResendView.as_view(),
+        name="staff-consent-resend",
+    ),
+    path(
         "<uuid:public_id>/dubbel/",
         views.DuplicateMergeView.as_view(),
         name="staff-duplicate",

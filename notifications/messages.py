@@ -50,6 +50,9 @@ MESSAGE_KINDS = (
     "consent_request_child",
     "consent_given",
     "consent_refused",
+    "consent_withdrawn",
+    "consent_withdrawn_coordinator",
+    "email_change",
     "invitation",
     "waitlisted",
     "seat_offered",
@@ -272,12 +275,16 @@ def message_write(
     ics: Callable[[Recipient], str] | None = None,
     ics_method: str = "",
     meetings: Sequence[Any] = (),
+    merge_meetings: bool = False,
 ) -> Any:
     """Render message `kind` for `recipient` and write it to the outbox (current transaction).
 
     `meetings` (parent meetings of the group) each get a companion message with their own
     calendar file, REQUEST or CANCEL like the main one: iTIP allows several events in one
-    message only when they share a UID, and a parent meeting has a UID of its own.
+    message only when they share a UID, and a parent meeting has a UID of its own. With
+    `merge_meetings` (one event for a family: confirmed, withdrawn, consent withdrawn,
+    merged) their calendar files travel in the same message instead, each as a file of
+    its own beside the invitation (`outbox.calendar_parts`): one event, one e-mail.
 
     The outbox key is f"{event}:{object_id}:{recipient.key}:{revision}", so replaying the
     same event for the same revision writes nothing. A recipient without an e-mail address
@@ -286,6 +293,19 @@ def message_write(
     """
     if not recipient.email:
         return None
+    if merge_meetings and ics and meetings:
+        return _message_write_merged(
+            kind=kind,
+            event=event,
+            object_id=object_id,
+            recipient=recipient,
+            revision=revision,
+            context=context,
+            reply_to=reply_to,
+            ics=ics,
+            ics_method=ics_method,
+            meetings=meetings,
+        )
     rendered = render_message(
         kind,
         language=recipient.language,
@@ -335,3 +355,48 @@ def message_write(
             ics_method="CANCEL" if cancelled else "REQUEST",
         )
     return row
+
+
+def _meeting_calendar(meeting: Any, *, ics_method: str, recipient: Recipient) -> str:
+    """One parent meeting's own calendar file (REQUEST or CANCEL like the main one)."""
+    cancelled = ics_method == "CANCEL" or meeting.status != "scheduled"
+    build = calendar.session_cancellation if cancelled else calendar.session_update
+    return build(session=meeting, recipient_email=recipient.email, recipient_name=recipient.name)
+
+
+def _message_write_merged(
+    *,
+    kind: str,
+    event: str,
+    object_id: Any,
+    recipient: Recipient,
+    revision: Any,
+    context: dict[str, Any],
+    reply_to: str,
+    ics: Callable[[Recipient], str],
+    ics_method: str,
+    meetings: Sequence[Any],
+) -> Any:
+    """`message_write` with every parent meeting's calendar in the same message."""
+    rendered = render_message(
+        kind,
+        language=recipient.language,
+        context={**context, "recipient": recipient, "reply_to": reply_to},
+    )
+    calendars = [ics(recipient)] + [
+        _meeting_calendar(m, ics_method=ics_method, recipient=recipient)
+        for m in meetings
+        if m.status == "scheduled" or ics_method == "CANCEL"
+    ]
+    return message_enqueue(
+        key=f"{event}:{object_id}:{recipient.key}:{revision}",
+        kind=kind,
+        to=recipient.email,
+        language=recipient.language,
+        subject=rendered.subject,
+        text=rendered.text,
+        html=rendered.html,
+        reply_to=reply_to,
+        ics="".join(calendars),
+        ics_method=ics_method,
+    )

@@ -27,6 +27,7 @@ update, the sweep only dispatches, the purge only blanks.
 from __future__ import annotations
 
 import logging
+import re
 import smtplib
 import socket
 from dataclasses import dataclass
@@ -248,6 +249,13 @@ def message_resend(*, message: OutboxMessage) -> OutboxMessage:
 # --- sending --------------------------------------------------------------------------
 
 
+def calendar_parts(ics: str) -> list[str]:
+    """The calendar files of a row: one, or (a confirmation that carries the parent meetings
+    too) several VCALENDARs one after the other, each with one UID as iTIP asks."""
+    parts = re.split(r"(?<=END:VCALENDAR)\r?\n", ics.strip())
+    return [part.strip() + "\r\n" for part in parts if part.strip()]
+
+
 class CalendarEmail(EmailMultiAlternatives):
     """An e-mail whose alternatives may end in a `text/calendar; method=...` part.
 
@@ -258,10 +266,15 @@ class CalendarEmail(EmailMultiAlternatives):
 
     def __init__(self, *args: Any, ics: str = "", ics_method: str = "", **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.ics = ics
+        parts = calendar_parts(ics) if ics else []
+        # The first calendar (the group's sessions) is the invitation the mail client shows;
+        # further ones (each parent meeting, a UID of its own) travel as files beside it, so
+        # one event makes one e-mail.
+        self.ics = parts[0] if parts else ""
         self.ics_method = ics_method
-        if ics:
-            self.attach(ICS_FILENAME, ics, "application/ics")
+        for number, part in enumerate(parts):
+            name = ICS_FILENAME if number == 0 else f"meeting-{number}.ics"
+            self.attach(name, part, "application/ics")
 
     def _create_alternatives(self, msg: Any) -> Any:
         msg = super()._create_alternatives(msg)

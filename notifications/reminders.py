@@ -34,7 +34,7 @@ from django.utils import timezone
 from django.utils.timezone import localtime
 
 from enrolment.models import AccessLink, Consent, Enrolment, EnrolmentStatus, LinkPurpose
-from enrolment.services import consent_link_renew
+from enrolment.services import consent_asked_of, consent_link_renew
 from notifications.audience import confirmed_families
 from notifications.messages import (
     absolute_url,
@@ -298,6 +298,16 @@ def consent_reminders_send(*, now: dt.datetime | None = None) -> int:
     return written
 
 
+def _children_asked(link: AccessLink) -> list[str]:
+    """First names of the children of the link's submission that still wait for this
+    guardian's consent (the one link answers for all of them)."""
+    waiting = Enrolment.objects.filter(
+        submission_id=link.submission_id, status__in=AWAITING_ANSWER
+    ).select_related("child", "group__programme", "submission")
+    asked = consent_asked_of(link.guardian, list(waiting.order_by("pk")))
+    return [e.child.first_name for e in asked] or [link.enrolment.child.first_name]
+
+
 def _remind_consent(link: AccessLink, recipient: Any) -> int:
     enrolment = link.enrolment
     enroller = enrolment.submission.guardians.filter(is_enroller=True).first()
@@ -312,6 +322,8 @@ def _remind_consent(link: AccessLink, recipient: Any) -> int:
                 "group": enrolment.group,
                 "enrolment": enrolment,
                 "child": enrolment.child.first_name,
+                # The link covers the siblings that need this guardian's consent too.
+                "children": _children_asked(link),
                 "consent_url": link_url(token),
                 "enroller_name": enroller.name if enroller else "",
             },

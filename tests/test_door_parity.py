@@ -37,7 +37,7 @@ from enrolment.models import (
     Guardian,
     Submission,
 )
-from enrolment.services import submission_create
+from enrolment.services import email_confirm, enrolment_withdraw, submission_create
 from enrolment.views_public import RECEIVED_COOKIE
 from programmes.models import ChildConsent, EnrolmentMode, GuardianConsent
 from scheduler.models import Group, Session
@@ -45,6 +45,8 @@ from scheduler.series import at_amsterdam
 from scheduler.services import group_create, group_transition
 from tests import factories
 from tests.enrolment.world import (  # noqa: F401 (fixtures)
+    FATHER,
+    MOTHER,
     SOLE,
     _today,
     child,
@@ -611,6 +613,66 @@ def api_confirm_with_an_expired_link(world: World) -> tuple[str, str]:
     return api_refusal(response, "token")
 
 
+@pytest.fixture
+def ended_enrolment_link(
+    group: Any, host: Any, consent_text: Any, emitted: list[Any]
+) -> tuple[str, str]:
+    """The enroller's link and an enrolment of theirs that they withdrew after consenting."""
+    result = submission_create(
+        children=[child(group, host)], enroller=SOLE, consent_text=consent_text
+    )
+    token = next(e for e in emitted if isinstance(e, events.EnrolmentReceived)).confirm_token
+    email_confirm(token=token, consent_given=True)
+    enrolment_withdraw(enrolment=result.enrolments[0])
+    return token, str(result.enrolments[0].public_id)
+
+
+def page_withdraw_consent_of_an_ended_enrolment(world: World) -> tuple[str, str]:
+    token, public_id = world.ended_enrolment_link
+    response = world.client.post(
+        reverse("enrol-link-consent-withdraw", args=[token, public_id]), follow=True
+    )
+    assert response.status_code == 200, response.status_code
+    return "refused", words(response.context["messages"])
+
+
+def api_withdraw_consent_of_an_ended_enrolment(world: World) -> tuple[str, str]:
+    token, public_id = world.ended_enrolment_link
+    response = api_post(
+        world.client, "public/links/consent/withdraw/", {"token": token, "enrolment": public_id}
+    )
+    return api_refusal(response, "non_field_errors")
+
+
+@pytest.fixture
+def consent_asked_today(
+    group: Any, host: Any, consent_text: Any, emitted: list[Any], bob: Any
+) -> str:
+    """A pupil of a school bob coordinates whose second parent was asked for consent today."""
+    host.coordinators.add(bob)
+    result = submission_create(
+        children=[child(group, host)],
+        enroller=MOTHER,
+        other_guardians=[FATHER],
+        consent_text=consent_text,
+    )
+    token = next(e for e in emitted if isinstance(e, events.EnrolmentReceived)).confirm_token
+    email_confirm(token=token, consent_given=True)
+    return str(result.enrolments[0].public_id)
+
+
+def page_resend_consent_too_soon(world: World) -> tuple[str, str]:
+    url = reverse("staff-consent-resend", args=[world.consent_asked_today])
+    response = world.as_bob.post(url, follow=True)
+    assert response.status_code == 200, response.status_code
+    return "refused", words(response.context["messages"])
+
+
+def api_resend_consent_too_soon(world: World) -> tuple[str, str]:
+    path = f"enrolments/{world.consent_asked_today}/consent-resend/"
+    return api_refusal(api_post(world.as_bob, path, {}), "non_field_errors")
+
+
 # --- the table -------------------------------------------------------------------------------
 
 
@@ -736,6 +798,20 @@ ROWS = [
         api_confirm_with_an_expired_link,
         "refused",
         (*PARENT, "expired_confirm_token"),
+    ),
+    Row(
+        "consent withdrawn: for an enrolment that has ended",
+        page_withdraw_consent_of_an_ended_enrolment,
+        api_withdraw_consent_of_an_ended_enrolment,
+        "refused",
+        (*PARENT, "ended_enrolment_link"),
+    ),
+    Row(
+        "consent request resent: less than a day after the last one",
+        page_resend_consent_too_soon,
+        api_resend_consent_too_soon,
+        "refused",
+        (*PARENT, "as_bob", "consent_asked_today"),
     ),
 ]
 

@@ -39,6 +39,9 @@ from enrolment.api.enrolments import EnrolmentViewSet
 from enrolment.api.links import (
     PublicLinkConfirmView,
     PublicLinkConsentView,
+    PublicLinkConsentWithdrawView,
+    PublicLinkContactView,
+    PublicLinkEmailConfirmView,
     PublicLinkOfferView,
     PublicLinkStatusView,
     PublicLinkWithdrawView,
@@ -67,6 +70,17 @@ urlpatterns = [
     path("public/links/offer/", PublicLinkOfferView.as_view(), name="api-link-offer"),
     path("public/links/status/", PublicLinkStatusView.as_view(), name="api-link-status"),
     path("public/links/withdraw/", PublicLinkWithdrawView.as_view(), name="api-link-withdraw"),
+    path(
+        "public/links/consent/withdraw/",
+        PublicLinkConsentWithdrawView.as_view(),
+        name="api-link-consent-withdraw",
+    ),
+    path("public/links/contact/", PublicLinkContactView.as_view(), name="api-link-contact"),
+    path(
+        "public/links/email/confirm/",
+        PublicLinkEmailConfirmView.as_view(),
+        name="api-link-email-confirm",
+    ),
     re_path(r"^waitlists/(?P<group_id>[0-9]{1,18})/$", WaitlistView.as_view(), name="api-waitlist"),
     re_path(r"^rosters/(?P<group_id>[0-9]{1,18})/$", RosterView.as_view(), name="api-roster"),
     re_path(

@@ -128,7 +128,7 @@ class EnrolmentViewSet(
         return EnrolmentListSerializer if self.action == "list" else EnrolmentDetailSerializer
 
     def may_change(self, user: Any, enrolment: Enrolment) -> bool:
-        if self.action == "withdraw":
+        if self.action in ("withdraw", "consent_resend"):
             return access.can_withdraw(user, enrolment)
         if self.action == "merge":
             return access.can_merge_duplicate(user, enrolment, duplicate_original(enrolment))
@@ -162,6 +162,21 @@ class EnrolmentViewSet(
         enrolment = self.get_object()
         services.enrolment_withdraw(enrolment=enrolment)
         return self._detail(enrolment)
+
+    @extend_schema(
+        request=None,
+        responses={200: EnrolmentDetailSerializer},
+        description="Stuur de vraag om toestemming opnieuw (coördinator van de school of "
+        "programmabeheerder): wie nog geen toestemming gaf, krijgt een nieuwe link; de oude "
+        "link vervalt. Hooguit eens per dag per persoon.",
+    )
+    @action(detail=True, methods=["post"], url_path="consent-resend")
+    def consent_resend(self, request: Request, public_id: str | None = None) -> Response:
+        enrolment = self.get_object()
+        result = services.consent_request_resend(enrolment=enrolment, actor=request.user)
+        response = self._detail(enrolment)
+        response.data["message"] = result.message
+        return response
 
     @extend_schema(
         request=None,

@@ -24,6 +24,8 @@ from enrolment.serializers import (
     LinkAnswerSerializer,
     LinkConfirmSerializer,
     LinkConsentSerializer,
+    LinkContactAnswerSerializer,
+    LinkContactSerializer,
     LinkOfferSerializer,
     LinkStatusSerializer,
     LinkWithdrawSerializer,
@@ -66,8 +68,8 @@ _ANSWER_CHANGE_REFUSED = {
     409: OpenApiResponse(
         response=ErrorDetailSerializer,
         description="U beantwoordde deze vraag eerder anders; er is niets gewijzigd. De melding "
-        "zegt waarom en hoe het wel kan: toestemming intrekken gaat door het kind af te melden "
-        "(`/links/withdraw/` met de link uit de bevestigingsmail), een weigering heeft de "
+        "zegt waarom en hoe het wel kan: toestemming intrekken gaat met "
+        "`/links/consent/withdraw/`, een weigering heeft de "
         "aanmelding al beëindigd.",
     )
 }
@@ -101,15 +103,21 @@ class PublicLinkConsentView(PublicLinkView):
     @_link_schema(
         LinkConsentSerializer,
         "Een andere ouder met gezag (of het kind zelf, met de link voor het kind) geeft of "
-        "weigert toestemming. Eén weigering beëindigt de aanmelding. Hetzelfde antwoord nog "
-        "eens verandert niets; een ander antwoord dan eerder wordt geweigerd (409).",
+        "weigert toestemming. Eén link per ouder geldt voor alle kinderen van de aanmelding "
+        "waarvoor die toestemming nodig is: `answers` geeft een keuze per kind, `given` "
+        "hetzelfde antwoord voor allemaal. Een weigering beëindigt de aanmelding van dat kind. "
+        "Hetzelfde antwoord nog eens verandert niets; een ander antwoord dan eerder wordt "
+        "geweigerd (409).",
         "public_links_consent",
         _ANSWER_CHANGE_REFUSED,
     )
     def post(self, request: Request) -> Response:
         data = validated(LinkConsentSerializer, request.data)
+        answers = {str(a["enrolment"]): a["given"] for a in data.get("answers") or []}
         try:
-            answer = services.consent_answer(token=data["token"], given=data["given"])
+            answer = services.consent_answer(
+                token=data["token"], given=data["given"], answers=answers or None
+            )
         except services.AnswerChangeRefused as refused:
             return _answer_change_refused(refused)
         return link_answer(answer.message, answer.enrolments, consent_given=answer.given)
@@ -171,3 +179,66 @@ class PublicLinkWithdrawView(PublicLinkView):
                 {"enrolment": [_("Deze inschrijving hoort niet bij deze link.")]}
             ) from None
         return link_answer(_("De aanmelding is afgemeld."), [enrolment])
+
+
+class PublicLinkConsentWithdrawView(PublicLinkView):
+    @_link_schema(
+        LinkWithdrawSerializer,
+        "Trek uw eigen toestemming voor één kind in, met uw eigen link (bevestigen, beheren of "
+        "toestemming; het kind met de eigen link). Is die toestemming nodig om mee te doen, dan "
+        "eindigt de inschrijving en gaat een plaats naar het volgende kind op de wachtlijst. "
+        "De school en de andere ouder(s) krijgen bericht, zonder te noemen wie.",
+        "public_links_consent_withdraw",
+    )
+    def post(self, request: Request) -> Response:
+        data = validated(LinkWithdrawSerializer, request.data)
+        result = services.consent_withdraw(
+            token=data["token"], enrolment_public_id=str(data["enrolment"])
+        )
+        return link_answer(result.message, [result.enrolment])
+
+
+def _contact_answer(message: str, guardian: Any) -> Response:
+    return Response(
+        LinkContactAnswerSerializer(
+            {
+                "message": message,
+                "email": guardian.email,
+                "pending_email": guardian.pending_email,
+                "phone": guardian.phone,
+                "language": guardian.language,
+            }
+        ).data
+    )
+
+
+class PublicLinkContactView(PublicLinkView):
+    @extend_schema(
+        operation_id="public_links_contact",
+        auth=[],
+        request=LinkContactSerializer,
+        responses={200: LinkContactAnswerSerializer},
+        description="Wijzig uw eigen e-mailadres, telefoonnummer en taal (de taal van uw "
+        "e-mail), met uw eigen link. Een nieuw e-mailadres geldt pas als u het bevestigt met "
+        "de link die we daarheen sturen (`/links/email/confirm/`).",
+    )
+    def post(self, request: Request) -> Response:
+        data = validated(LinkContactSerializer, request.data)
+        result = services.guardian_contact_change(
+            token=data["token"], email=data["email"], phone=data["phone"], language=data["language"]
+        )
+        return _contact_answer(result.message, result.guardian)
+
+
+class PublicLinkEmailConfirmView(PublicLinkView):
+    @extend_schema(
+        operation_id="public_links_email_confirm",
+        auth=[],
+        request=LinkStatusSerializer,
+        responses={200: LinkContactAnswerSerializer},
+        description="Bevestig een nieuw e-mailadres met de link die daarheen is gestuurd.",
+    )
+    def post(self, request: Request) -> Response:
+        data = validated(LinkStatusSerializer, request.data)
+        guardian = services.guardian_email_change_confirm(token=data["token"])
+        return _contact_answer(_("Uw nieuwe e-mailadres is bevestigd."), guardian)

@@ -16,16 +16,23 @@ from enrolment.services.consent import (
     ConsentAnswer,
     child_consent_record_at_intake,
     consent_answer,
+    consent_asked_of,
     consent_requirements,
     consent_state,
     consent_state_of,
     email_confirm,
 )
+from enrolment.services.consent_resend import ConsentResend, consent_request_resend
 from enrolment.services.consent_texts import (
     STALE_CONSENT_TEXT,
     consent_text_current,
     consent_text_in_use,
     consent_text_save,
+)
+from enrolment.services.consent_withdrawal import (
+    ConsentWithdrawal,
+    consent_withdraw,
+    withdrawable_consent,
 )
 from enrolment.services.eligibility import (
     child_key,
@@ -33,6 +40,11 @@ from enrolment.services.eligibility import (
     eligibility_errors,
     first_child_session_date,
     group_open_for_enrolment,
+)
+from enrolment.services.guardians import (
+    ContactChange,
+    guardian_contact_change,
+    guardian_email_change_confirm,
 )
 from enrolment.services.intake import intake_record
 from enrolment.services.interest import interest_register
@@ -66,6 +78,9 @@ __all__ = [
     "AnswerChangeRefused",
     "ChildInput",
     "ConsentAnswer",
+    "ConsentResend",
+    "ConsentWithdrawal",
+    "ContactChange",
     "GuardianInput",
     "IdempotencyKeyReused",
     "SubmissionResult",
@@ -74,19 +89,24 @@ __all__ = [
     "child_key",
     "children_eligibility_errors",
     "consent_answer",
+    "consent_asked_of",
     "consent_link_renew",
+    "consent_request_resend",
     "consent_requirements",
     "consent_state",
     "consent_state_of",
     "consent_text_current",
     "consent_text_in_use",
     "consent_text_save",
+    "consent_withdraw",
     "eligibility_errors",
     "email_confirm",
     "enrolment_withdraw",
     "enrolment_withdraw_by_link",
     "first_child_session_date",
     "group_open_for_enrolment",
+    "guardian_contact_change",
+    "guardian_email_change_confirm",
     "holds_and_offers_expire",
     "idempotency_key_hash",
     "intake_record",
@@ -101,4 +121,5 @@ __all__ = [
     "submission_fingerprint",
     "submission_replay",
     "waitlist_position",
+    "withdrawable_consent",
 ]

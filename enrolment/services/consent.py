@@ -77,8 +77,11 @@ def consent_state(enrolment: Enrolment) -> dict[str, Any]:
 def consent_state_of(needs: dict[str, Any], consents: Sequence[Consent]) -> dict[str, Any]:
     """The consent state for these requirements (`consent_requirements`) and answers."""
     refused = [c for c in consents if not c.given]
-    given_guardians = {c.guardian_id for c in consents if c.given and c.guardian_id}
-    child_given = any(c.given and c.party == ConsentParty.CHILD for c in consents)
+    # Consent withdrawn counts as not given (and not as a refusal: withdrawing ends what
+    # needs it in `consent_withdraw`, which says why).
+    valid = [c for c in consents if c.given and c.withdrawn_at is None]
+    given_guardians = {c.guardian_id for c in valid if c.guardian_id}
+    child_given = any(c.party == ConsentParty.CHILD for c in valid)
     if needs["any_guardian"]:
         missing_guardians = [] if given_guardians else list(needs["guardians"])
     else:
@@ -169,8 +172,8 @@ def _locked_enrolments(submission_id: int) -> list[Enrolment]:
 class AnswerChangeRefused(ValidationError):
     """A second, different answer to consent already answered: nothing changed.
 
-    Giving consent is not undone by answering again; withdrawing is its own action
-    (`enrolment_withdraw`), and a refusal has already ended the enrolment."""
+    Giving consent is not undone by answering again; withdrawing it is its own action
+    (`consent_withdraw`), and a refusal has already ended the enrolment."""
 
     def __init__(self, message: str) -> None:
         super().__init__(message, code="answer_change_refused")
@@ -186,7 +189,7 @@ class ConsentAnswer:
     message: str
 
 
-def _refuse_changed_answer(earlier: Consent, *, given: bool, withdraw_here: bool) -> None:
+def _refuse_changed_answer(earlier: Consent, *, given: bool) -> None:
     """Raise `AnswerChangeRefused` when `given` differs from the answer already recorded."""
     if earlier.given == given:
         return
@@ -200,12 +203,7 @@ def _refuse_changed_answer(earlier: Consent, *, given: bool, withdraw_here: bool
     raise AnswerChangeRefused(
         _(
             "U gaf eerder al toestemming; er is niets veranderd. Wilt u die intrekken? Dat kan "
-            "door het kind af te melden met de knop 'Afmelden' op de pagina van deze link."
-        )
-        if withdraw_here
-        else _(
-            "U gaf eerder al toestemming; er is niets veranderd. Wilt u die intrekken? Neem dan "
-            "contact op met de school; die kan het kind afmelden."
+            "met de knop 'Toestemming intrekken' op de pagina van deze link."
         )
     )
 
@@ -241,13 +239,15 @@ def email_confirm(*, token: str, consent_given: bool) -> ConsentAnswer:
         guardian.email_confirmed_at = _now()
         guardian.save(update_fields=["email_confirmed_at"])
     recorded = False
+    asked: dict[Guardian, list[Enrolment]] = {}
     for enrolment in enrolments:
         if enrolment.status not in ACTIVE:
             continue
         recorded |= _confirmed_consent_record(
-            enrolment, guardian=guardian, given=consent_given, first_time=first_time
+            enrolment, guardian=guardian, given=consent_given, first_time=first_time, asked=asked
         )
         _evaluate(enrolment)
+    _consent_requests_send(asked)
     if first_time:
         _email_confirmed_announce(link, guardian=guardian, enrolments=enrolments)
     return _email_confirm_answer(
@@ -273,14 +273,21 @@ def _refuse_changed_answers(
         previous = earlier.get(enrolment.pk)
         # consent given to an enrolment that has ended since is history, not an answer to change
         if previous is not None and (not previous.given or enrolment.status in ACTIVE):
-            _refuse_changed_answer(previous, given=given, withdraw_here=True)
+            _refuse_changed_answer(previous, given=given)
 
 
 def _confirmed_consent_record(
-    enrolment: Enrolment, *, guardian: Guardian, given: bool, first_time: bool
+    enrolment: Enrolment,
+    *,
+    guardian: Guardian,
+    given: bool,
+    first_time: bool,
+    asked: dict[Guardian, list[Enrolment]],
 ) -> bool:
     """The enroller's answer for one active enrolment; on their first confirmation with
-    consent, the consent requests to the other guardians and the child. True: recorded."""
+    consent, the child's own consent request, and in `asked` the other guardians whose
+    consent this enrolment needs (`_consent_requests_send` asks each once for all the
+    children). True: recorded."""
     recorded = False
     needs = _requirements_for(enrolment)
     if guardian.has_authority and (needs["guardians"] or needs["any_guardian"]):
@@ -296,15 +303,7 @@ def _confirmed_consent_record(
     if first_time and given:
         for other in needs["guardians"]:
             if other.pk != guardian.pk and not needs["any_guardian"]:
-                emit(
-                    events.ConsentRequested(
-                        enrolment_id=enrolment.pk,
-                        guardian_id=other.pk,
-                        token=_make_link(
-                            purpose=LinkPurpose.CONSENT, guardian=other, enrolment=enrolment
-                        ),
-                    )
-                )
+                asked.setdefault(other, []).append(enrolment)
         if needs["child"]:
             emit(
                 events.ConsentRequested(
@@ -319,6 +318,24 @@ def _confirmed_consent_record(
                 )
             )
     return recorded
+
+
+def _consent_requests_send(asked: dict[Guardian, list[Enrolment]]) -> None:
+    """One consent request and one link per guardian, for all the children of the
+    submission that need their consent (siblings are answered on one page, a choice per
+    child). The link is anchored to the first of those enrolments (what a reminder is about)
+    and covers the submission (`consent_answer`)."""
+    for other, enrolments in sorted(asked.items(), key=lambda item: item[0].pk):
+        emit(
+            events.ConsentRequested(
+                enrolment_id=enrolments[0].pk,
+                guardian_id=other.pk,
+                token=_make_link(
+                    purpose=LinkPurpose.CONSENT, guardian=other, enrolment=enrolments[0]
+                ),
+                enrolment_ids=tuple(e.pk for e in enrolments),
+            )
+        )
 
 
 def _email_confirmed_announce(
@@ -372,52 +389,129 @@ def _email_confirm_answer(
     return ConsentAnswer(enrolments, given=given, recorded=recorded, message=message)
 
 
-@transaction.atomic
-def consent_answer(*, token: str, given: bool) -> ConsentAnswer:
-    """Another guardian (CONSENT link) or the child (CHILD_CONSENT link) answers.
+def consent_asked_of(guardian: Guardian, enrolments: Sequence[Enrolment]) -> list[Enrolment]:
+    """The enrolments among `enrolments` (one submission's) that need `guardian`'s own
+    consent: what their one consent link asks them about, a choice per child."""
+    asked = []
+    for enrolment in enrolments:
+        needs = _requirements_for(enrolment)
+        if not needs["any_guardian"] and guardian.pk in {g.pk for g in needs["guardians"]}:
+            asked.append(enrolment)
+    return asked
 
-    One refusal ends the enrolment and frees its seat. A guardian's first answer confirms
-    their e-mail address (the link reached it). The same answer again changes
-    nothing and says so. Refuses (`AnswerChangeRefused`, nothing changes) a different
-    answer to one already recorded: this link cannot withdraw the child (the enrolling
-    guardian or the school can), and a refusal has ended the enrolment. Refuses
-    (ValidationError) a first answer to an enrolment that has ended.
-    """
-    link = link_resolve(token, purposes=[LinkPurpose.CONSENT, LinkPurpose.CHILD_CONSENT])
-    enrolment = (
-        Enrolment.objects.select_for_update(of=LOCKED_WITH_ENROLMENT)
-        .select_related("group__programme", "child", "submission__consent_text")
-        .get(pk=link.enrolment_id)
-    )
-    is_child = link.purpose == LinkPurpose.CHILD_CONSENT
-    guardian = None if is_child else link.guardian
-    party = ConsentParty.CHILD if is_child else ConsentParty.GUARDIAN
+
+def _answer_one(
+    enrolment: Enrolment, *, guardian: Guardian | None, given: bool
+) -> tuple[bool, str | None]:
+    """Record one answer on a consent link: (recorded, message when nothing was recorded).
+    Raises `AnswerChangeRefused` for a different answer than the one already recorded."""
+    party = ConsentParty.GUARDIAN if guardian else ConsentParty.CHILD
     earlier = enrolment.consents.filter(party=party, guardian=guardian).first()
     if earlier is not None and (not earlier.given or enrolment.status in ACTIVE):
-        _refuse_changed_answer(earlier, given=given, withdraw_here=False)
-        return ConsentAnswer(
-            [enrolment], given=given, recorded=False, message=_already_answered_message(given)
-        )
+        _refuse_changed_answer(earlier, given=given)
+        return False, _already_answered_message(given)
     if enrolment.status not in ACTIVE:
         raise ValidationError(
             _("Deze aanmelding loopt niet meer; er hoeft niets meer te gebeuren.")
         )
     _record_consent(enrolment=enrolment, guardian=guardian, given=given, method=ConsentMethod.LINK)
-    if guardian is not None and guardian.email_confirmed_at is None:
+    _evaluate(enrolment)
+    return True, None
+
+
+def _answers_for(
+    asked: list[Enrolment], *, given: bool | None, answers: dict[str, bool] | None
+) -> list[tuple[Enrolment, bool]]:
+    """Which enrolment gets which answer: `answers` by public id (each one asked about),
+    else `given` for every one asked about. Refuses (ValidationError) an unknown child or
+    no answer at all."""
+    if answers:
+        by_id = {str(e.public_id): e for e in asked}
+        unknown = [key for key in answers if key not in by_id]
+        if unknown:
+            raise ValidationError(
+                {"answers": [_("Deze inschrijving hoort niet bij deze link.")]},
+                code="wrong_enrolment",
+            )
+        return [(by_id[key], value) for key, value in answers.items()]
+    if given is None:
+        raise ValidationError({"answers": [_("Kies bij elk kind ja of nee.")]}, code="required")
+    return [(enrolment, given) for enrolment in asked]
+
+
+@transaction.atomic
+def consent_answer(
+    *, token: str, given: bool | None = None, answers: dict[str, bool] | None = None
+) -> ConsentAnswer:
+    """Another guardian (CONSENT link) or the child (CHILD_CONSENT link) answers.
+
+    A guardian's one link covers every child of the submission that needs their consent
+    (`consent_asked_of`): `answers` gives a choice per child (by the enrolment's public id),
+    `given` the same answer for all of them. A child answers for themselves (`given`).
+    One refusal ends that child's enrolment and frees its seat. A guardian's first answer
+    confirms their e-mail address (the link reached it). The same answer again changes
+    nothing and says so. Refuses (`AnswerChangeRefused`, nothing changes) a different
+    answer to one already recorded: consent given is withdrawn with its own action
+    (`consent_withdraw`), and a refusal has ended the enrolment. Refuses (ValidationError)
+    a first answer to an enrolment that has ended, and a child the link is not about.
+    """
+    link = link_resolve(token, purposes=[LinkPurpose.CONSENT, LinkPurpose.CHILD_CONSENT])
+    is_child = link.purpose == LinkPurpose.CHILD_CONSENT
+    guardian = None if is_child else link.guardian
+    locked = _locked_enrolments(link.submission_id)
+    if is_child:
+        asked = [e for e in locked if e.pk == link.enrolment_id]
+    else:
+        # The children still to answer for, and those answered already (the same answer
+        # again says so); an ended child nobody answered for is left out, unless it is all
+        # the link is about (then the answer is refused).
+        answered = set(
+            Consent.objects.filter(enrolment__in=locked, guardian=guardian).values_list(
+                "enrolment_id", flat=True
+            )
+        )
+        asked = [
+            e for e in consent_asked_of(guardian, locked) if e.status in ACTIVE or e.pk in answered
+        ] or [e for e in locked if e.pk == link.enrolment_id]
+    pairs = _answers_for(asked, given=given, answers=answers)
+    for enrolment, answer in pairs:  # every answer is checked before any is recorded
+        earlier = enrolment.consents.filter(
+            party=ConsentParty.CHILD if is_child else ConsentParty.GUARDIAN, guardian=guardian
+        ).first()
+        if earlier is not None and (not earlier.given or enrolment.status in ACTIVE):
+            _refuse_changed_answer(earlier, given=answer)
+    results = [_answer_one(e, guardian=guardian, given=answer) for e, answer in pairs]
+    recorded = any(done for done, _message in results)
+    if guardian is not None and recorded and guardian.email_confirmed_at is None:
         # The link came to this address: answering it shows the address is theirs, as the
         # enroller's confirm link shows theirs.
         guardian.email_confirmed_at = _now()
         guardian.save(update_fields=["email_confirmed_at"])
-    if link.used_at is None:
+    if recorded and link.used_at is None:
         link.used_at = _now()
         link.save(update_fields=["used_at"])
-    _evaluate(enrolment)
-    message = (
-        _("Dank u wel. De toestemming is vastgelegd.")
-        if given
-        else _("Uw antwoord is vastgelegd. Het kind doet niet mee.")
+    values = {answer for _e, answer in pairs}
+    uniform = values.pop() if len(values) == 1 else None
+    return ConsentAnswer(
+        [e for e, _a in pairs],
+        given=uniform,
+        recorded=recorded,
+        message=_consent_answer_message(uniform, recorded=recorded, results=results),
     )
-    return ConsentAnswer([enrolment], given=given, recorded=True, message=message)
+
+
+def _consent_answer_message(
+    given: bool | None, *, recorded: bool, results: list[tuple[bool, str | None]]
+) -> str:
+    if not recorded:
+        return next((m for _done, m in results if m), _already_answered_message(bool(given)))
+    if given is None:
+        return _("Dank u wel. Uw antwoorden zijn vastgelegd.")
+    if given:
+        return _("Dank u wel. De toestemming is vastgelegd.")
+    if len(results) > 1:
+        return _("Uw antwoord is vastgelegd. De kinderen doen niet mee.")
+    return _("Uw antwoord is vastgelegd. Het kind doet niet mee.")
 
 
 @transaction.atomic

@@ -160,11 +160,11 @@ def _erase(enrolment_id: int, *, reason: str) -> bool:
     if not still_needed:
         for pk, *contact in Guardian.objects.filter(
             submission_id=enrolment.submission_id
-        ).values_list("pk", "name", "email", "phone"):
+        ).values_list("pk", "name", "email", "phone", "pending_email"):
             guardian_ids.append(pk)
             erased_values += contact
         Guardian.objects.filter(submission_id=enrolment.submission_id).update(
-            name="", email="", phone="", relation=""
+            name="", email="", phone="", relation="", pending_email=""
         )
         AccessLink.objects.filter(submission_id=enrolment.submission_id).delete()
         # The fingerprint is an HMAC of the names and addresses entered: with them gone, a
@@ -448,6 +448,7 @@ def _enrolment_data(e: Enrolment) -> dict[str, Any]:
                 "method": c.method,
                 "consent_text_version": c.consent_text.version,
                 "recorded_at": _iso(c.created_at),
+                "withdrawn_at": _iso(c.withdrawn_at),
             }
             for c in e.consents.all()
         ],

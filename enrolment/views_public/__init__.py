@@ -1,7 +1,9 @@
 """The parent's pages: find a group, enrol, and answer the links in our e-mails.
 
 One module per step: `finding` (school and groups), `form` (enrolling), `links` (the
-links in our e-mails); the names `urls_public` routes to are re-exported here.
+links in our e-mails), `consent_withdrawal` (withdrawing one's own consent), `contact` (one's own
+details); the names
+`urls_public` routes to are re-exported here.
 
 No account is needed. Views stay thin: every change goes through
 `enrolment.services` (a `ValidationError` is shown on the page and nothing
@@ -20,6 +22,8 @@ CSRF check rightly refuses, so no parent could answer.)
 
 from __future__ import annotations
 
+from enrolment.views_public.consent_withdrawal import link_consent_withdraw
+from enrolment.views_public.contact import link_contact
 from enrolment.views_public.finding import interest, interest_thanks, school_groups, school_search
 from enrolment.views_public.form import FORM_NONCE_COOKIE, RECEIVED_COOKIE, enrol, received
 from enrolment.views_public.links import link, link_page, link_withdraw
@@ -31,6 +35,8 @@ __all__ = [
     "interest",
     "interest_thanks",
     "link",
+    "link_consent_withdraw",
+    "link_contact",
     "link_page",
     "link_withdraw",
     "received",

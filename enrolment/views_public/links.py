@@ -37,13 +37,16 @@ from enrolment.models import (
 from enrolment.services import (
     AnswerChangeRefused,
     consent_answer,
+    consent_asked_of,
     consent_state,
     email_confirm,
     enrolment_withdraw_by_link,
     first_child_session_date,
+    guardian_email_change_confirm,
     link_resolve,
     offer_answer,
     waitlist_position,
+    withdrawable_consent,
 )
 from enrolment.views_public.finding import _consent_text_in_language
 from enrolment.views_public.refusals import _post_refusal
@@ -106,6 +109,7 @@ class ChildStatus:
     detail: str
     tone: str  # ok, waiting or ended: how the page marks it
     can_withdraw: bool
+    can_withdraw_consent: bool = False  # the viewer gave consent that they can take back
 
 
 def _join_names(names: list[str]) -> str:
@@ -118,7 +122,9 @@ def _when(moment: Any) -> str:
     return date_format(localtime(moment), "l j F Y, H:i")
 
 
-def describe(enrolment: Enrolment, *, viewer: Guardian) -> ChildStatus:
+def describe(
+    enrolment: Enrolment, *, viewer: Guardian, link: AccessLink | None = None
+) -> ChildStatus:
     """The state of one child's enrolment in words a parent understands."""
     name = enrolment.child.first_name
     status = enrolment.status
@@ -167,26 +173,51 @@ def describe(enrolment: Enrolment, *, viewer: Guardian) -> ChildStatus:
             EnrolmentStatus.WITHDRAWN: _("Afgemeld."),
             EnrolmentStatus.COMPLETED: _("Afgerond."),
         }.get(status, enrolment.get_status_display())
-    return ChildStatus(enrolment, text, detail, tone, can_withdraw=status in ACTIVE)
+    return ChildStatus(
+        enrolment,
+        text,
+        detail,
+        tone,
+        can_withdraw=status in ACTIVE,
+        can_withdraw_consent=link is not None
+        and status in ACTIVE
+        and withdrawable_consent(link, enrolment) is not None,
+    )
 
 
 def _submission_enrolments(submission_id: int) -> list[Enrolment]:
     return list(
         Enrolment.objects.filter(submission_id=submission_id)
-        .select_related("child", "group__programme", "group__host_school", "submission")
+        .select_related(
+            "child", "group__programme", "group__host_school", "submission__consent_text"
+        )
+        .prefetch_related("consents", "submission__guardians")
         .order_by("pk")
     )
 
 
 def _status_page(request: HttpRequest, link: AccessLink, token: str) -> HttpResponse:
     statuses = [
-        describe(enrolment, viewer=link.guardian)
+        describe(enrolment, viewer=link.guardian, link=link)
         for enrolment in _submission_enrolments(link.submission_id)
     ]
+    # Withdrawing the child is the enroller's (their confirm and manage links); every
+    # guardian withdraws their own consent.
+    may_withdraw_child = link.purpose in {LinkPurpose.CONFIRM, LinkPurpose.MANAGE}
     return render(
         request,
         "enrolment/public/link_status.html",
-        {"link": link, "token": token, "statuses": statuses, **_data_rights(token)},
+        {
+            "link": link,
+            "token": token,
+            "statuses": statuses,
+            "may_withdraw_child": may_withdraw_child,
+            # The other guardian, back on their consent link: what they answered, then all.
+            "consent_thanks": link.purpose == LinkPurpose.CONSENT
+            and any(s.can_withdraw_consent for s in statuses),
+            "guardian": link.guardian,
+            **(_data_rights(token) if may_withdraw_child else {"data_rights": False}),
+        },
     )
 
 
@@ -249,11 +280,21 @@ def _consent(request: HttpRequest, link: AccessLink, token: str) -> HttpResponse
     """Another guardian (CONSENT) or the child (CHILD_CONSENT) gives or refuses consent."""
     if request.method == "POST":
         answer = _answer(request, ("yes", "no"))
-        if answer is None:
+        # Siblings: a choice per child, `answer-<public id>` = yes or no.
+        per_child = {
+            key.removeprefix("answer-"): value == "yes"
+            for key, value in request.POST.items()
+            if key.startswith("answer-") and value in ("yes", "no")
+        }
+        if answer is None and not per_child and link.purpose == LinkPurpose.CHILD_CONSENT:
             messages.error(request, _("Kies een van de knoppen."))
         else:
             try:
-                result = consent_answer(token=token, given=answer == "yes")
+                result = consent_answer(
+                    token=token,
+                    given=None if answer is None else answer == "yes",
+                    answers=per_child or None,
+                )
             except ValidationError as error:  # AnswerChangeRefused too: nothing changed
                 messages.info(request, " ".join(error.messages))
             else:
@@ -271,6 +312,27 @@ def _consent_page(request: HttpRequest, link: AccessLink, token: str) -> HttpRes
         if is_child
         else enrolment.consents.filter(party=ConsentParty.GUARDIAN, guardian=link.guardian)
     ).first()
+    if not is_child:
+        siblings = _submission_enrolments(link.submission_id)
+        answered = {
+            c.enrolment_id: c
+            for e in siblings
+            for c in e.consents.all()
+            if c.guardian_id == link.guardian_id
+        }
+        open_ = [
+            e
+            for e in consent_asked_of(link.guardian, siblings)
+            if e.status in ACTIVE and e.pk not in answered
+        ]
+        if any(c.given for c in answered.values()) and not open_:
+            # Answered: from now on the link is their own place, with the status of every
+            # child and the consent they gave, to withdraw.
+            return _status_page(request, link, token)
+        if len(open_) > 1 or (open_ and open_[0].pk != link.enrolment_id):
+            # Siblings (or a sibling other than the one the link was first sent about):
+            # one page, a choice per child.
+            return _siblings_consent_page(request, link, open_)
     enroller = next((g for g in enrolment.submission.guardians.all() if g.is_enroller), None)
     context = {
         "link": link,
@@ -282,10 +344,36 @@ def _consent_page(request: HttpRequest, link: AccessLink, token: str) -> HttpRes
         "enroller": enroller,
         "answer": given,
         "is_open": enrolment.status in ACTIVE,
+        "can_withdraw_consent": enrolment.status in ACTIVE
+        and given is not None
+        and given.given
+        and given.withdrawn_at is None,
+        "token": token,
         "consent_body": _consent_text_in_language(enrolment.submission.consent_text),
     }
     template = "link_child_consent.html" if is_child else "link_consent.html"
     return render(request, f"enrolment/public/{template}", context)
+
+
+def _siblings_consent_page(
+    request: HttpRequest, link: AccessLink, open_: list[Enrolment]
+) -> HttpResponse:
+    """One page, a choice per child: the guardian's one consent link covers the siblings."""
+    submission = open_[0].submission
+    enroller = next((g for g in submission.guardians.all() if g.is_enroller), None)
+    return render(
+        request,
+        "enrolment/public/link_consent_siblings.html",
+        {
+            "link": link,
+            "enroller": enroller,
+            "choices": [
+                {"enrolment": e, "first_day": first_child_session_date(e.group)} for e in open_
+            ],
+            "names": _join_names([e.child.first_name for e in open_]),
+            "consent_body": _consent_text_in_language(submission.consent_text),
+        },
+    )
 
 
 def _offer(request: HttpRequest, link: AccessLink, token: str) -> HttpResponse:
@@ -328,6 +416,28 @@ def _manage(request: HttpRequest, link: AccessLink, token: str) -> HttpResponse:
     return _status_page(request, link, token)
 
 
+def _email_change(request: HttpRequest, link: AccessLink, token: str) -> HttpResponse:
+    """The link sent to a new address: GET asks, the POST confirms it."""
+    if request.method == "POST":
+        try:
+            guardian_email_change_confirm(token=token)
+        except ValidationError as error:
+            messages.info(request, " ".join(error.messages))
+        else:
+            messages.success(request, _("Uw nieuwe e-mailadres is bevestigd."))
+        return redirect(request.path)
+    return _email_change_page(request, link, token)
+
+
+def _email_change_page(request: HttpRequest, link: AccessLink, token: str) -> HttpResponse:
+    guardian = link.guardian
+    return render(
+        request,
+        "enrolment/public/link_email_change.html",
+        {"pending_email": guardian.pending_email if link.used_at is None else ""},
+    )
+
+
 LinkHandler = Callable[[HttpRequest, AccessLink, str], HttpResponse]
 LINK_HANDLERS: dict[str, LinkHandler] = {
     LinkPurpose.CONFIRM: _confirm,
@@ -335,6 +445,7 @@ LINK_HANDLERS: dict[str, LinkHandler] = {
     LinkPurpose.CHILD_CONSENT: _consent,
     LinkPurpose.OFFER: _offer,
     LinkPurpose.MANAGE: _manage,
+    LinkPurpose.EMAIL_CHANGE: _email_change,
 }
 # What each link shows when read: also the answer to a refused post (429).
 LINK_PAGES: dict[str, LinkHandler] = {
@@ -343,6 +454,7 @@ LINK_PAGES: dict[str, LinkHandler] = {
     LinkPurpose.CHILD_CONSENT: _consent_page,
     LinkPurpose.OFFER: _offer_page,
     LinkPurpose.MANAGE: _status_page,
+    LinkPurpose.EMAIL_CHANGE: _email_change_page,
 }
 
 

@@ -14,7 +14,12 @@ from __future__ import annotations
 
 from enrolment.views_staff.audit import AuditLogView
 from enrolment.views_staff.class_bookings import ClassBookingListView, ClassBookingView
-from enrolment.views_staff.enrolments import DuplicateMergeView, IntakeView, WithdrawView
+from enrolment.views_staff.enrolments import (
+    ConsentResendView,
+    DuplicateMergeView,
+    IntakeView,
+    WithdrawView,
+)
 from enrolment.views_staff.overview import OverviewView
 from enrolment.views_staff.rosters import (
     AttendanceView,
@@ -30,6 +35,7 @@ __all__ = [
     "AuditLogView",
     "ClassBookingListView",
     "ClassBookingView",
+    "ConsentResendView",
     "DuplicateMergeView",
     "IntakeView",
     "OverviewView",

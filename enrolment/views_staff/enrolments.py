@@ -10,8 +10,9 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.views.generic import TemplateView
+from django.views.generic import TemplateView, View
 
 from core.forms import add_service_error
 from enrolment import access, selectors, services
@@ -209,3 +210,27 @@ class DuplicateMergeView(EnrolmentMixin, TemplateView):
             roster_url=self.roster_url(),
         )
         return context
+
+
+class ConsentResendView(EnrolmentMixin, View):
+    """POST only: send a missing consent's request again (`services.consent_request_resend`);
+    coordinators of the pupil's school and the manager. Back to the page it came from."""
+
+    http_method_names = ["post"]
+
+    def load(self) -> None:
+        super().load()
+        if not access.can_withdraw(self.request.user, self.enrolment):
+            self.deny()
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        try:
+            result = services.consent_request_resend(enrolment=self.enrolment, actor=request.user)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, result.message)
+        back = request.POST.get("next", "")
+        if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
+            back = self.roster_url()
+        return HttpResponseRedirect(back)

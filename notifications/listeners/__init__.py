@@ -34,6 +34,11 @@ back and still applies is written when they confirm (`on_email_confirmed`).
   families get the new group's place and times (with its calendar once confirmed); not
   started, the "group cancelled" message, offering the programme's other open groups;
 - trainers: assigned (the group's calendar) or removed (its cancellation);
+- consent withdrawn (by a guardian or the child, through their own link): in neutral words
+  to the other guardians (to every guardian, with the calendar's cancellation, when it ended
+  a confirmed child's place) and to the coordinators of the pupil's school;
+- a new address a guardian asked for through their own link: the confirmation link, to the
+  new address only;
 - twice absent: the coordinators of the pupil's school;
 - a locked log-in: the account's owner, once per lock (the moment and that it was locked,
   nothing of what was typed or from where).
@@ -55,11 +60,14 @@ from notifications.listeners.enrolments import (
     on_absent_twice,
     on_consent_given,
     on_consent_refused,
+    on_consent_request_resent,
     on_consent_requested,
+    on_consent_withdrawn,
     on_duplicate_merged,
     on_email_confirmed,
     on_enrolment_received,
     on_erased,
+    on_guardian_email_change_requested,
     on_offer_expired,
     on_seat_confirmed,
     on_seat_offered,
@@ -86,8 +94,11 @@ LISTENERS: list[tuple[type, Callable[[Any], None]]] = [
     (enrolment_events.EnrolmentReceived, on_enrolment_received),
     (enrolment_events.EmailConfirmed, on_email_confirmed),
     (enrolment_events.ConsentRequested, on_consent_requested),
+    (enrolment_events.ConsentRequestResent, on_consent_request_resent),
     (enrolment_events.ConsentGiven, on_consent_given),
     (enrolment_events.ConsentRefused, on_consent_refused),
+    (enrolment_events.ConsentWithdrawn, on_consent_withdrawn),
+    (enrolment_events.GuardianEmailChangeRequested, on_guardian_email_change_requested),
     (enrolment_events.SeatConfirmed, on_seat_confirmed),
     (enrolment_events.Waitlisted, on_waitlisted),
     (enrolment_events.SeatOffered, on_seat_offered),

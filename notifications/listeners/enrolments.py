@@ -122,12 +122,51 @@ def on_consent_requested(event: enrolment_events.ConsentRequested) -> None:
     guardian = Guardian.objects.filter(pk=event.guardian_id).first()
     if enrolment is None or guardian is None:
         return
+    # One request for all the siblings that need this guardian's consent: their first names.
+    children = [enrolment.child.first_name]
+    if len(event.enrolment_ids) > 1:
+        children = list(
+            Enrolment.objects.filter(pk__in=event.enrolment_ids)
+            .order_by("pk")
+            .values_list("child__first_name", flat=True)
+        )
     write_to_guardian(
         "consent_request_child" if event.for_child else "consent_request",
         "child-consent-requested" if event.for_child else "consent-requested",
         enrolment,
         guardian,
         first_contact=not event.for_child,
+        consent_url=link_url(event.token),
+        children=children,
+    )
+
+
+def on_consent_request_resent(event: enrolment_events.ConsentRequestResent) -> None:
+    """The school sent a missing consent's request again: the fresh link goes as a reminder
+    (the child's own link to the enroller, to pass on), once per link."""
+    enrolment = load_enrolment(event.enrolment_id)
+    guardian = Guardian.objects.filter(pk=event.guardian_id).first()
+    if enrolment is None or guardian is None:
+        return
+    if guardian.is_enroller and guardian.email_confirmed_at is None and not event.for_child:
+        # Their confirmation link again: like the first mail, the only one before they confirm.
+        message_write(
+            kind="consent_reminder",
+            event="consent-resent",
+            object_id=enrolment.pk,
+            recipient=guardian_recipient(guardian, first_contact=True),
+            revision=AccessLink.hash(event.token)[:12],
+            context=enrolment_context(enrolment, consent_url=link_url(event.token)),
+            reply_to=reply_to_of(enrolment),
+        )
+        return
+    write_to_guardian(
+        "consent_request_child" if event.for_child else "consent_reminder",
+        "child-consent-resent" if event.for_child else "consent-resent",
+        enrolment,
+        guardian,
+        revision=AccessLink.hash(event.token)[:12],
+        first_contact=not event.for_child and guardian.email_confirmed_at is None,
         consent_url=link_url(event.token),
     )
 
@@ -172,10 +211,11 @@ def on_consent_refused(event: enrolment_events.ConsentRefused) -> None:
     enrolment = load_enrolment(event.enrolment_id)
     if enrolment is None:
         return
+    # A guardian's consent link covers the submission's children (siblings on one page).
     involved = set(
-        AccessLink.objects.filter(enrolment=enrolment, purpose=LinkPurpose.CONSENT).values_list(
-            "guardian_id", flat=True
-        )
+        AccessLink.objects.filter(
+            submission_id=enrolment.submission_id, purpose=LinkPurpose.CONSENT
+        ).values_list("guardian_id", flat=True)
     ) | set(
         Consent.objects.filter(enrolment=enrolment, guardian__isnull=False).values_list(
             "guardian_id", flat=True
@@ -188,6 +228,72 @@ def on_consent_refused(event: enrolment_events.ConsentRefused) -> None:
             write_to_guardian(
                 "consent_refused", "consent-refused", enrolment, guardian, enroller=enroller
             )
+
+
+def on_consent_withdrawn(event: enrolment_events.ConsentWithdrawn) -> None:
+    """In neutral words: who withdrew is not named, only that consent was withdrawn and
+    whether the child still takes part. The other guardians hear it (when the child ended
+    after being confirmed, every guardian, the one who withdrew too, since the message
+    carries the calendar's cancellation), and so do the coordinators of the pupil's school."""
+    enrolment = load_enrolment(event.enrolment_id)
+    if enrolment is None:
+        return
+    group = enrolment.group
+    revision = f"guardian-{event.guardian_id}" if event.guardian_id else "child"
+    cancel = event.ended and event.was_confirmed
+    guardians = guardians_of(enrolment).exclude(email="")
+    if not cancel and event.guardian_id is not None:
+        guardians = guardians.exclude(pk=event.guardian_id)
+    for guardian in mailable_guardians(guardians).order_by("pk"):
+        write_to_guardian(
+            "consent_withdrawn",
+            "consent-withdrawn",
+            enrolment,
+            guardian,
+            revision=revision,
+            ended=event.ended,
+            by_child=event.guardian_id is None,
+            calendar_cancelled=cancel,
+            ics=calendar_for(calendar.group_cancellation, group=group) if cancel else None,
+            ics_method=CANCEL if cancel else "",
+            meetings=calendar.parent_meetings_of(group) if cancel else (),
+            merge_meetings=True,
+        )
+    school = enrolment.child.school
+    for user in school.coordinators.exclude(email="").order_by("pk"):
+        message_write(
+            kind="consent_withdrawn_coordinator",
+            event="consent-withdrawn-coordinator",
+            object_id=enrolment.pk,
+            recipient=user_recipient(user),
+            revision=revision,
+            context={
+                **enrolment_context(enrolment),
+                "school": school,
+                "grade": enrolment.child.grade,
+                "ended": event.ended,
+            },
+            reply_to=reply_to_of(enrolment),
+        )
+
+
+def on_guardian_email_change_requested(
+    event: enrolment_events.GuardianEmailChangeRequested,
+) -> None:
+    """The link to confirm a new address goes to that address only, naming nobody (like a
+    first mail to an address someone typed); until it is confirmed, mail goes to the old one."""
+    guardian = Guardian.objects.filter(pk=event.guardian_id).first()
+    if guardian is None or not event.new_email:
+        return
+    language = guardian.language if guardian.language in ("nl", "en") else "nl"
+    message_write(
+        kind="email_change",
+        event="email-change",
+        object_id=guardian.pk,
+        recipient=Recipient(f"guardian-{guardian.pk}", event.new_email, "", language),
+        revision=AccessLink.hash(event.token)[:12],
+        context={"confirm_url": link_url(event.token)},
+    )
 
 
 def on_seat_confirmed(event: enrolment_events.SeatConfirmed) -> None:
@@ -206,6 +312,7 @@ def on_seat_confirmed(event: enrolment_events.SeatConfirmed) -> None:
             ics_method=REQUEST,
             meetings=calendar.parent_meetings_of(group),
             **schedule,
+            merge_meetings=True,
         )
 
 
@@ -266,6 +373,7 @@ def on_withdrawn(event: enrolment_events.Withdrawn) -> None:
             ics=calendar_for(calendar.group_cancellation, group=group),
             ics_method=CANCEL,
             meetings=calendar.parent_meetings_of(group),
+            merge_meetings=True,
         )
 
 
@@ -288,6 +396,7 @@ def on_duplicate_merged(event: enrolment_events.DuplicateMerged) -> None:
             ics=invitation_for(group) if confirmed else None,
             ics_method=REQUEST if confirmed else "",
             meetings=calendar.parent_meetings_of(group) if confirmed else (),
+            merge_meetings=True,
         )
 
 

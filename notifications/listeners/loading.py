@@ -100,6 +100,7 @@ def write_to_guardian(
     meetings: Sequence[Session] = (),
     first_contact: bool = False,
     enroller: Guardian | None = None,
+    merge_meetings: bool = False,
     **extra: Any,
 ) -> Any:
     if guardian is None or not may_mail(guardian, enroller=enroller):
@@ -115,6 +116,7 @@ def write_to_guardian(
         reply_to=reply_to_of(enrolment),
         ics=ics,
         ics_method=ics_method,
+        merge_meetings=merge_meetings,
     )
 
 

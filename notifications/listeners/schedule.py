@@ -43,12 +43,14 @@ def _write_schedule_change(
     ics: Callable[[Recipient], str],
     ics_method: str,
     meetings: Sequence[Session] = (),
+    merge_meetings: bool = False,
     **extra: Any,
 ) -> None:
     reply_to = reply_to_for(group.host_school)
     for recipient, children in _audience(group):
         message_write(
             meetings=meetings,
+            merge_meetings=merge_meetings,
             kind=kind,
             event=event,
             object_id=object_id,
@@ -130,6 +132,7 @@ def on_group_cancelled(event: scheduler_events.GroupCancelled) -> None:
         ics_method=CANCEL,
         meetings=calendar.parent_meetings_of(group),
         **offered,
+        merge_meetings=True,
     )
     waiting = list(
         enrolments_loaded()
@@ -185,6 +188,7 @@ def on_trainer_assigned(event: scheduler_events.TrainerAssigned) -> None:
         ics=invitation_for(group),
         ics_method=REQUEST,
         meetings=calendar.parent_meetings_of(group),
+        merge_meetings=True,
     )
 
 
@@ -203,4 +207,5 @@ def on_trainer_removed(event: scheduler_events.TrainerRemoved) -> None:
         ics=calendar_for(calendar.group_cancellation, group=group),
         ics_method=CANCEL,
         meetings=calendar.parent_meetings_of(group),
+        merge_meetings=True,
     )

@@ -24,13 +24,10 @@ from tests.enrolment.world import FATHER, MOTHER, SOLE, child
 
 pytestmark = pytest.mark.django_db
 
-ALREADY_GIVEN_HERE = (
-    "U gaf eerder al toestemming; er is niets veranderd. Wilt u die intrekken? Dat kan door "
-    "het kind af te melden met de knop 'Afmelden' op de pagina van deze link."
-)
-ALREADY_GIVEN_ELSEWHERE = (
-    "U gaf eerder al toestemming; er is niets veranderd. Wilt u die intrekken? Neem dan "
-    "contact op met de school; die kan het kind afmelden."
+# Every link that gave consent can withdraw it (`consent_withdraw`), so one message for all.
+ALREADY_GIVEN_HERE = ALREADY_GIVEN_ELSEWHERE = (
+    "U gaf eerder al toestemming; er is niets veranderd. Wilt u die intrekken? Dat kan met "
+    "de knop 'Toestemming intrekken' op de pagina van deze link."
 )
 ALREADY_REFUSED = (
     "U gaf eerder geen toestemming; daarom is de aanmelding gestopt. Er is niets veranderd. "
@@ -231,6 +228,6 @@ def test_the_schema_documents_the_refused_change(client: Client, db: None) -> No
     schema = json.loads(client.get("/api/schema/", {"format": "json"}).content)
     for path in ("confirm", "consent"):
         responses = schema["paths"][f"/api/v1/public/links/{path}/"]["post"]["responses"]
-        assert "/links/withdraw/" in responses["409"]["description"]
+        assert "/links/consent/withdraw/" in responses["409"]["description"]
     answer = schema["components"]["schemas"]["LinkAnswer"]["properties"]
     assert "consent_given" in answer

@@ -76,6 +76,7 @@ def url_for(kind: str, world: World) -> str:
         "attendance": reverse("staff-attendance", args=[group.pk, world.session.pk]),
         "intake": reverse("staff-intake", args=[enrolment.public_id]),
         "withdraw": reverse("staff-withdraw", args=[enrolment.public_id]),
+        "consent_resend": reverse("staff-consent-resend", args=[enrolment.public_id]),
         "duplicate": reverse("staff-duplicate", args=[enrolment.public_id]),
         "classes": reverse("staff-classes"),
         "class_booking": reverse("staff-class-booking", args=[world.class_group.pk]),
@@ -93,6 +94,7 @@ URL_KINDS = {
     "staff-attendance": "attendance",
     "staff-intake": "intake",
     "staff-withdraw": "withdraw",
+    "staff-consent-resend": "consent_resend",
     "staff-duplicate": "duplicate",
     "staff-classes": "classes",
     "staff-class-booking": "class_booking",
@@ -142,6 +144,11 @@ MATRIX = [
     ("anonymous", "withdraw", 302), ("eve", "withdraw", 403), ("alice", "withdraw", 200),
     ("own_trainer", "withdraw", 403), ("other_trainer", "withdraw", 404),
     ("bob", "withdraw", 200), ("carol", "withdraw", 404),
+    # resending a consent request (POST only, so 405 to whoever may): as withdrawal
+    ("anonymous", "consent_resend", 302), ("eve", "consent_resend", 403),
+    ("alice", "consent_resend", 405), ("own_trainer", "consent_resend", 403),
+    ("other_trainer", "consent_resend", 404), ("bob", "consent_resend", 405),
+    ("carol", "consent_resend", 404),
     # a possible duplicate: whoever may withdraw both enrolments (here there is one)
     ("anonymous", "duplicate", 302), ("eve", "duplicate", 403), ("alice", "duplicate", 200),
     ("own_trainer", "duplicate", 403), ("other_trainer", "duplicate", 404),

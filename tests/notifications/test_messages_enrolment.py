@@ -349,9 +349,6 @@ def test_every_enrolment_message_goes_out_with_the_coordinator_as_reply_to(
 ) -> None:
     enrol_confirmed(mail_group, consent_text, emitted)
     family_rows = [r for r in rows() if r.to_email == SOLE.email]
-    assert {r.kind for r in family_rows} == {
-        "enrolment_received",
-        "invitation",
-        "parent_meeting_calendar",
-    }
+    # The parent meetings travel in the invitation itself (one event, one e-mail).
+    assert {r.kind for r in family_rows} == {"enrolment_received", "invitation"}
     assert {r.reply_to for r in family_rows} == {COORDINATOR_EMAIL}

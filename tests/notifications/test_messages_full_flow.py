@@ -49,21 +49,20 @@ def test_a_confirmed_enrolment_makes_received_consent_request_and_two_invitation
     assert enrolment.status == "confirmed"
 
     written = OutboxMessage.objects.exclude(pk__in=before).order_by("pk")
-    # iTIP: one UID per invitation, so each parent meeting follows in a message of its own.
+    # One event, one e-mail: the invitation carries the parent meetings' calendar files too
+    # (iTIP: one UID per calendar, so each meeting is a file of its own beside it).
     meetings = mail_group.sessions.filter(kind="parent").count()
     assert meetings == 2
     assert [(r.kind, r.to_email) for r in written] == [
         ("enrolment_received", "anna@example.org"),
         ("consent_request", "bram@example.org"),
         ("invitation", "anna@example.org"),
-        *[("parent_meeting_calendar", "anna@example.org")] * meetings,
         ("invitation", "bram@example.org"),
-        *[("parent_meeting_calendar", "bram@example.org")] * meetings,
     ]
     assert {r.status for r in written} == {"sent"}
 
     delivered = sorted(mail.outbox, key=lambda m: (m.subject, m.to))
-    assert len(delivered) == 4 + 2 * meetings
+    assert len(delivered) == 4
     by_row = {(r.subject, r.to_email): r for r in written}
     for message in delivered:
         row = by_row[(message.subject, message.to[0])]
@@ -75,16 +74,22 @@ def test_a_confirmed_enrolment_makes_received_consent_request_and_two_invitation
         ]
     parsed = [email.message_from_bytes(m.message().as_bytes()) for m in mail.outbox]
     invitations = [p for p in parsed if any(part.get_filename() for part in p.walk())]
-    assert sorted(p["To"] for p in invitations) == sorted(
-        ["anna@example.org", "bram@example.org"] * (1 + meetings)
-    )
+    assert sorted(p["To"] for p in invitations) == ["anna@example.org", "bram@example.org"]
     for message in invitations:
         calendars = [p for p in message.walk() if p.get_content_type() == "text/calendar"]
         assert [c.get_param("method") for c in calendars] == ["REQUEST"]
-        assert [p.get_filename() for p in message.walk() if p.get_filename()] == ["invite.ics"]
+        files = [p for p in message.walk() if p.get_filename()]
+        assert [p.get_filename() for p in files] == [
+            "invite.ics",
+            *[f"meeting-{n}.ics" for n in range(1, meetings + 1)],
+        ]
         body = calendars[0].get_payload(decode=True).decode()
         uids = {line for line in body.splitlines() if line.startswith("UID:")}
         assert len(uids) == 1, body  # several VEVENTs only when they share one UID
+        for file in files:
+            content = file.get_payload(decode=True).decode()
+            assert content.count("BEGIN:VCALENDAR") == 1
+            assert len({ln for ln in content.splitlines() if ln.startswith("UID:")}) == 1
     english = next(
         p for p in parsed if p["To"] == "bram@example.org" and "Invitation" in p["Subject"]
     )

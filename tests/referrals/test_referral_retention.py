@@ -10,8 +10,8 @@ import pytest
 import time_machine
 from django.conf import settings
 
-from enrolment.services.retention import enrolment_erase
 from enrolment.services import submission_create
+from enrolment.services.retention import enrolment_erase
 from referrals.models import Referral, ReferralStatus, TalkBooking
 from referrals.selectors import referral_counts
 from referrals.services import referral_send, referrals_mark_enrolled, talk_book, talk_slot_create

@@ -150,6 +150,9 @@ TABLE = [
     R("api:api-link-offer",               "POST", "",                 400, 400, 400, 400, 400, 400),
     R("api:api-link-status",              "POST", "",                 400, 400, 400, 400, 400, 400),
     R("api:api-link-withdraw",            "POST", "",                 400, 400, 400, 400, 400, 400),
+    R("api:api-link-consent-withdraw",    "POST", "",                 400, 400, 400, 400, 400, 400),
+    R("api:api-link-contact",             "POST", "",                 400, 400, 400, 400, 400, 400),
+    R("api:api-link-email-confirm",       "POST", "",                 400, 400, 400, 400, 400, 400),
     R("api:api-waitlist",                 "GET",  "group",            401, 403, 200, 200, 404, 200),
     R("api:api-roster",                   "GET",  "group",            401, 403, 200, 200, 404, 200),
     R("api:api-attendance",               "GET",  "session",          401, 403, 200, 200, 404, 200),
@@ -159,6 +162,7 @@ TABLE = [
     R("api:enrolment-child-consent",      "POST", "enrolment",        401, 403, 400, 400, 404, 400),
     R("api:enrolment-intake",             "POST", "enrolment",        401, 403, 400, 400, 404, 400),
     R("api:enrolment-withdraw",           "POST", "enrolment",        401, 403, 403, 200, 404, 200),
+    R("api:enrolment-consent-resend",     "POST", "enrolment",        401, 403, 403, 400, 404, 400),
     # Not a possible duplicate: refused (400) for those who may merge.
     R("api:enrolment-merge",              "POST", "enrolment",        401, 403, 403, 400, 404, 400),
     # Reports and co-financing (API).
@@ -208,6 +212,8 @@ TABLE = [
     R("enrol-received",                   "GET",  "",                 404, 404, 404, 404, 404, 404),
     R("enrol-link",                       "GET",  "link",             200, 200, 200, 200, 200, 200),
     R("enrol-link-withdraw",              "GET",  "link",             200, 200, 200, 200, 200, 200),
+    R("enrol-link-consent-withdraw",      "GET",  "link",             200, 200, 200, 200, 200, 200),
+    R("enrol-link-contact",               "GET",  "link",             200, 200, 200, 200, 200, 200),
     # Pages: enrolments, rosters, privacy, mail and calendar feeds.
     R("staff-overview",                   "GET",  "",                 302, 403, 200, 200, 200, 200),
     R("staff-roster",                     "GET",  "group",            302, 403, 200, 200, 404, 200),
@@ -220,6 +226,7 @@ TABLE = [
     R("staff-audit-log",                  "GET",  "",                 302, 403, 403, 403, 403, 200),
     R("staff-intake",                     "GET",  "enrolment",        302, 403, 200, 200, 404, 200),
     R("staff-withdraw",                   "GET",  "enrolment",        302, 403, 403, 200, 404, 200),
+    R("staff-consent-resend",             "POST", "enrolment",        302, 403, 403, 302, 404, 302),
     R("staff-duplicate",                  "GET",  "enrolment",        302, 403, 403, 200, 404, 200),
     R("privacy-retention-overview",       "GET",  "",                 302, 403, 403, 403, 403, 200),
     R("privacy-retention-group",          "GET",  "group",            302, 403, 403, 403, 403, 200),
