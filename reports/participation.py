@@ -30,7 +30,7 @@ from enrolment.models import (
 )
 from programmes.models import EnrolmentMode, Programme, SchoolYear
 from scheduler.models import Group, GroupStatus
-from scheduler.selectors import NotStarted, groups_not_started
+from scheduler.selectors import NotStarted, not_started_aggregates, not_started_from
 
 PLANNED = (GroupStatus.DRAFT, GroupStatus.PUBLISHED, GroupStatus.ENROLMENT_CLOSED)
 FILLED = (EnrolmentStatus.CONFIRMED, EnrolmentStatus.COMPLETED)
@@ -79,6 +79,8 @@ _GROUP_TOTALS = {
     "cancelled": Count("pk", filter=Q(status=GroupStatus.CANCELLED)),
     "seats": Sum("capacity", filter=LIVE & ~CLASS_MODE),
     "class_pupils": Sum("class_size", filter=LIVE & CLASS_MODE),
+    # The groups that did not start, and why: the scheduler's rule, in this same query.
+    **not_started_aggregates(),
 }
 
 
@@ -113,7 +115,7 @@ def participation(
     capacity of the individual-enrolment groups that are not cancelled; seats filled are
     their confirmed and completed enrolments; pupils in classes is the class size of the
     class-mode groups that are not cancelled. The waitlist is who is waitlisted now. Groups
-    that did not start are counted by why (`scheduler.selectors.groups_not_started`). Per
+    that did not start are counted by why (`scheduler.selectors.not_started_aggregates`). Per
     school (and parents' interest) the figures are per programme, in
     `participation_by_school_and_programme`. Runs a fixed number of queries.
     """
@@ -152,7 +154,7 @@ def participation(
         attendance_present=attendance["present"],
         attendance_recorded=attendance["recorded"],
         pupils_in_classes=totals["class_pupils"] or 0,
-        not_started=groups_not_started(groups),
+        not_started=not_started_from(totals),
     )
 
 
