@@ -68,6 +68,7 @@ MESSAGE_KINDS = (
     "group_cancelled",
     "group_postponed",
     "group_pooled",
+    "group_pooled_calendar",
     "decision_reminder",
     "trainer_assigned",
     "trainer_removed",

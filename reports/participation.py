@@ -30,10 +30,12 @@ from enrolment.models import (
 )
 from programmes.models import EnrolmentMode, Programme, SchoolYear
 from scheduler.models import Group, GroupStatus
+from scheduler.selectors import NotStarted, not_started_aggregates, not_started_from
 
 PLANNED = (GroupStatus.DRAFT, GroupStatus.PUBLISHED, GroupStatus.ENROLMENT_CLOSED)
 FILLED = (EnrolmentStatus.CONFIRMED, EnrolmentStatus.COMPLETED)
 LIVE = ~Q(status=GroupStatus.CANCELLED)
+NO_GROUP_NOT_STARTED = NotStarted(pooled=0, too_few=0, cancelled_otherwise=0)
 CLASS_MODE = Q(programme__enrolment_mode=EnrolmentMode.CLASS)
 
 
@@ -53,6 +55,8 @@ class ParticipationReport:
     attendance_present: int
     attendance_recorded: int
     pupils_in_classes: int = 0
+    # The cancelled groups that never started, by why (pooled, too few children, otherwise).
+    not_started: NotStarted = NO_GROUP_NOT_STARTED
 
     @property
     def fill_rate(self) -> float | None:
@@ -75,6 +79,8 @@ _GROUP_TOTALS = {
     "cancelled": Count("pk", filter=Q(status=GroupStatus.CANCELLED)),
     "seats": Sum("capacity", filter=LIVE & ~CLASS_MODE),
     "class_pupils": Sum("class_size", filter=LIVE & CLASS_MODE),
+    # The groups that did not start, and why: the scheduler's rule, in this same query.
+    **not_started_aggregates(),
 }
 
 
@@ -108,7 +114,8 @@ def participation(
     Groups planned are draft, published and enrolment-closed groups. Seats offered is the
     capacity of the individual-enrolment groups that are not cancelled; seats filled are
     their confirmed and completed enrolments; pupils in classes is the class size of the
-    class-mode groups that are not cancelled. The waitlist is who is waitlisted now. Per
+    class-mode groups that are not cancelled. The waitlist is who is waitlisted now. Groups
+    that did not start are counted by why (`scheduler.selectors.not_started_aggregates`). Per
     school (and parents' interest) the figures are per programme, in
     `participation_by_school_and_programme`. Runs a fixed number of queries.
     """
@@ -147,6 +154,7 @@ def participation(
         attendance_present=attendance["present"],
         attendance_recorded=attendance["recorded"],
         pupils_in_classes=totals["class_pupils"] or 0,
+        not_started=not_started_from(totals),
     )
 
 

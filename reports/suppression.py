@@ -30,8 +30,10 @@ a percentage would read as "less than 5 %". A numerator of 0 over a denominator 
 more keeps its ratio (0 %), as a count of 0 stays 0.
 
 What stays in view, deliberately: 0; counts of groups and of seats offered (they count no
-child); the median days to full consent (a duration, not a count). The difference between
-two shown counts (marks recorded minus marks present) is not a count any output shows.
+child), also the groups that did not start by why (a category, never the free-text reason
+a decision recorded); the median days to full consent (a duration, not a count). The
+difference between two shown counts (marks recorded minus marks present) is not a count
+any output shows.
 
 The rules are deterministic, so the council page, the downloads and the API hide the same
 cells. The operational page (`viewer_is_manager_operational=True`) shows every count.

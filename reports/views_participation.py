@@ -124,6 +124,9 @@ class ParticipationFigures:
     def groups_by_state(self) -> list[tuple[str, int]]:
         return groups_by_state(self.report)
 
+    def not_started_by_reason(self) -> list[tuple[str, int]]:
+        return not_started_by_reason(self.report)
+
     def enrolments_by_state(self) -> list[tuple[str, Shown]]:
         return [
             (str(label), self.shown.enrolments_by_status.get(value, 0))
@@ -200,6 +203,17 @@ def groups_by_state(line: ParticipationReport | ProgrammeParticipation) -> list[
         (_("loopt"), line.groups_running),
         (_("afgerond"), line.groups_completed),
         (_("geannuleerd"), line.groups_cancelled),
+    ]
+
+
+def not_started_by_reason(report: ParticipationReport) -> list[tuple[str, int]]:
+    """(why, number of groups) of the groups that did not start: counts of groups, shown
+    on every output (`reports.suppression` hides counts of children, not of groups)."""
+    counts = report.not_started
+    return [
+        (_("samengevoegd met een andere groep"), counts.pooled),
+        (_("te weinig kinderen"), counts.too_few),
+        (_("geannuleerd voor de start, om een andere reden"), counts.cancelled_otherwise),
     ]
 
 
@@ -307,6 +321,8 @@ def export_rows(figures: ParticipationFigures) -> list[list[Any]]:
     shown = figures.shown
     for label, count in groups_by_state(report):
         add(scope, "", _("Groepen: %(state)s") % {"state": label}, count)
+    for label, count in not_started_by_reason(report):
+        add(scope, "", _("Niet gestart: %(reason)s") % {"reason": label}, count)
     add(scope, "", _("Plaatsen aangeboden"), report.seats_offered)
     add(scope, "", _("Plaatsen bezet"), shown.seats_filled)
     add(scope, "", _("Bezettingsgraad in procenten"), percentage(shown.fill_rate))

@@ -3,9 +3,13 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest
+from django.db.models import QuerySet
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from programmes import access
 from scheduler import services
@@ -54,6 +58,38 @@ class GroupAdmin(ManagerOnlyAdmin):
     search_fields = ("host_school__name", "round_label", "class_name", "programme__name_nl")
     list_select_related = ("programme", "host_school", "school_year")
     inlines = [SessionInline]
+    actions = ["decide_pool_or_postpone", "decide_not_started"]
+
+    # The decisions about a group below its minimum (`services.viability`): the same
+    # services, refusals and messages as the decision page and the API.
+
+    @admin.action(description=gettext_lazy("Samenvoegen of uitstellen (beslispagina)"))
+    def decide_pool_or_postpone(
+        self, request: HttpRequest, queryset: QuerySet[Group]
+    ) -> HttpResponse | None:
+        """Pooling and postponing need a choice per group (which group, which day): the
+        decision page asks it and calls `group_pool` / `group_postpone`."""
+        groups = list(queryset[:2])
+        if len(groups) != 1:
+            self.message_user(
+                request,
+                _("Kies precies één groep om samen te voegen of uit te stellen."),
+                messages.ERROR,
+            )
+            return None
+        return HttpResponseRedirect(reverse("planning-group-decide", args=[groups[0].pk]))
+
+    @admin.action(description=gettext_lazy("Niet starten: te weinig kinderen"))
+    def decide_not_started(self, request: HttpRequest, queryset: QuerySet[Group]) -> None:
+        for group in queryset.select_related("programme", "host_school"):
+            try:
+                services.group_not_started(group=group, decided_by=request.user)
+            except ValidationError as error:
+                self.message_user(request, f"{group}: {' '.join(error.messages)}", messages.ERROR)
+            else:
+                self.message_user(
+                    request, _("%(group)s start niet.") % {"group": group}, messages.SUCCESS
+                )
 
 
 class SessionAdminForm(forms.ModelForm):

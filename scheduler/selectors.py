@@ -448,21 +448,35 @@ class NotStarted:
         return self.pooled + self.too_few + self.cancelled_otherwise
 
 
-def groups_not_started(groups: QuerySet[Group]) -> NotStarted:
-    """How many of `groups` did not start, and why: pooled with another group, cancelled for
-    too few children (both decided on the decision day), or cancelled before any session was
-    held for another reason (cancelled, and not changed since, before its first day). One
-    query. The planner and the reports show it."""
-    cancelled = groups.filter(status=GroupStatus.CANCELLED).order_by()
-    counts = cancelled.aggregate(
-        pooled=Count("pk", filter=Q(decision=GroupDecision.POOLED)),
-        too_few=Count("pk", filter=Q(decision=GroupDecision.CANCELLED)),
-        otherwise=Count(
+def not_started_aggregates() -> dict[str, Count]:
+    """The counts `groups_not_started` asks of a group query, for a caller that folds them
+    into an aggregate of its own (the participation report): pooled with another group,
+    cancelled for too few children (both decided on the decision day), or cancelled before
+    any session was held for another reason (cancelled, and not changed since, before its
+    first day)."""
+    cancelled = Q(status=GroupStatus.CANCELLED)
+    return {
+        "not_started_pooled": Count("pk", filter=cancelled & Q(decision=GroupDecision.POOLED)),
+        "not_started_too_few": Count("pk", filter=cancelled & Q(decision=GroupDecision.CANCELLED)),
+        "not_started_otherwise": Count(
             "pk",
-            filter=Q(decision__in=["", GroupDecision.POSTPONED])
+            filter=cancelled
+            & Q(decision__in=["", GroupDecision.POSTPONED])
             & Q(updated_at__date__lt=F("first_date")),
         ),
-    )
+    }
+
+
+def not_started_from(counts: dict[str, Any]) -> NotStarted:
+    """`NotStarted` from an aggregate that holds `not_started_aggregates()`."""
     return NotStarted(
-        pooled=counts["pooled"], too_few=counts["too_few"], cancelled_otherwise=counts["otherwise"]
+        pooled=counts["not_started_pooled"],
+        too_few=counts["not_started_too_few"],
+        cancelled_otherwise=counts["not_started_otherwise"],
     )
+
+
+def groups_not_started(groups: QuerySet[Group]) -> NotStarted:
+    """How many of `groups` did not start, and why (`not_started_aggregates`). One query.
+    The planner and the reports show it."""
+    return not_started_from(groups.order_by().aggregate(**not_started_aggregates()))

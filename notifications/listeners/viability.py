@@ -1,8 +1,17 @@
 """Listeners of the decisions about a group below its minimum (`scheduler.services.viability`):
-a postponed group's families and trainers get one updated invitation with the whole moved
-series; a pooled group's families get the new group's place and times as an invitation and
-are asked to let the school know if it does not suit them. (A group that does not start is
-cancelled: `on_group_cancelled` answers, with the programme's other open groups.)"""
+a postponed group's confirmed families and trainers get one updated invitation with the whole
+moved series, and its families still waiting (for consent, an intake, an offer or on the
+waitlist) the same news without a calendar file; a pooled group's families get the new
+group's place and times as an invitation and are asked to let the school know if it does not
+suit them. (A group that does not start is cancelled: `on_group_cancelled` answers, with the
+programme's other open groups.)
+
+A confirmed family of a pooled group also has the old group's dates in their calendar. iMIP
+carries one iTIP method per message and iTIP one UID per REQUEST or CANCEL, so the new
+group's REQUEST and the old group's CANCEL cannot travel in one calendar file, and mail
+programs read only one per mail: the CANCEL (and one per old parent meeting, as for a
+cancelled group) goes as a short companion mail written in the same transaction, once per
+guardian like the invitation."""
 
 from __future__ import annotations
 
@@ -12,11 +21,13 @@ from django.urls import reverse
 
 from enrolment import events as enrolment_events
 from enrolment.catalogue import open_groups_with_seats
-from enrolment.models import EnrolmentStatus, Guardian
+from enrolment.models import Enrolment, EnrolmentStatus, Guardian
 from notifications import calendar
 from notifications.audience import confirmed_families, group_trainers, mailable_guardians
 from notifications.listeners.loading import (
+    CANCEL,
     REQUEST,
+    calendar_for,
     enrolments_loaded,
     group_revision,
     invitation_for,
@@ -37,6 +48,32 @@ def other_open_groups(group: Group) -> dict[str, Any]:
     others = [g for g in (found.groups if found else []) if g.pk != group.pk]
     url = absolute_url(reverse("enrol-school", args=[group.host_school_id])) if others else ""
     return {"open_groups": others, "enrol_url": url}
+
+
+# Families who hold no confirmed seat yet but hear what happens to the group.
+WAITING = (
+    EnrolmentStatus.AWAITING_CONSENT,
+    EnrolmentStatus.AWAITING_INTAKE,
+    EnrolmentStatus.OFFERED,
+    EnrolmentStatus.WAITLISTED,
+)
+
+
+def waiting_families(group: Group) -> list[tuple[Enrolment, Guardian, Guardian | None]]:
+    """Each guardian (with an address) of each waiting enrolment of the group, with the
+    enroller of their submission (so `may_mail` needs no query); two queries."""
+    waiting = list(enrolments_loaded().filter(group=group, status__in=WAITING).order_by("pk"))
+    family: dict[int, list[Guardian]] = {}
+    for guardian in Guardian.objects.filter(
+        submission_id__in={e.submission_id for e in waiting}
+    ).exclude(email=""):
+        family.setdefault(guardian.submission_id, []).append(guardian)
+    found = []
+    for enrolment in waiting:
+        guardians = family.get(enrolment.submission_id, [])
+        enroller = next((g for g in guardians if g.is_enroller), None)
+        found.extend((enrolment, guardian, enroller) for guardian in guardians)
+    return found
 
 
 def on_group_postponed(event: scheduler_events.GroupPostponed) -> None:
@@ -65,6 +102,19 @@ def on_group_postponed(event: scheduler_events.GroupPostponed) -> None:
             ics=invitation_for(group),
             ics_method=REQUEST,
         )
+    for enrolment, guardian, enroller in waiting_families(group):
+        write_to_guardian(
+            "group_postponed",
+            "group-postponed-waiting",
+            enrolment,
+            guardian,
+            revision=event.revision,
+            enroller=enroller,
+            children=[enrolment.child.first_name],
+            old_first_date=event.old_first_date,
+            waiting=True,
+            **schedule,
+        )
 
 
 def on_enrolments_pooled(event: enrolment_events.EnrolmentsPooled) -> None:
@@ -82,6 +132,8 @@ def on_enrolments_pooled(event: enrolment_events.EnrolmentsPooled) -> None:
         guardians.setdefault(guardian.submission_id, []).append(guardian)
     schedule = schedule_of(into)
     revision = group_revision(into)
+    new_meetings = calendar.parent_meetings_of(into)
+    old_meetings = calendar.parent_meetings_of(old)
     for enrolment in enrolments:
         confirmed = enrolment.status == EnrolmentStatus.CONFIRMED
         for guardian in guardians.get(enrolment.submission_id, []):
@@ -93,7 +145,19 @@ def on_enrolments_pooled(event: enrolment_events.EnrolmentsPooled) -> None:
                 revision=f"{old.pk}-{revision}",
                 ics=invitation_for(into) if confirmed else None,
                 ics_method=REQUEST if confirmed else "",
-                meetings=calendar.parent_meetings_of(into) if confirmed else (),
+                meetings=new_meetings if confirmed else (),
                 old_school=old.host_school.name,
                 **schedule,
             )
+            if confirmed:  # the old group's dates leave their calendar
+                write_to_guardian(
+                    "group_pooled_calendar",
+                    "group-pooled-old-calendar",
+                    enrolment,
+                    guardian,
+                    revision=old.pk,
+                    ics=calendar_for(calendar.group_cancellation, group=old),
+                    ics_method=CANCEL,
+                    meetings=old_meetings,
+                    group=old,  # the companions name the old group, in its discreet title
+                )

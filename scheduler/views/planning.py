@@ -91,10 +91,20 @@ class PlanningView(PlannerRoleMixin, FilteredListView):
         if context["may_request"]:
             context["request_form"] = PlanningRequestForm(user=user, auto_id="verzoek_%s")
         context["groups_without_cofinancing"] = selectors.groups_without_cofinancing(user)
+        context.update(self.not_started_context())
         context["can_run_planner"] = access.can_run_planner(user)
         if context["can_run_planner"]:
             context.update(self.planner_context())
         return context
+
+    def not_started_context(self) -> dict[str, Any]:
+        """The groups in the user's scope that did not start this school year, and why
+        (`selectors.groups_not_started`; none in the summer gap between two years)."""
+        year = SchoolYear.objects.for_day(timezone.localdate())
+        if year is None:
+            return {"not_started": None}
+        groups = access.groups_visible_to(self.request.user).filter(school_year=year)
+        return {"not_started": selectors.groups_not_started(groups), "not_started_year": year}
 
     def planner_context(self) -> dict[str, Any]:
         run = self.latest_run()

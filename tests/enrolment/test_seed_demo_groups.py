@@ -145,7 +145,7 @@ def test_a_year_without_holiday_data_is_planned_without_holidays_and_says_so() -
     assert not year.holidays.exists()
     assert "2029-2030 has no holiday data" in out
     assert "manager's pages warn" in out
-    assert Group.objects.filter(school_year=year).count() == 6
+    assert Group.objects.filter(school_year=year).count() == 8
     again = seed_on(dt.date(2029, 10, 26))  # second run the same day: nothing new
     assert "nothing new" in again and "no holiday data" not in again
 
@@ -154,7 +154,8 @@ def test_a_year_without_holiday_data_is_planned_without_holidays_and_says_so() -
 def test_the_demo_groups_are_made_once(today: dt.date) -> None:
     seed_on(today)
     counts = (Group.objects.count(), PlanningRequest.objects.count(), Enrolment.objects.count())
-    assert counts == (6, 2, 7)
+    # Six groups with seven children, and the decision demo's two with five.
+    assert counts == (8, 2, 12)
     assert "nothing new" in seed_on(today)
     assert (
         Group.objects.count(),

@@ -32,11 +32,9 @@ creates nothing new.
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from decimal import Decimal
-from functools import cache
 from typing import Any
 
 from django.conf import settings
@@ -44,12 +42,26 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
-from django.db.models import Q
 from django.utils import timezone
 
 from core import domain_events
 from enrolment import events as enrolment_events
 from enrolment.catalogue import open_groups_with_seats
+from enrolment.management.demo_rounds import (
+    ROUND,
+    demo_child,
+    demo_email,
+    demo_rounds,
+    labelled,
+    round_label,
+    within_school_weeks,
+    year_has_holidays,
+)
+from enrolment.management.demo_viability import (
+    DECISION,
+    decision_task_alive,
+    seed_decision_groups,
+)
 from enrolment.models import AttendanceStatus, Authority, Enrolment, IntakeOutcome
 from enrolment.services import (
     ChildInput,
@@ -60,7 +72,6 @@ from enrolment.services import (
     intake_record,
     submission_create,
 )
-from programmes.management.commands.seed_demo import has_holidays
 from programmes.models import (
     CoFinancingAgreement,
     CostBasis,
@@ -81,11 +92,9 @@ from scheduler.services import (
     series_preview,
 )
 
-ROUND = "demo"
 # Open groups start this many weeks from today, so their enrolment window is open now.
 OPEN_AFTER_WEEKS = 6
 SEARCH_WEEKS = 52
-SUMMER_MONTHS = (7, 8)
 
 
 @dataclass(frozen=True)
@@ -112,6 +121,10 @@ RUNNING_GROUP = DemoGroup(
     "kies", "27VB", 0, dt.time(10, 0), ("trainer", "k.postma"), dt.time(15, 30)
 )
 COMPLETED_GROUP = DemoGroup("think", "43IJ", 2, dt.time(10, 0), ("p.dijkstra",))
+# Too few children on its decision day at the coordinator's school, and a group of the same
+# round to pool it with at the nearest school (`demo_viability`).
+SMALL_GROUP = DemoGroup("kies", "27VB", 3, dt.time(13, 0), ("f.elamrani", "k.postma"))
+POOL_GROUP = DemoGroup("kies", "30SF", 2, dt.time(13, 0), ("trainer", "i.mulder"))
 
 # The running group's children: sole authority and under 12, so the enrolling parent's
 # confirmation completes the consent; the intake confirms the seat.
@@ -123,72 +136,9 @@ RUNNING_FAMILIES = (
 )
 
 
-# A child is enrolled once per programme and school year, so rounds after the first enrol
-# other children: family `slot` (0 to 6: the open group's three, the running group's four)
-# of round `number` takes a first name from this list, and every two rounds the children's
-# birthdays move a day, so no two rounds name the same child.
-LATER_FIRST_NAMES = (
-    "Emma", "Finn", "Julia", "Levi", "Tess", "Milan", "Zoë",
-    "Bram", "Saar", "Jesse", "Evi", "Thijs", "Nina", "Ruben",
-)  # fmt: skip
-FAMILIES_PER_ROUND = 7
-
-
-def demo_child(first: str, born: dt.date, *, slot: int, number: int) -> tuple[str, dt.date]:
-    """The first name and birthday of family `slot`'s child in demo round `number`."""
-    if number == 1:
-        return first, born
-    later = number - 2
-    name = LATER_FIRST_NAMES[(slot + FAMILIES_PER_ROUND * later) % len(LATER_FIRST_NAMES)]
-    return name, born - dt.timedelta(days=later // 2)
-
-
-def demo_email(local: str, number: int) -> str:
-    """A demo parent's address; each round's families have their own."""
-    return f"{local}@example.org" if number == 1 else f"{local}.ronde{number}@example.org"
-
-
-def labelled(label: str, number: int) -> str:
-    """A round label of demo round `number`: the first round's as it was, later ones marked."""
-    return label if number == 1 else f"{label}, ronde {number}"
-
-
 # What a demo round is added for: what today's demo lacks.
 OPEN = "group open for enrolment with a seat left"
 RUNNING = "running group"
-
-
-def demo_rounds() -> int:
-    """How many demo rounds the database holds: 0, or the highest round number in a label."""
-    labels = Group.objects.filter(
-        Q(round_label__startswith=ROUND) | Q(round_label__regex=r", ronde \d+$")
-    ).values_list("round_label", flat=True)
-    numbers = [int(m[1]) for label in labels if (m := re.search(r", ronde (\d+)$", label))]
-    return max(numbers, default=1) if labels else 0
-
-
-def round_label(day: dt.date) -> str:
-    """The round a group starting on `day` belongs to: najaar (autumn) or voorjaar (spring)."""
-    return f"najaar {day.year}" if day.month >= 8 else f"voorjaar {day.year}"
-
-
-@cache
-def _year_has_holidays(label: str) -> bool:
-    return has_holidays(label)
-
-
-def within_school_weeks(plan: SeriesPlan, *, one_year: bool) -> bool:
-    """Whether a demo series lands sensibly: within one school year when `one_year`, and
-    never in July or August of a year without holiday data (the demo makes no holidays up,
-    but it does not plan into the summer it cannot see either)."""
-    days = [session.date for session in plan.sessions]
-    labels = {SchoolYear.label_for(day) for day in days}
-    if one_year and len(labels) > 1:
-        return False
-    return not any(
-        day.month in SUMMER_MONTHS and not _year_has_holidays(SchoolYear.label_for(day))
-        for day in days
-    )
 
 
 class Command(BaseCommand):
@@ -211,13 +161,14 @@ class Command(BaseCommand):
         if rounds and not missing:
             self.stdout.write(
                 "Today's demo is alive (a group open for enrolment with seats, a group "
-                "running); nothing new."
+                "running, a group to decide on); nothing new."
             )
             return
         self.number = rounds + 1
         needs_open = not rounds or OPEN in missing
         needs_running = not rounds or RUNNING in missing
-        _year_has_holidays.cache_clear()
+        needs_decision = not rounds or DECISION in missing
+        year_has_holidays.cache_clear()
         self.manager = get_user_model().objects.get(username="beheerder")
         self.programme = {p.code: p for p in Programme.objects.all()}
         self.trainer = {t.user.username: t for t in Trainer.objects.select_related("user")}
@@ -226,6 +177,7 @@ class Command(BaseCommand):
             kies = self.seed_open_groups() if needs_open else None
             running = self.seed_running_group() if needs_running else None
             completed = self.seed_completed_group() if needs_running else None
+            small = self.seed_decision() if needs_decision else None
         for label in sorted(self.years_without_holidays):
             self.stdout.write(
                 self.style.WARNING(
@@ -251,6 +203,10 @@ class Command(BaseCommand):
                 f"; 2 planning requests, "
                 f"{Enrolment.objects.filter(group=kies).count()} enrolments in {kies}"
             )
+        if small is not None:
+            made.append(f"1 below its minimum on its decision day ({small}) and 1 to pool it with")
+        elif needs_decision:
+            self.stdout.write(self.style.WARNING("No series for a group to decide on today."))
         self.stdout.write(self.style.SUCCESS(f"Demo groups ready: {', '.join(made)}."))
 
     def missing_today(self) -> list[str]:
@@ -268,6 +224,8 @@ class Command(BaseCommand):
         )
         if not running.exists():
             missing.append(RUNNING)
+        if not decision_task_alive(self.today):
+            missing.append(DECISION)
         return missing
 
     # --- dates ----------------------------------------------------------------------------
@@ -310,13 +268,20 @@ class Command(BaseCommand):
 
     # --- groups ---------------------------------------------------------------------------
 
-    def make(self, spec: DemoGroup, plan: SeriesPlan, label: str, **extra: Any) -> Group:
+    def make(
+        self,
+        spec: DemoGroup,
+        plan: SeriesPlan,
+        label: str,
+        first: dt.date | None = None,
+        **extra: Any,
+    ) -> Group:
         """Create the group from its searched series, in the school year of its first day."""
-        first = plan.sessions[0].date
+        first = first or plan.sessions[0].date
         year = school_year_get_or_create(label=SchoolYear.label_for(first))
         # The demo makes no holidays up: in a year without them it plans all the same, as a
         # manager would after confirming the warning, and says so.
-        no_holidays = not _year_has_holidays(year.label)
+        no_holidays = not year_has_holidays(year.label)
         if no_holidays:
             self.years_without_holidays.add(year.label)
         return group_create(
@@ -399,6 +364,11 @@ class Command(BaseCommand):
         self.seed_planning_requests(year, start)
         self.seed_open_enrolments(kies)
         return kies
+
+    def seed_decision(self) -> Group | None:
+        return seed_decision_groups(
+            self, SMALL_GROUP, POOL_GROUP, lambda day: labelled(round_label(day), self.number)
+        )
 
     def seed_agreement(self, year: SchoolYear) -> None:
         """The school co-finances THINK: an agreement for two classes, half of the price, and
