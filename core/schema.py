@@ -10,6 +10,8 @@ every view:
 - 401 and 403 when the view needs a log-in;
 - 404 when the path names an object (out of scope is 404 too) or the list is paged;
 - 409 on writes: a change racing a concurrent one (`IntegrityError`);
+- 415 on writes: a body in a form the operation does not read (or a multipart body so
+  broken that no media type can be read from it);
 - 429 when the view is throttled.
 
 An answer a view declares itself is kept as it is.
@@ -53,6 +55,7 @@ ERROR_DESCRIPTIONS = {
     "403": "Ingelogd, maar zonder recht op deze handeling.",
     "404": "Niet gevonden, of buiten uw bereik.",
     "409": "Botst met een gelijktijdige wijziging; er is niets gewijzigd.",
+    "415": "De vorm van de invoer wordt hier niet gelezen; stuur JSON.",
     "429": "Te veel verzoeken; probeer het later opnieuw.",
 }
 
@@ -106,7 +109,7 @@ class AutoSchema(openapi.AutoSchema):
         if "{" in self.path or paged:
             codes.append("404")
         if writes:
-            codes.append("409")
+            codes += ["409", "415"]
         if self.view.get_throttles():
             codes.append("429")
         return codes

@@ -9,6 +9,8 @@ from typing import Any
 import pytest
 from django.test import Client
 
+from tests import factories
+
 pytestmark = pytest.mark.django_db
 
 ERROR = {"$ref": "#/components/schemas/ErrorDetail"}
@@ -38,9 +40,17 @@ def test_an_object_behind_a_log_in_documents_401_403_and_404(schema: dict[str, A
 
 def test_a_write_documents_field_errors_and_conflicts(schema: dict[str, Any]) -> None:
     write = answers(schema, "schools/{id}/", "patch")
-    assert {"400", "409"} <= set(write)
+    assert {"400", "409", "415"} <= set(write)
     assert body(write["400"])["type"] == "object"  # field -> messages, nested as the input
     assert body(write["409"]) == ERROR
+    assert body(write["415"]) == ERROR  # a body the operation cannot read
+
+
+def test_a_body_the_api_cannot_read_is_the_documented_415(client) -> None:
+    client.force_login(factories.make_manager())
+    response = client.post("/api/v1/schools/", data="<school/>", content_type="application/xml")
+    assert response.status_code == 415
+    assert set(response.json()) == {"detail"}
 
 
 def test_a_conflict_answer_a_view_declares_is_kept(schema: dict[str, Any]) -> None:
