@@ -21,6 +21,8 @@ from core import domain_events
 from enrolment import events as enrolment_events
 from enrolment.models import ConsentText, Enrolment, IntakeOutcome
 from enrolment.services import email_confirm, intake_record
+from evaluations.defaults import questionnaires_install
+from evaluations.models import Questionnaire
 from programmes import services as programme_services
 from programmes.models import (
     CoFinancingAgreement,
@@ -34,6 +36,7 @@ from programmes.models import (
 )
 from scheduler.models import Group, PlannerRun, PlanningRequest, Session, SessionKind
 from scheduler.services import planner_run_execute, planner_run_start
+from tests import factories
 
 ROLES = ("anonymous", "no-role", "trainer", "coordinator", "manager")
 USERNAMES = {"trainer": "trainer", "coordinator": "coordinator", "manager": "beheerder"}
@@ -156,6 +159,18 @@ def seed_world() -> World:
         confirm_token=confirm_token,
         consent_token=consent_token,
     )
+    # Questionnaires (evaluations), a referral and a worker's talk slot with a booking
+    # (referrals): the demo seeds them in other commands than this world's. The referral is
+    # the manager's own, as the API shows a referrer only their own invitations.
+    if not Questionnaire.objects.filter(programme=kies.programme).exists():
+        questionnaires_install(programme=kies.programme, template="kies")
+    questionnaire = Questionnaire.objects.filter(programme=kies.programme).order_by("pk").first()
+    referral = factories.ReferralFactory(
+        referrer=users["manager"], programme=kies.programme, school=school
+    )
+    worker = factories.WijkteamWorkerFactory()
+    worker.schools.add(school)
+    booking = factories.TalkBookingFactory(slot=factories.TalkSlotFactory(worker=worker))
     # The object each path parameter names, by the path segment in front of it. All but the
     # co-financing ones are in the scope of the coordinator and the trainer too.
     world.ids = {
@@ -178,5 +193,10 @@ def seed_world() -> World:
         "public/schools": school.pk,
         "agreements": agreement.pk,
         "invoices": invoice.pk,
+        "questionnaires": questionnaire.pk,
+        "referrals": referral.public_id,
+        "talk-slots": booking.slot_id,
+        "talk-bookings": booking.pk,
+        "wijkteam-workers": worker.pk,
     }
     return world
