@@ -25,6 +25,7 @@ from programmes.models import (
     Programme,
     Qualification,
     School,
+    SchoolGradePupils,
     SchoolHoliday,
     SchoolType,
     SchoolYear,
@@ -265,4 +266,19 @@ def certificates_expiring(*, within_days: int = CERTIFICATE_WARNING_DAYS) -> lis
         )
         .select_related("trainer__user", "programme")
         .order_by("valid_until", "pk")
+    )
+
+
+def grades_of(school: School) -> list[int]:
+    """The grades a school has: groep 1 to 8 (primary and special), klas 1 to 6 (secondary)."""
+    return list(range(1, 7)) if school.school_type == SchoolType.VO else list(range(1, 9))
+
+
+def school_pupils(school: School, school_year: SchoolYear) -> dict[int, int]:
+    """The school's own figures: its pupils per grade in a school year, the denominator of a
+    programme's reach (`reports.outcomes`); a grade left out is not known."""
+    return dict(
+        SchoolGradePupils.objects.filter(school=school, school_year=school_year).values_list(
+            "grade", "pupils"
+        )
     )

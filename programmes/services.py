@@ -9,7 +9,7 @@ transaction, so bad input raises `ValidationError` and changes nothing.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from decimal import Decimal
 from typing import Any, TypeVar
 
@@ -31,12 +31,14 @@ from programmes.models import (
     Qualification,
     School,
     SchoolClosure,
+    SchoolGradePupils,
     SchoolHoliday,
     SchoolType,
     SchoolYear,
     Trainer,
     TrainerUnavailability,
 )
+from programmes.selectors import grades_of, school_pupils
 
 M = TypeVar("M", bound=models.Model)
 
@@ -507,3 +509,40 @@ def invoice_mark_paid(
         actor=actor,
     )
     return invoice
+
+
+# A school's pupils per grade: more than any school's grade holds, so a typing slip is caught.
+MAX_PUPILS = 2000
+
+
+@transaction.atomic
+def school_pupils_set(
+    *, school: School, school_year: SchoolYear, counts: Mapping[int, int | None]
+) -> dict[int, int]:
+    """Record the school's pupils per grade for a school year: a number sets a grade, None
+    (left empty) removes it (not known). Refuses a grade the school does not have and a
+    number below 0 or above `MAX_PUPILS` (a ValidationError per `grade_<n>` field); then
+    nothing changes. Returns the counts as stored."""
+    errors: dict[str, str] = {}
+    grades = grades_of(school)
+    for grade, pupils in counts.items():
+        if grade not in grades:
+            errors[f"grade_{grade}"] = _("Deze school heeft geen groep of klas %(grade)s.") % {
+                "grade": grade
+            }
+        elif pupils is not None and not 0 <= pupils <= MAX_PUPILS:
+            errors[f"grade_{grade}"] = _("Vul een aantal van 0 tot en met %(max)s in.") % {
+                "max": MAX_PUPILS
+            }
+    if errors:
+        raise ValidationError(errors)
+    for grade, pupils in counts.items():
+        if pupils is None:
+            SchoolGradePupils.objects.filter(
+                school=school, school_year=school_year, grade=grade
+            ).delete()
+        else:
+            SchoolGradePupils.objects.update_or_create(
+                school=school, school_year=school_year, grade=grade, defaults={"pupils": pupils}
+            )
+    return school_pupils(school, school_year)

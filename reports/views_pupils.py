@@ -1,6 +1,7 @@
 """The schools' pupils per grade, the denominator of the reach figure: the programme
 manager enters them for every school, a school coordinator for their own schools (another
-school is a 404). A thin door onto `evaluations.pupils`; linked from the outcome page."""
+school is a 404). A thin door onto `programmes.services.school_pupils_set`; linked from
+the outcome page."""
 
 from __future__ import annotations
 
@@ -18,10 +19,11 @@ from django.views.generic import TemplateView
 from core.forms import add_service_error
 from core.views import NavSectionMixin
 from evaluations.forms import PupilCountForm
-from evaluations.pupils import grades_of, school_pupils, school_pupils_set
 from programmes import access
 from programmes.mixins import RoleRequiredMixin
 from programmes.models import SchoolGradePupils, SchoolType, SchoolYear
+from programmes.selectors import grades_of, school_pupils
+from programmes.services import school_pupils_set
 
 
 class PupilsMixin(RoleRequiredMixin, NavSectionMixin):

@@ -121,6 +121,12 @@ RUNNING_GROUP = DemoGroup(
     "kies", "27VB", 0, dt.time(10, 0), ("trainer", "k.postma"), dt.time(15, 30)
 )
 COMPLETED_GROUP = DemoGroup("think", "43IJ", 2, dt.time(10, 0), ("p.dijkstra",))
+# A KIES group that has ended, its children's questionnaires answered before and after
+# (`seed_demo_evaluations`), so the outcome report shows every figure. Fridays, clear of the
+# other demo groups' days; the parents' meetings in the afternoon.
+COMPLETED_KIES = DemoGroup(
+    "kies", "24RB", 4, dt.time(10, 0), ("i.mulder", "k.postma"), dt.time(15, 30)
+)
 # Too few children on its decision day at the coordinator's school, and a group of the same
 # round to pool it with at the nearest school (`demo_viability`).
 SMALL_GROUP = DemoGroup("kies", "27VB", 3, dt.time(13, 0), ("f.elamrani", "k.postma"))
@@ -133,6 +139,14 @@ RUNNING_FAMILIES = (
     ("Sem", "Prins", 6),
     ("Yara", "Bulut", 5),
     ("Luuk", "Smit", 6),
+)
+# The completed KIES group's children; the last one stopped after two sessions (drop-out).
+COMPLETED_FAMILIES = (
+    ("Daan", "Vos", 6),
+    ("Lieke", "Meijer", 5),
+    ("Omar", "Aydin", 7),
+    ("Sophie", "Visser", 6),
+    ("Teun", "Bakker", 5),
 )
 
 
@@ -177,6 +191,7 @@ class Command(BaseCommand):
             kies = self.seed_open_groups() if needs_open else None
             running = self.seed_running_group() if needs_running else None
             completed = self.seed_completed_group() if needs_running else None
+            completed_kies = self.seed_completed_kies() if needs_running else None
             small = self.seed_decision() if needs_decision else None
         for label in sorted(self.years_without_holidays):
             self.stdout.write(
@@ -198,6 +213,8 @@ class Command(BaseCommand):
         if running is not None and completed is not None:
             made.append(f"1 running since {running.first_date:%d-%m-%Y}")
             made.append(f"1 completed ({completed.school_year})")
+        if completed_kies is not None:
+            made.append(f"1 completed KIES group with {completed_kies.enrolments.count()} children")
         if kies is not None:
             made[-1] += (
                 f"; 2 planning requests, "
@@ -508,15 +525,25 @@ class Command(BaseCommand):
             attendance_record(session=session, marks=marks, recorded_by=trainer_user)
         return group
 
-    def enrol_and_confirm(self, group: Group, first: dt.date, intake_by: Any) -> list[Enrolment]:
-        """Enrol the running group's children as their parents would, confirm each parent's
-        e-mail (with the link the e-mail carries) and record a suitable intake."""
+    def enrol_and_confirm(
+        self, group: Group, first: dt.date, intake_by: Any, completed: bool = False
+    ) -> list[Enrolment]:
+        """Enrol the running (or the completed KIES) group's children as their parents would,
+        confirm each parent's e-mail (with the link the e-mail carries) and record a suitable
+        intake."""
         received: list[enrolment_events.EnrolmentReceived] = []
         domain_events.subscribe(enrolment_events.EnrolmentReceived, received.append)
         try:
-            for slot, (name, last, grade) in enumerate(RUNNING_FAMILIES, start=3):
+            for slot, (name, last, grade) in enumerate(
+                COMPLETED_FAMILIES if completed else RUNNING_FAMILIES, start=3
+            ):
                 born = dt.date(first.year - grade - 4, 3, 1 + grade)
-                name, born = demo_child(name, born, slot=slot, number=self.number)
+                if completed:
+                    # Each round's children are born a day apart: a child is enrolled once
+                    # per programme and school year.
+                    born -= dt.timedelta(days=self.number)
+                else:
+                    name, born = demo_child(name, born, slot=slot, number=self.number)
                 submission_create(
                     children=[
                         ChildInput(
@@ -530,7 +557,9 @@ class Command(BaseCommand):
                     ],
                     enroller=GuardianInput(
                         name=f"Ouder {last}",
-                        email=demo_email(f"{last.lower()}.lopend", self.number),
+                        email=demo_email(
+                            f"{last.lower()}.{'afgerond' if completed else 'lopend'}", self.number
+                        ),
                         authority=Authority.SOLE,
                     ),
                     consent_text=consent_text_current(),
@@ -568,3 +597,33 @@ class Command(BaseCommand):
         for status in (GroupStatus.PUBLISHED, GroupStatus.RUNNING, GroupStatus.COMPLETED):
             group = group_transition(group=group, to=status)
         return group
+
+    def seed_completed_kies(self) -> Group:
+        """A KIES group whose sessions all lie before today: its children enrolled, confirmed
+        and present at every session but one who stopped after two (the drop-out figure), and
+        the group completed. The latest such series, in this school year when it has had room."""
+        plan = self.search(
+            COMPLETED_KIES,
+            self.weeks_from(-11, -1),
+            lambda p: p.sessions[-1].date < self.today and within_school_weeks(p, one_year=True),
+        )
+        if plan is None:
+            raise CommandError("Found no weeks for the completed demo KIES group.")
+        first = plan.sessions[0].date
+        group = self.make(
+            COMPLETED_KIES,
+            plan,
+            labelled(round_label(first), self.number),
+            enrolment_opens_on=first - dt.timedelta(weeks=6),
+        )
+        group = group_transition(group=group, to=GroupStatus.PUBLISHED)
+        trainer_user = self.trainer[COMPLETED_KIES.trainers[0]].user
+        enrolments = self.enrol_and_confirm(group, first, trainer_user, completed=True)
+        group = group_transition(group=group, to=GroupStatus.RUNNING)
+        sessions = group.sessions.filter(kind=SessionKind.CHILD).order_by("starts_at")
+        for number, session in enumerate(sessions):
+            marks = {e.pk: (AttendanceStatus.PRESENT, "") for e in enrolments}
+            if number >= 2:
+                marks[enrolments[-1].pk] = (AttendanceStatus.ABSENT, "")
+            attendance_record(session=session, marks=marks, recorded_by=trainer_user)
+        return group_transition(group=group, to=GroupStatus.COMPLETED)

@@ -3,7 +3,9 @@
 Runs after `seed_demo` and `seed_demo_groups`. Installs the default questionnaires of the
 demo programmes (kies, jes, think, mkp), gives the demo schools pupil counts per grade, and
 lets the children and guardians of each group whose sessions have started (and that has
-children taking part) answer before and after, so the outcome report shows figures. Everything
+children taking part) answer before, and those of a group whose last children's session has
+come answer after too (a child who stopped coming does not), so the outcome report shows
+figures. Everything
 goes through the services; a second run adds nothing (a moment opens once, a respondent answers
 once per moment).
 """
@@ -15,16 +17,19 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand
+from django.db.models import Max
 from django.utils import timezone
 
 from core import domain_events
+from enrolment.models import AttendanceStatus
 from evaluations import events
 from evaluations.defaults import DEFAULTS, questionnaires_install
 from evaluations.models import Measures, QuestionKind, Respondent
-from evaluations.selectors import TOOK_PART, current_questionnaire
+from evaluations.selectors import TOOK_PART, current_questionnaire, open_moment
 from evaluations.services import child_answer_in_group, invitation_answer, moment_open
 from programmes.models import Programme, School, SchoolGradePupils, SchoolYear
-from scheduler.models import Group
+from programmes.selectors import grades_of
+from scheduler.models import Group, SessionKind
 
 OPEN_ANSWERS = ("Fijne groep, mijn kind ging er graag heen.", "Meer ouderavonden zou fijn zijn.")
 
@@ -47,6 +52,12 @@ def _answers(questionnaire: Any, moment: str, rng: random.Random) -> dict[str, s
     return data
 
 
+def stopped_coming(enrolment: Any) -> bool:
+    """Whether the child missed the last session marked for them without an excuse."""
+    last = enrolment.attendance.order_by("-session__starts_at").first()
+    return last is not None and last.status == AttendanceStatus.ABSENT
+
+
 class Command(BaseCommand):
     help = "Default questionnaires and demo answers, so the outcome report shows figures."
 
@@ -57,7 +68,7 @@ class Command(BaseCommand):
         year = SchoolYear.objects.current()
         if year is not None:
             for school in School.objects.all():
-                for grade in range(1, 9):
+                for grade in grades_of(school):
                     SchoolGradePupils.objects.get_or_create(
                         school=school,
                         school_year=year,
@@ -74,8 +85,10 @@ class Command(BaseCommand):
         for group in groups.select_related("programme"):
             tokens: list[events.InvitationIssued] = []
             domain_events.subscribe(events.InvitationIssued, tokens.append)
+            last = group.sessions.filter(kind=SessionKind.CHILD).aggregate(last=Max("starts_at"))
+            moments = ("before", "after") if last["last"] and last["last"] < now else ("before",)
             try:
-                for moment in ("before", "after"):
+                for moment in moments:
                     try:
                         moment_open(group=group, moment=moment)
                     except ValidationError:
@@ -92,9 +105,15 @@ class Command(BaseCommand):
                                 pass
                     tokens.clear()
                     child = current_questionnaire(group.programme, Respondent.CHILD)
+                    opened = open_moment(group)
+                    if opened is None or opened.moment != moment:
+                        # Children answer at the group's open moment only (a second run).
+                        continue
                     for enrolment in group.enrolments.filter(status__in=TOOK_PART):
                         if child is None:
                             break
+                        if moment == "after" and stopped_coming(enrolment):
+                            continue
                         try:
                             child_answer_in_group(
                                 group=group, enrolment=enrolment, data=_answers(child, moment, rng)
