@@ -94,15 +94,32 @@ def test_a_running_group_has_sessions_behind_and_ahead_with_attendance(today: dt
 
 
 @pytest.mark.parametrize("today", DAYS, ids=str)
-def test_a_completed_group_lies_wholly_before_today_in_one_school_year(today: dt.date) -> None:
+def test_the_completed_groups_lie_wholly_before_today_in_one_school_year(today: dt.date) -> None:
     seed_on(today)
-    completed = Group.objects.get(status=GroupStatus.COMPLETED)
-    days = session_days(completed)
-    assert days[-1] < today
-    assert {SchoolYear.label_for(d) for d in days} == {completed.school_year.label}
-    current = SchoolYear.label_for(today)
-    if today.month in (10, 11, 12, 1, 2, 3):  # the year has had room for a whole series
-        assert completed.school_year.label == current
+    completed = Group.objects.filter(status=GroupStatus.COMPLETED).select_related("programme")
+    assert sorted(group.programme.code for group in completed) == ["kies", "think"]
+    for group in completed:
+        days = session_days(group)
+        assert days[-1] < today
+        assert {SchoolYear.label_for(d) for d in days} == {group.school_year.label}
+        current = SchoolYear.label_for(today)
+        if today.month in (1, 2, 3) or (
+            today.month in (11, 12) and group.programme.code == "think"
+        ):
+            # The year has had room for a whole series (KIES's is ten weeks long).
+            assert group.school_year.label == current, group
+
+
+@pytest.mark.parametrize("today", DAYS, ids=str)
+def test_the_completed_kies_group_had_five_children_and_one_stopped_coming(today: dt.date) -> None:
+    seed_on(today)
+    kies = Group.objects.get(status=GroupStatus.COMPLETED, programme__code="kies")
+    assert kies.enrolments.filter(status=EnrolmentStatus.CONFIRMED).count() == 5
+    sessions = kies.sessions.filter(kind="child").count()
+    present = Attendance.objects.filter(session__group=kies, status="present")
+    per_child = sorted(present.values_list("enrolment", flat=True))
+    counts = sorted(per_child.count(pk) for pk in set(per_child))
+    assert counts == [2, sessions, sessions, sessions, sessions]
 
 
 @pytest.mark.parametrize("today", DAYS, ids=str)
@@ -154,8 +171,8 @@ def test_a_year_without_holiday_data_is_planned_without_holidays_and_says_so() -
 def test_the_demo_groups_are_made_once(today: dt.date) -> None:
     seed_on(today)
     counts = (Group.objects.count(), PlanningRequest.objects.count(), Enrolment.objects.count())
-    # Six groups with seven children, and the decision demo's two with five.
-    assert counts == (8, 2, 12)
+    # Seven groups with twelve children, and the decision demo's two with five.
+    assert counts == (9, 2, 17)
     assert "nothing new" in seed_on(today)
     assert (
         Group.objects.count(),
