@@ -5,6 +5,10 @@ draft, made as a copy of the published version (`services.questionnaire_new_vers
 empty when a respondent group has no questionnaire yet, and publishes it
 (`services.questionnaire_publish`). Every service here refuses a published version and
 gives a ValidationError with field messages, changing nothing.
+
+The programme's goals belong to no version: the manager names, renames, reorders and
+removes them (`goal_*`) whatever is in use, since a question points at a goal, not at its
+name; only a goal something measures or kept results for stays.
 """
 
 from __future__ import annotations
@@ -20,6 +24,7 @@ from evaluations.models import (
     SCORED_KINDS,
     Goal,
     Measures,
+    PairOutcome,
     Question,
     QuestionKind,
     Questionnaire,
@@ -116,10 +121,7 @@ def goal_add(*, programme: Programme, name_nl: str, name_en: str = "") -> Goal:
     """Name a new goal of a programme (a question can then measure it). Refuses an empty
     Dutch name and a name the programme already has."""
     name_nl, name_en = name_nl.strip(), name_en.strip()
-    if not name_nl:
-        raise ValidationError({"name_nl": _("Geef het doel een naam.")})
-    if Goal.objects.filter(programme=programme, name_nl__iexact=name_nl).exists():
-        raise ValidationError({"name_nl": _("Dit programma heeft dit doel al.")})
+    _refuse_goal_name(name_nl, programme=programme, other_than=None)
     last = Goal.objects.filter(programme=programme).aggregate(p=Max("position"))["p"]
     return Goal.objects.create(
         programme=programme,
@@ -127,6 +129,71 @@ def goal_add(*, programme: Programme, name_nl: str, name_en: str = "") -> Goal:
         name_en=name_en,
         position=0 if last is None else last + 1,
     )
+
+
+def _refuse_goal_name(goal_name: str, *, programme: Programme, other_than: Goal | None) -> None:
+    """The one home of a goal name's rules: a Dutch name, not one the programme already has
+    (whatever its capitals)."""
+    if not goal_name:
+        raise ValidationError({"name_nl": _("Geef het doel een naam.")})
+    same = Goal.objects.filter(programme=programme, name_nl__iexact=goal_name)
+    if other_than is not None:
+        same = same.exclude(pk=other_than.pk)
+    if same.exists():
+        raise ValidationError({"name_nl": _("Dit programma heeft dit doel al.")})
+
+
+@transaction.atomic
+def goal_update(*, goal: Goal, name_nl: str, name_en: str = "") -> Goal:
+    """Rename a goal (Dutch and English). The same refusals as `goal_add`, its own name
+    excepted. Allowed also when a version in use measures it: the name is the goal's, not
+    a question's text, so answers keep meaning the same."""
+    name_nl, name_en = name_nl.strip(), name_en.strip()
+    _refuse_goal_name(name_nl, programme=goal.programme, other_than=goal)
+    goal.name_nl, goal.name_en = name_nl, name_en
+    goal.save(update_fields=["name_nl", "name_en"])
+    return goal
+
+
+@transaction.atomic
+def goal_move(*, goal: Goal, direction: str) -> Goal:
+    """Move a goal one place up or down among its programme's goals (the first stays first,
+    the last last); the positions are renumbered 0, 1, 2, ... The composer and the outcome
+    figures show the goals in this order. Refuses an unknown direction."""
+    if direction not in MOVES:
+        raise ValidationError({"direction": _("Kies omhoog of omlaag.")})
+    goals = list(
+        Goal.objects.select_for_update()
+        .filter(programme_id=goal.programme_id)
+        .order_by("position", "pk")
+    )
+    index = next(i for i, g in enumerate(goals) if g.pk == goal.pk)
+    other = index - 1 if direction == "up" else index + 1
+    if 0 <= other < len(goals):
+        goals[index], goals[other] = goals[other], goals[index]
+    for position, item in enumerate(goals):
+        item.position = position
+    Goal.objects.bulk_update(goals, ["position"])
+    goal.position = goals.index(goal)
+    return goal
+
+
+@transaction.atomic
+def goal_remove(*, goal: Goal) -> None:
+    """Remove a goal no question measures, in any version. Refuses a goal a question
+    measures and one whose before/after results were kept when answers were erased."""
+    if goal.questions.exists():
+        raise ValidationError(
+            _(
+                "Een vraag meet dit doel; het doel blijft. Laat eerst geen vraag het doel meer "
+                "meten."
+            )
+        )
+    if PairOutcome.objects.filter(goal=goal).exists():
+        raise ValidationError(
+            _("Er zijn uitkomsten van dit doel bewaard; het doel blijft voor de cijfers.")
+        )
+    goal.delete()
 
 
 @dataclass(frozen=True)

@@ -99,6 +99,18 @@ class GoalForm(UtrechtFormMixin, forms.Form):
     use_required_attribute = False
 
 
+class GoalRenameForm(GoalForm):
+    """A goal's new name; the help text says why renaming is allowed while in use."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["name_nl"].help_text = _(
+            "U kunt het doel ook hernoemen als een vragenlijst in gebruik het meet: de vragen "
+            "en antwoorden blijven hetzelfde, alleen de naam van het doel verandert, ook in "
+            "de cijfers."
+        )
+
+
 class PupilCountForm(UtrechtFormMixin, forms.Form):
     """The pupils per grade of one school; a field per grade the school has."""
 

@@ -39,6 +39,21 @@ urlpatterns = [
         name="evaluation-compose-goal-add",
     ),
     path(
+        "vragenlijsten/<int:questionnaire_id>/doel/<int:goal_id>/",
+        views_compose.GoalEditView.as_view(),
+        name="evaluation-compose-goal",
+    ),
+    path(
+        "vragenlijsten/<int:questionnaire_id>/doel/<int:goal_id>/verplaatsen/",
+        views_compose.GoalMoveView.as_view(),
+        name="evaluation-compose-goal-move",
+    ),
+    path(
+        "vragenlijsten/<int:questionnaire_id>/doel/<int:goal_id>/verwijderen/",
+        views_compose.GoalRemoveView.as_view(),
+        name="evaluation-compose-goal-remove",
+    ),
+    path(
         "vragenlijsten/<int:questionnaire_id>/voorbeeld/",
         views_compose.QuestionnairePreviewView.as_view(),
         name="evaluation-compose-preview",

@@ -1,8 +1,9 @@
 """The programme manager's composer: the questionnaires per programme, a draft version with
-its questions (add, edit, remove, reorder), a preview as the respondent sees it, and
-publishing. Thin doors onto `evaluations.composing` and `evaluations.services`; a refusal
-shows on the form (400) and changes nothing. Only the programme manager; a questionnaire or
-question that does not exist is a 404."""
+its questions (add, edit, remove, reorder), the programme's goals (add, rename, reorder,
+remove), a preview as the respondent sees it, and publishing. Thin doors onto
+`evaluations.composing` and `evaluations.services`; a refusal shows on the form (400) and
+changes nothing. Only the programme manager; a questionnaire, question or goal that does not
+exist (or a goal of another programme than the questionnaire's) is a 404."""
 
 from __future__ import annotations
 
@@ -21,7 +22,7 @@ from django.views.generic import TemplateView
 from core.forms import add_service_error
 from core.views import NavSectionMixin
 from evaluations import composing, services
-from evaluations.forms import GoalForm, QuestionForm, QuestionnaireForm
+from evaluations.forms import GoalForm, GoalRenameForm, QuestionForm, QuestionnaireForm
 from evaluations.models import Goal, Question, Questionnaire, Respondent
 from evaluations.views import question_items
 from programmes import access
@@ -132,7 +133,11 @@ class QuestionnaireEditView(QuestionnaireMixin, TemplateView):
             form=kwargs.get("form") or self.questionnaire_form(),
             question_form=kwargs.get("question_form")
             or QuestionForm(programme=questionnaire.programme, prefix="question"),
-            goals=list(Goal.objects.filter(programme=questionnaire.programme)),
+            goals=list(
+                Goal.objects.filter(programme=questionnaire.programme)
+                .annotate(measured_by=Count("questions"))
+                .order_by("position", "pk")
+            ),
             goal_form=kwargs.get("goal_form") or GoalForm(prefix="goal"),
         )
         return context
@@ -188,6 +193,73 @@ class GoalAddView(QuestionnaireEditView):
 
     def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         return HttpResponseRedirect(edit_url(self.questionnaire))
+
+
+class GoalMixin(ComposerMixin):
+    """A goal of the programme of the questionnaire the manager came from (another
+    programme's goal is a 404); the page returns to that questionnaire."""
+
+    def load(self) -> None:
+        self.questionnaire = get_object_or_404(
+            Questionnaire.objects.select_related("programme"), pk=self.kwargs["questionnaire_id"]
+        )
+        self.goal = get_object_or_404(
+            Goal.objects.select_related("programme"),
+            pk=self.kwargs["goal_id"],
+            programme_id=self.questionnaire.programme_id,
+        )
+
+    def back(self) -> str:
+        return edit_url(self.questionnaire) + f"#doel-{self.goal.pk}"
+
+
+class GoalEditView(GoalMixin, TemplateView):
+    """Rename a goal, in Dutch and English."""
+
+    template_name = "evaluations/compose/goal.html"
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        context.update(
+            questionnaire=self.questionnaire,
+            goal=self.goal,
+            measured_by=self.goal.questions.count(),
+            form=kwargs.get("form")
+            or GoalRenameForm(initial={"name_nl": self.goal.name_nl, "name_en": self.goal.name_en}),
+        )
+        return context
+
+    def post(self, request: HttpRequest, questionnaire_id: int, goal_id: int) -> HttpResponse:
+        form = GoalRenameForm(request.POST)
+        if form.is_valid():
+            try:
+                composing.goal_update(goal=self.goal, **form.cleaned_data)
+            except ValidationError as error:
+                add_service_error(form, error)
+            else:
+                messages.success(request, _("Het doel is bewaard."))
+                return HttpResponseRedirect(self.back())
+        return self.render_to_response(self.get_context_data(form=form), status=400)
+
+
+class GoalMoveView(GoalMixin, View):
+    def post(self, request: HttpRequest, questionnaire_id: int, goal_id: int) -> HttpResponse:
+        try:
+            composing.goal_move(goal=self.goal, direction=request.POST.get("direction", ""))
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        return HttpResponseRedirect(self.back())
+
+
+class GoalRemoveView(GoalMixin, View):
+    def post(self, request: HttpRequest, questionnaire_id: int, goal_id: int) -> HttpResponse:
+        try:
+            composing.goal_remove(goal=self.goal)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+            return HttpResponseRedirect(self.back())
+        messages.success(request, _("Het doel is verwijderd."))
+        return HttpResponseRedirect(edit_url(self.questionnaire) + "#doelen")
 
 
 class QuestionMixin(ComposerMixin):

@@ -18,7 +18,7 @@ from django.urls import reverse
 
 from core import domain_events
 from evaluations import events
-from evaluations.models import Response
+from evaluations.models import Goal, Response
 from evaluations.selectors import current_questionnaire
 from evaluations.services import moment_open, questionnaire_new_version
 from tests import factories
@@ -116,6 +116,10 @@ def test_the_new_pages_pass_axe_and_the_layout_check_at_phone_and_desktop_width(
         reverse("evaluation-compose-edit", args=[draft.pk]),
         reverse("evaluation-compose-edit", args=[guardian_form.pk]),
         reverse("evaluation-compose-question", args=[draft.questions.first().pk]),
+        reverse(
+            "evaluation-compose-goal",
+            args=[draft.pk, Goal.objects.filter(programme=group.programme).first().pk],
+        ),
         reverse("evaluation-compose-preview", args=[draft.pk]),
         reverse(
             "evaluation-compose-preview", args=[current_questionnaire(group.programme, "child").pk]
