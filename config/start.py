@@ -139,7 +139,7 @@ class ManagerStartView(StartPageView):
             open_requests=scheduler_selectors.open_planning_requests(user),
             planner_run=scheduler_selectors.last_planner_run(user),
             failed_messages=notification_selectors.failed_message_count(),
-            past_retention=len(retention.enrolments_due_for_erasure()),
+            past_retention=retention.enrolments_due_for_erasure_count(),
             schools_without_coordinator=catalogue_selectors.schools_without_coordinator(),
             certificates_expiring=catalogue_selectors.certificates_expiring(),
             today=timezone.localdate(),

@@ -25,7 +25,7 @@ from celery import shared_task
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.db.models import Count, Max, Q
+from django.db.models import Count, Max, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 from django.utils.timezone import localtime
 from django.utils.translation import gettext_lazy as _
@@ -75,6 +75,32 @@ def add_months(day: dt.date, months: int) -> dt.date:
     return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
+def _with_end_fields(groups: QuerySet[Group]) -> QuerySet[Group]:
+    """`groups` annotated with what `_end_of` needs: their last sessions."""
+    return groups.annotate(
+        last_held=Max("sessions__starts_at", filter=Q(sessions__status=SessionStatus.SCHEDULED)),
+        last_any=Max("sessions__starts_at"),
+    )
+
+
+END_FIELDS = ("status", "updated_at", "first_date", "last_held", "last_any")
+
+
+def _end_of(
+    status: str,
+    updated_at: dt.datetime,
+    first_date: dt.date,
+    last_held: dt.datetime | None,
+    last_any: dt.datetime | None,
+) -> dt.date:
+    if status == GroupStatus.CANCELLED:
+        cancelled_on = localtime(updated_at).date()
+        return min(cancelled_on, localtime(last_any).date()) if last_any else cancelled_on
+    if last_held or last_any:
+        return localtime(last_held or last_any).date()
+    return first_date
+
+
 def group_end_dates(group_ids: Iterable[int] | None = None) -> dict[int, dt.date]:
     """The day each group ended (or will end), in one query.
 
@@ -86,20 +112,8 @@ def group_end_dates(group_ids: Iterable[int] | None = None) -> dict[int, dt.date
     groups = Group.objects.all()
     if group_ids is not None:
         groups = groups.filter(pk__in=list(group_ids))
-    rows = groups.annotate(
-        last_held=Max("sessions__starts_at", filter=Q(sessions__status=SessionStatus.SCHEDULED)),
-        last_any=Max("sessions__starts_at"),
-    ).values_list("pk", "status", "updated_at", "first_date", "last_held", "last_any")
-    ends: dict[int, dt.date] = {}
-    for pk, status, updated_at, first_date, last_held, last_any in rows:
-        if status == GroupStatus.CANCELLED:
-            cancelled_on = localtime(updated_at).date()
-            ends[pk] = min(cancelled_on, localtime(last_any).date()) if last_any else cancelled_on
-        elif last_held or last_any:
-            ends[pk] = localtime(last_held or last_any).date()
-        else:
-            ends[pk] = first_date
-    return ends
+    rows = _with_end_fields(groups).values_list("pk", *END_FIELDS)
+    return {pk: _end_of(*fields) for pk, *fields in rows}
 
 
 def erase_date(end_date: dt.date) -> dt.date:
@@ -210,18 +224,38 @@ def enrolment_erase(*, enrolment: Enrolment, reason: str) -> Enrolment:
     return Enrolment.objects.get(pk=enrolment.pk)
 
 
+def _groups_due(today: dt.date) -> dict[int, int]:
+    """{group id: unerased enrolments} of the groups that ended more than the retention time
+    before `today`. One query, however many groups and enrolments there are."""
+    unerased = (
+        Enrolment.objects.filter(group=OuterRef("pk"), erased_at__isnull=True)
+        .order_by()
+        .values("group")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    rows = (
+        _with_end_fields(Group.objects.annotate(unerased=Subquery(unerased)))
+        .filter(unerased__gt=0)
+        .values_list("pk", "unerased", *END_FIELDS)
+    )
+    return {pk: n for pk, n, *fields in rows if erase_date(_end_of(*fields)) <= today}
+
+
 def enrolments_due_for_erasure(*, today: dt.date | None = None) -> list[int]:
     """Ids of the unerased enrolments whose group ended more than the retention time ago."""
-    today = today or _today()
-    group_ids = set(
-        Enrolment.objects.filter(erased_at__isnull=True).values_list("group_id", flat=True)
-    )
-    due = [pk for pk, end in group_end_dates(group_ids).items() if erase_date(end) <= today]
+    due = _groups_due(today or _today())
     return list(
-        Enrolment.objects.filter(group_id__in=due, erased_at__isnull=True)
+        Enrolment.objects.filter(group_id__in=list(due), erased_at__isnull=True)
         .order_by("pk")
         .values_list("pk", flat=True)
     )
+
+
+def enrolments_due_for_erasure_count(*, today: dt.date | None = None) -> int:
+    """How many enrolments `retention_sweep` would erase on `today` (the manager's start
+    page). One query, also when there are none."""
+    return sum(_groups_due(today or _today()).values())
 
 
 def retention_sweep(*, today: dt.date | None = None) -> int:

@@ -7,12 +7,20 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.db import connection
 from django.db.models import Count
+from django.test.utils import CaptureQueriesContext
 
 from enrolment import events
 from enrolment.models import Child, Enrolment, EnrolmentStatus
 from enrolment.services import email_confirm, enrolment_withdraw
-from enrolment.services.retention import add_months, erase_date, group_end_dates, retention_sweep
+from enrolment.services.retention import (
+    add_months,
+    enrolments_due_for_erasure_count,
+    erase_date,
+    group_end_dates,
+    retention_sweep,
+)
 from scheduler.services import group_cancel
 from tests.enrolment.test_retention_erase import confirm_address, enrol_family
 from tests.enrolment.world import make_published_group
@@ -147,3 +155,26 @@ def test_the_sweep_leaves_groups_that_ended_recently_alone(
     assert not Child.objects.filter(first_name="Oud").exists()
     assert Child.objects.filter(first_name="Nieuw").exists()
     assert Enrolment.objects.get(group=running).erased_at is None
+
+
+def test_the_count_of_enrolments_due_is_what_the_sweep_erases_in_one_query(
+    kies: Any, host: Any, consent_text: Any, emitted: list[Any], _today: Any
+) -> None:
+    cancelled = make_published_group(kies, host)
+    enrol_family(cancelled, host, consent_text, emitted, first="Oud")
+    enrol_family(cancelled, host, consent_text, emitted, first="Ouder")
+    group_cancel(group=cancelled)
+    running = make_published_group(kies, host)
+    enrol_family(running, host, consent_text, emitted, first="Nieuw")
+    erase_on = erase_date(group_end_dates([cancelled.pk])[cancelled.pk])
+
+    _today.move_to(at(erase_on - dt.timedelta(days=1)))
+    with CaptureQueriesContext(connection) as queries:
+        assert enrolments_due_for_erasure_count() == 0
+    assert len(queries) == 1  # also when none is due
+    _today.move_to(at(erase_on))
+    with CaptureQueriesContext(connection) as queries:
+        assert enrolments_due_for_erasure_count() == 2
+    assert len(queries) == 1
+    assert retention_sweep() == 2
+    assert enrolments_due_for_erasure_count() == 0
