@@ -25,7 +25,7 @@ def enrolments_visible_to(user: Any) -> QuerySet[Enrolment]:
         condition |= Q(child__school__in=access.schools_visible_to(user))
     if access.is_trainer(user):
         condition |= Q(group__trainers__user=user)
-    if not access.roles_of(user):
+    if not access.is_staff_member(user):
         return Enrolment.objects.none()
     return Enrolment.objects.filter(pk__in=Enrolment.objects.filter(condition).values("pk"))
 
@@ -40,7 +40,7 @@ def roster_groups_visible_to(user: Any) -> QuerySet[Group]:
     if access.is_coordinator(user):
         schools = access.schools_visible_to(user)
         condition |= Q(enrolments__child__school__in=schools) | Q(host_school__in=schools)
-    if not access.roles_of(user):
+    if not access.is_staff_member(user):
         return Group.objects.none()
     return Group.objects.filter(pk__in=Group.objects.filter(condition).values("pk"))
 

@@ -39,7 +39,7 @@ class IsStaff(BasePermission):
     message = _("Alleen medewerkers kunnen de vragenlijsten inzien.")
 
     def has_permission(self, request: Request, view: Any) -> bool:
-        return bool(access.roles_of(request.user))
+        return access.is_staff_member(request.user)
 
 
 class QuestionSerializer(serializers.ModelSerializer):

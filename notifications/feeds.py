@@ -86,7 +86,7 @@ class FeedRow:
 
 
 def _staff_only(request: HttpRequest) -> None:
-    if not access.roles_of(request.user):
+    if not access.is_staff_member(request.user):
         raise PermissionDenied(_("Alleen trainers, coördinatoren en programmabeheerders."))
 
 

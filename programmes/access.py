@@ -108,6 +108,17 @@ def is_wijkteam(user: Any) -> bool:
     return Role.WIJKTEAM in roles_of(user)
 
 
+# The roles the planning, enrolment, catalogue and report pages serve. The wijkteam role is
+# not one of them: a wijkteammedewerker has her own pages (referrals and talk times) and is
+# refused the staff pages, as a user without a role is, rather than shown them empty.
+STAFF_ROLES = frozenset({Role.MANAGER, Role.COORDINATOR, Role.TRAINER})
+
+
+def is_staff_member(user: Any) -> bool:
+    """A programme manager, school coordinator or trainer (any wijkteam role aside)."""
+    return bool(roles_of(user) & STAFF_ROLES)
+
+
 # --- reading -------------------------------------------------------------------------
 
 
@@ -139,13 +150,13 @@ def unavailabilities_visible_to(user: Any) -> QuerySet[TrainerUnavailability]:
 
 
 def school_years_visible_to(user: Any) -> QuerySet[SchoolYear]:
-    if roles_of(user):
+    if is_staff_member(user):
         return SchoolYear.objects.all()
     return SchoolYear.objects.none()
 
 
 def holidays_visible_to(user: Any) -> QuerySet[SchoolHoliday]:
-    if roles_of(user):
+    if is_staff_member(user):
         return SchoolHoliday.objects.all()
     return SchoolHoliday.objects.none()
 

@@ -11,7 +11,9 @@ from programmes import access
 
 
 class RoleRequiredMixin(AccessRequiredMixin):
-    """Anonymous users go to the log-in page; a logged-in user without a role gets 403."""
+    """Anonymous users go to the log-in page; a logged-in user without a staff role
+    (manager, coordinator, trainer: `access.is_staff_member`) gets 403, a
+    wijkteammedewerker too unless the page says otherwise (its own `has_access`)."""
 
     permission_denied_message = gettext_lazy(
         "U heeft geen toegang tot dit deel van de site. Denkt u dat dit niet klopt? "
@@ -19,7 +21,7 @@ class RoleRequiredMixin(AccessRequiredMixin):
     )
 
     def has_access(self, user: Any) -> bool:
-        return bool(access.roles_of(user))
+        return access.is_staff_member(user)
 
 
 class CatalogueManagerRequiredMixin(RoleRequiredMixin):

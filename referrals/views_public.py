@@ -66,7 +66,8 @@ def referral_link(request: HttpRequest, token: str) -> HttpResponse:
         referral = services.referral_by_token(token)
     except ValidationError as error:
         return _link_error(request, error)
-    services.referral_open(referral=referral)
+    # Not "opened" yet: mail scanners fetch links before the family does. The family's own
+    # step on this page (continue to the enrolment, book a talk, decline) records it.
     return render(
         request,
         "referrals/public/invitation.html",
@@ -81,15 +82,19 @@ def referral_link(request: HttpRequest, token: str) -> HttpResponse:
 
 
 @never_cache
-@require_http_methods(["GET", "HEAD"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def referral_enrol(request: HttpRequest, token: str) -> HttpResponse:
-    """From the invitation to the enrolment (the link is then "opened")."""
+    """From the invitation to the enrolment: the invitation's button POSTs here, which
+    records that the family opened it. A GET (a prefetching mail scanner, an old bookmark)
+    records nothing and goes back to the invitation."""
     try:
         referral = services.referral_by_token(token)
     except ValidationError as error:
         return _link_error(request, error)
+    if request.method != "POST":
+        return HttpResponseRedirect(reverse("referral-link", args=[token]))
     services.referral_open(referral=referral)
-    return HttpResponseRedirect(enrolment_url(referral))
+    return HttpResponseRedirect(enrolment_url(referral), status=303)
 
 
 @never_cache
@@ -141,12 +146,14 @@ def _book(
 @require_http_methods(["GET", "HEAD", "POST"])
 def referral_talk(request: HttpRequest, token: str) -> HttpResponse:
     """Book a talk from an invitation: the referring worker's slots (the school's wijkteam
-    slots when a coordinator referred)."""
+    slots when a coordinator referred). Booking (a POST) records that the family opened the
+    invitation; looking at the times (a GET) does not."""
     try:
         referral = services.referral_by_token(token)
     except ValidationError as error:
         return _link_error(request, error)
-    services.referral_open(referral=referral)
+    if request.method == "POST":
+        services.referral_open(referral=referral)
     return _book(request, _referral_slots(referral), referral, token)
 
 

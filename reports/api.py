@@ -351,13 +351,15 @@ class ParticipationView(ReportView):
         description="Deelnamecijfers van een schooljaar (weggelaten: dat van vandaag; is dat "
         "nog niet ingevoerd, het laatst begonnen schooljaar), voor "
         "één programma of alle, zoals de raadsversie ze toont: per programma groepen en "
-        "plaatsen, en per school en programma belangstelling, aangeboden groepen en "
+        "plaatsen, de groepen die niet begonnen naar de reden (samengevoegd, te weinig "
+        "kinderen, anders), en per school en programma belangstelling, aangeboden groepen en "
         "geplaatste leerlingen, met totalen. "
         'Aantallen van kinderen van 1 tot en met 4 staan als "< 5": zulke kleine aantallen '
         'kunnen naar een kind wijzen. Als "*" staat een tweede aantal dat anders een "< 5" '
         "zou verraden (totaal min de rest). Een verhouding (bezettingsgraad, aanwezigheid) "
         'staat als "*" als haar teller of noemer verborgen is of 1 tot en met 4. '
-        "0 blijft 0; groepen en aangeboden plaatsen worden nooit verborgen. "
+        "0 blijft 0; aantallen groepen (ook die niet begonnen) en aangeboden plaatsen "
+        "worden nooit verborgen. "
         "Alleen voor de programmabeheerder.",
     )
     def get(self, request: Request) -> Response:
@@ -384,6 +386,8 @@ class ParticipationView(ReportView):
                     "median_days_to_consent",
                 )
             },
+            # Counts of groups, as on the page: not suppressed (`not_started_by_reason`).
+            "not_started": {**asdict(report.not_started), "total": report.not_started.total},
             "pupils_in_classes": shown.pupils_in_classes,
             "attendance_present": shown.attendance_present,
             "attendance_recorded": shown.attendance_recorded,

@@ -327,6 +327,22 @@ class ProgrammeFiguresSerializer(serializers.Serializer):
     pupils_in_classes = SuppressedCountField()
 
 
+class NotStartedSerializer(serializers.Serializer):
+    """The groups of the selection that did not start, by why: counts of groups, never
+    hidden (`reports.suppression` hides counts of children), as on the page."""
+
+    pooled = serializers.IntegerField(
+        read_only=True, help_text=_("Samengevoegd met een andere groep.")
+    )
+    too_few = serializers.IntegerField(
+        read_only=True, help_text=_("Geannuleerd op de beslisdag: te weinig kinderen.")
+    )
+    cancelled_otherwise = serializers.IntegerField(
+        read_only=True, help_text=_("Geannuleerd voor de start, om een andere reden.")
+    )
+    total = serializers.IntegerField(read_only=True, help_text=_("De drie samen."))
+
+
 class ParticipationSerializer(serializers.Serializer):
     """The participation numbers of a school year as the council page shows them: counts
     of children hidden by `reports.suppression`."""
@@ -337,6 +353,13 @@ class ParticipationSerializer(serializers.Serializer):
     groups_running = serializers.IntegerField(read_only=True)
     groups_completed = serializers.IntegerField(read_only=True)
     groups_cancelled = serializers.IntegerField(read_only=True)
+    not_started = NotStartedSerializer(
+        read_only=True,
+        help_text=_(
+            "De geannuleerde groepen die nooit begonnen, naar de reden (aantallen groepen, "
+            "nooit verborgen)."
+        ),
+    )
     seats_offered = serializers.IntegerField(read_only=True)
     seats_filled = SuppressedCountField()
     fill_rate = SuppressedRateField()

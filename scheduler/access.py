@@ -26,7 +26,7 @@ def groups_visible_to(user: Any) -> QuerySet[Group]:
         condition |= Q(host_school__in=schools) | Q(admitted_schools__in=schools)
     if access.is_trainer(user):
         condition |= Q(trainers__user=user)
-    if not access.roles_of(user):
+    if not access.is_staff_member(user):
         return Group.objects.none()
     return Group.objects.filter(pk__in=Group.objects.filter(condition).values("pk"))
 

@@ -85,7 +85,8 @@ def test_a_coordinators_referral_leads_the_parent_to_the_enrolment_with_school_a
     page.context.clear_cookies()  # the parent has no account
     page.goto(live_server.url + link.group(1))
     assert "Fijn dat we spraken." in page.inner_text("main")
-    page.get_by_role("link", name="Naar de aanmelding").click()
+    assert Referral.objects.get().status == ReferralStatus.SENT  # a scanner could GET it too
+    page.get_by_role("button", name="Naar de aanmelding").click()
     page.wait_for_load_state()
     assert f"/aanmelden/groep/{open_group.pk}/" in page.url
     assert "KIES" in page.inner_text("main")

@@ -13,7 +13,7 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from notifications.models import OutboxMessage
-from referrals.models import BookingStatus, TalkBooking
+from referrals.models import BookingStatus, Referral, ReferralStatus, TalkBooking
 from referrals.services import (
     referral_send,
     talk_book,
@@ -129,12 +129,14 @@ def test_a_referral_by_the_worker_offers_her_slots(
     token = token_in(mail_to("ouder@example.org", "referral_invitation"))
     page = client.get(reverse("referral-talk", args=[token]))
     assert str(slots[0].uid) in page.content.decode()
+    assert Referral.objects.get().status == ReferralStatus.SENT  # looking is not acting
     booked = client.post(
         reverse("referral-talk", args=[token]),
         {"slot": str(slots[1].uid), "email": "ouder@example.org", "language": "nl"},
     )
     assert booked.status_code == 302
     assert TalkBooking.objects.get().referral is not None
+    assert Referral.objects.get().status == ReferralStatus.OPENED
 
 
 def test_many_booking_attempts_from_one_address_are_held_back(

@@ -47,8 +47,8 @@ def test_a_coordinators_referral_is_mailed_with_a_link_to_the_enrolment_of_that_
 
     page = client.get(reverse("referral-link", args=[token]))
     assert page.status_code == 200
-    assert Referral.objects.get().status == ReferralStatus.OPENED
-    onward = client.get(reverse("referral-enrol", args=[token]))
+    onward = client.post(reverse("referral-enrol", args=[token]))
+    assert onward.status_code == 303
     assert onward["Location"] == f"/aanmelden/groep/{group.pk}/?school={host.pk}"
     form = client.get(onward["Location"])
     assert form.status_code == 200
@@ -60,10 +60,46 @@ def test_without_a_group_the_link_leads_to_the_schools_page_at_the_programme(
 ) -> None:
     referral_send(referrer=hank, programme=kies, school=host, email="anna@example.org")
     token = token_in(mail_to("anna@example.org", "referral_invitation"))
-    onward = client.get(reverse("referral-enrol", args=[token]))
+    onward = client.post(reverse("referral-enrol", args=[token]))
     assert onward["Location"] == f"/aanmelden/school/{host.pk}/#programme-{kies.pk}"
     page = client.get(onward["Location"])
     assert f'id="programme-{kies.pk}"' in page.content.decode()
+
+
+def test_fetching_the_links_alone_does_not_mark_the_invitation_opened(
+    client: Any, hank: Any, host: Any, kies: Any, group: Any
+) -> None:
+    """What a mail scanner does: it GETs the link in the mail, and maybe the page's links."""
+    referral_send(referrer=hank, programme=kies, school=host, group=group, email="a@example.org")
+    token = token_in(mail_to("a@example.org", "referral_invitation"))
+    page = client.get(reverse("referral-link", args=[token]))
+    assert page.status_code == 200
+    client.head(reverse("referral-link", args=[token]))
+    back = client.get(reverse("referral-enrol", args=[token]))
+    assert back["Location"] == reverse("referral-link", args=[token])
+    client.get(reverse("referral-talk", args=[token]))
+    referral = Referral.objects.get()
+    assert (referral.status, referral.opened_at) == (ReferralStatus.SENT, None)
+    listing = client_for(hank).get(reverse("referral-list")).content.decode()
+    assert 'data-status="sent"' in listing and 'data-status="opened"' not in listing
+
+
+def test_continuing_to_the_enrolment_marks_it_opened_for_the_referrer(
+    client: Any, hank: Any, host: Any, kies: Any, group: Any
+) -> None:
+    referral_send(referrer=hank, programme=kies, school=host, group=group, email="a@example.org")
+    token = token_in(mail_to("a@example.org", "referral_invitation"))
+    page = client.get(reverse("referral-link", args=[token])).content.decode()
+    enrol_url = reverse("referral-enrol", args=[token])
+    assert f'<form method="post" action="{enrol_url}"' in page
+    client.post(enrol_url)
+    referral = Referral.objects.get()
+    assert referral.status == ReferralStatus.OPENED and referral.opened_at is not None
+    listing = client_for(hank).get(reverse("referral-list")).content.decode()
+    assert 'data-status="opened"' in listing
+    first_opened = referral.opened_at
+    client.post(enrol_url)  # a second visit changes nothing
+    assert Referral.objects.get().opened_at == first_opened
 
 
 def test_the_note_is_quoted_and_never_made_a_link(

@@ -1,5 +1,6 @@
-"""The wijkteammedewerker's column of the access matrix (tests/security/test_access_matrix.py
-has no such persona): her own pages, nobody else's slots, and no role once inactive."""
+"""The wijkteammedewerker beside her column of the access matrix (wendy in
+tests/security/test_access_matrix.py): her own pages, the staff pages refused, nobody else's
+slots, and no role once inactive."""
 
 from __future__ import annotations
 
@@ -30,6 +31,13 @@ pytestmark = [pytest.mark.django_db, on_day("2026-10-01")]
         ("start-coordinator", 403),
         ("start-manager", 403),
         ("planning-home", 403),
+        # The staff pages that would show her nothing refuse her, as a user without a role.
+        ("planning-group-list", 403),
+        ("planning-calendar", 403),
+        ("staff-overview", 403),
+        ("manage-home", 403),
+        ("manage-school-year-list", 403),
+        ("calendar-feeds:subscriptions", 403),
     ],
 )
 def test_a_wijkteammedewerker_opens_her_own_pages_only(
@@ -46,8 +54,8 @@ def test_the_enrolment_pages_show_her_no_child_even_of_the_children_she_referred
         children=[child(group, host, first="Sietske")], enroller=SOLE, consent_text=consent_text
     )
     client = client_for(wendy.user)
+    assert client.get(reverse("staff-overview")).status_code == 403
     for url in (
-        reverse("staff-overview"),
         reverse("api-referral-list"),
         reverse("referral-list"),
         reverse("start-wijkteam"),

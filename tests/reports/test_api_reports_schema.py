@@ -128,3 +128,19 @@ def test_suppressed_counts_are_documented_as_an_integer_or_less_than_five_or_hid
     assert report["seats_offered"]["type"] == "integer"  # seats point to no child
     assert {"rows", "programme_totals", "totals", "programmes"} <= set(report)
     assert "schools" not in report  # per school across programmes: gone
+
+
+def test_the_groups_that_did_not_start_are_documented_as_counts_by_why(
+    schema: dict[str, Any],
+) -> None:
+    report = component(schema, "Participation")
+    assert "not_started" in report["required"]
+    reference = report["properties"]["not_started"]
+    ref = reference.get("$ref") or reference["allOf"][0]["$ref"]
+    reasons = component(schema, ref.rsplit("/", 1)[1])["properties"]
+    assert set(reasons) == {"pooled", "too_few", "cancelled_otherwise", "total"}
+    for name, field in reasons.items():
+        assert field["type"] == "integer" and field.get("readOnly") is True, name
+        assert field.get("description"), name
+    description = schema["paths"]["/api/v1/reports/participation/"]["get"]["description"]
+    assert "niet begonnen" in description

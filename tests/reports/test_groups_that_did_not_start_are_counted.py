@@ -136,3 +136,33 @@ def test_the_planner_page_counts_the_groups_that_did_not_start_in_the_users_scop
         ("Geannuleerd voor de start, om een andere reden", "0"),
         ("Totaal", "1"),
     ]
+
+
+def test_the_participation_api_counts_the_groups_that_did_not_start_by_why(
+    world, client: Client
+) -> None:
+    client.force_login(factories.make_manager())
+    answer = client.get(reverse("api-report-participation"), {"school_year": world["year"].pk})
+    assert answer.status_code == 200
+    body = answer.json()
+    assert body["not_started"] == {
+        "pooled": 1,
+        "too_few": 1,
+        "cancelled_otherwise": 1,
+        "total": 3,
+    }
+    assert REASON not in answer.content.decode()
+
+
+def test_the_participation_api_shows_small_counts_of_groups_that_did_not_start(
+    world, client: Client
+) -> None:
+    """Counts of groups are never hidden: a single group that did not start reads 1, not
+    "< 5", in the API as on the council page (both suppress counts of children only)."""
+    client.force_login(factories.make_manager())
+    body = client.get(reverse("api-report-participation"), {"school_year": world["year"].pk}).json()
+    assert body["not_started"]["pooled"] == 1
+    assert body["groups_cancelled"] == 3
+    # The same selector as the page: the API's figures are the report's.
+    report = participation(school_year=world["year"])
+    assert body["not_started"]["total"] == report.not_started.total

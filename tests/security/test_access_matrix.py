@@ -11,7 +11,12 @@ The table has one row per URL name with the status each persona gets:
 - inactive trainer: dave, logged in while he trained the groups, then set to inactive (as
   `PATCH /api/v1/trainers/<id>/ {"active": false}` does);
 - former coordinator: bob, logged in while he coordinated school A and the VO school, then
-  taken off both schools' coordinators.
+  taken off both schools' coordinators;
+- wendy: a wijkteammedewerker serving school A, whose talk slot (with a parent's booking) the
+  world holds. Her role is the referrals' and the talks' only: every other page refuses her
+  as it refuses eve, a user without a role, rather than showing her an empty list. Her
+  column is eve's except where `WENDY` says otherwise, so a new staff page refuses her
+  unless someone decides it is hers.
 
 A role ends at once, in a session opened while the person had it: the last two personas
 answer as eve, a user without a role, on every row; a row that gives all eight columns says
@@ -52,6 +57,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from programmes import services as programme_services
 from programmes.models import School
+from tests import factories
 from tests.clock import on_day
 from tests.security.world import TODAY, build_world
 
@@ -66,9 +72,12 @@ PERSONAS = (
     "alice",
     "inactive trainer",
     "former coordinator",
+    "wendy",
 )
 # Whose role ended: they answer as eve (logged in, no role) unless a row gives their columns.
 ROLE_ENDED = ("inactive trainer", "former coordinator")
+# The columns a row gives: anonymous to alice.
+GIVEN = len(PERSONAS) - len(ROLE_ENDED) - 1
 EXCLUDED_PREFIXES = ("admin/", "i18n/")
 # Kwargs after the first one are always filled with these objects of the world.
 OTHER_KWARGS = {
@@ -86,10 +95,32 @@ class Row(NamedTuple):
     expected: tuple[int, ...]
 
 
+# Where wendy (the wijkteammedewerker) gets another answer than eve: her own pages and
+# her own slot, bob's referral (not hers: absent), and the API's reads scoped to her.
+WENDY = {
+    "start-wijkteam": 200,
+    "referral-list": 200,
+    "referral-create": 200,
+    "referral-resend": 404,
+    "referral-revoke": 404,
+    "talk-slot-list": 200,
+    "talk-slot-cancel": 302,
+    "talk-feed-regenerate": 200,  # the new link, shown once
+    "talk-feed-revoke": 302,
+    "api:api-referral-resend": 404,
+    "api:api-referral-revoke": 404,
+    "api:api-talk-slot-detail": 200,
+    "api:api-talk-slot-cancel": 200,
+    "api:api-talk-booking-detail": 200,
+}
+
+
 def R(key: str, method: str, target: str, *expected: int) -> Row:
-    if len(expected) == len(PERSONAS) - len(ROLE_ENDED):
-        eve = expected[PERSONAS.index("eve")]
+    eve = expected[PERSONAS.index("eve")]
+    if len(expected) == GIVEN:
         expected = (*expected, *(eve for _ in ROLE_ENDED))
+    if len(expected) == GIVEN + len(ROLE_ENDED):
+        expected = (*expected, WENDY.get(key, eve))
     assert len(expected) == len(PERSONAS), key
     return Row(key, method, target, expected)
 
@@ -296,8 +327,8 @@ TABLE = [
     R("relatiedesk-manage-history",       "GET",  "code",             302, 403, 403, 403, 403, 200),
     # Referrals and prevention talks (issue 18): a coordinator refers (bob: his own referral,
     # carol: not hers, so 404); the manager keeps the wijkteammedewerkers; only a
-    # wijkteammedewerker has slots (none of these personas is one: tests/referrals/
-    # test_wijkteam_access.py gives that column). The parent's pages need no account.
+    # wijkteammedewerker has slots (wendy's column: `WENDY` above). The parent's pages need
+    # no account.
     R("referral-list",                    "GET",  "",                 302, 403, 403, 200, 200, 403),
     R("referral-create",                  "GET",  "",                 302, 403, 403, 200, 200, 403),
     R("referral-resend",                  "POST", "referral",         302, 403, 403, 302, 404, 403),
@@ -440,8 +471,17 @@ def test_every_url_has_a_row_and_every_row_a_url() -> None:
 
 
 @pytest.fixture
-def clients(alice: Any, bob: Any, carol: Any, dave: Any, eve: Any) -> dict[str, Client]:
+def wendy(school_a: Any) -> Any:
+    """A wijkteammedewerker (her worker profile) serving school A."""
+    worker = factories.WijkteamWorkerFactory(user=factories.UserFactory(username="wendy"))
+    worker.schools.add(school_a)
+    return worker
+
+
+@pytest.fixture
+def clients(alice: Any, bob: Any, carol: Any, dave: Any, eve: Any, wendy: Any) -> dict[str, Client]:
     logged_in = {"eve": eve, "dave": dave.user, "bob": bob, "carol": carol, "alice": alice}
+    logged_in["wendy"] = wendy.user
     # Logged in while they still have the role; the test ends it after building the world.
     logged_in |= {"inactive trainer": dave.user, "former coordinator": bob}
     made = {"anonymous": Client()}
@@ -485,13 +525,19 @@ def end_role(persona: str, *, bob: Any, dave: Any) -> None:
 
 @pytest.mark.parametrize("persona", PERSONAS)
 def test_each_persona_gets_what_the_table_says(
-    persona: str, clients: dict[str, Client], school_a: Any, school_b: Any, bob: Any, dave: Any
+    persona: str,
+    clients: dict[str, Client],
+    school_a: Any,
+    school_b: Any,
+    bob: Any,
+    dave: Any,
+    wendy: Any,
 ) -> None:
     column = PERSONAS.index(persona)
     found = all_routes()
     wrong = []
     with time_machine.travel(TODAY, tick=False):
-        world = build_world(school_a=school_a, bob=bob, dave=dave)
+        world = build_world(school_a=school_a, bob=bob, dave=dave, worker=wendy)
         end_role(persona, bob=bob, dave=dave)
         for row in TABLE:
             if row.key not in found:

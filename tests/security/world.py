@@ -38,8 +38,9 @@ from tests import factories
 TODAY = dt.datetime(2026, 10, 1, 10, 0, tzinfo=dt.UTC)
 
 
-def build_world(*, school_a: Any, bob: Any, dave: Any) -> dict[str, Any]:
-    """Make the objects and return the values URL kwargs need, by name."""
+def build_world(*, school_a: Any, bob: Any, dave: Any, worker: Any | None = None) -> dict[str, Any]:
+    """Make the objects and return the values URL kwargs need, by name. `worker`: the
+    wijkteammedewerker whose talk slot the world holds (a new one when not given)."""
     year = factories.SchoolYearFactory(label="2026-2027")
     kies = factories.ProgrammeFactory(
         code="kies-matrix",
@@ -152,7 +153,7 @@ def build_world(*, school_a: Any, bob: Any, dave: Any) -> dict[str, Any]:
     published = Questionnaire.objects.get(programme=kies, respondent="child")
     draft = questionnaire_new_version(questionnaire=published)
 
-    referral, referral_token, booking, talk_token = _referral_and_talk(bob, kies, school_a)
+    referral, referral_token, booking, talk_token = _referral_and_talk(bob, kies, school_a, worker)
 
     return {
         "questionnaire": published.pk,
@@ -188,14 +189,16 @@ def build_world(*, school_a: Any, bob: Any, dave: Any) -> dict[str, Any]:
     }
 
 
-def _referral_and_talk(bob: Any, programme: Any, school: Any) -> tuple[Any, str, Any, str]:
+def _referral_and_talk(
+    bob: Any, programme: Any, school: Any, worker: Any | None
+) -> tuple[Any, str, Any, str]:
     """bob's referral of a family to school A, and a wijkteammedewerker's slot there with a
     parent's booking (who holds the talk's link)."""
     referral_token, talk_token = "matrix-referral-token", "matrix-talk-token"
     referral = factories.ReferralFactory(
         referrer=bob, programme=programme, school=school, token_hash=hash_token(referral_token)
     )
-    worker = factories.WijkteamWorkerFactory()
+    worker = worker or factories.WijkteamWorkerFactory()
     worker.schools.add(school)
     slot = factories.TalkSlotFactory(worker=worker)
     booking = factories.TalkBookingFactory(slot=slot, token_hash=hash_token(talk_token))
