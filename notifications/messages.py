@@ -324,6 +324,33 @@ def message_write(
         ics=ics(recipient) if ics else "",
         ics_method=ics_method if ics else "",
     )
+    _meeting_messages_write(
+        event=event,
+        object_id=object_id,
+        recipient=recipient,
+        revision=revision,
+        context=context,
+        reply_to=reply_to,
+        ics_method=ics_method,
+        meetings=meetings,
+    )
+    return row
+
+
+def _meeting_messages_write(
+    *,
+    event: str,
+    object_id: Any,
+    recipient: Recipient,
+    revision: Any,
+    context: dict[str, Any],
+    reply_to: str,
+    ics_method: str,
+    meetings: Sequence[Any],
+) -> None:
+    """Write one companion message per parent meeting, each with its own calendar file
+    (REQUEST, or CANCEL when the main message cancels or the meeting no longer takes
+    place); a meeting that no longer takes place gets nothing beside a REQUEST."""
     for meeting in meetings:
         # iTIP allows one UID per REQUEST/CANCEL, so each parent meeting travels alone.
         cancelled = ics_method == "CANCEL" or meeting.status != "scheduled"
@@ -355,7 +382,6 @@ def message_write(
             ),
             ics_method="CANCEL" if cancelled else "REQUEST",
         )
-    return row
 
 
 def _meeting_calendar(meeting: Any, *, ics_method: str, recipient: Recipient) -> str:

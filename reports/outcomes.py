@@ -25,6 +25,7 @@ The reads take a fixed number of queries, whatever the number of groups.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
@@ -135,18 +136,47 @@ def outcomes(scope: OutcomeScope) -> list[ProgrammeOutcomes]:
     }
     if not programmes:
         return []
+    participation = _participation(scope, programmes)
+    _reach_and_dropout_rows(scope, programmes, participation)
+    _satisfaction_rows(scope, programmes)
+    _goal_rows(scope, programmes)
+    _response_rows(scope, programmes, participation)
+    return list(programmes.values())
+
+
+@dataclass
+class _Participation:
+    """Who took part, per programme (and per school and grade), who started and dropped
+    out, and how many children each group holds; `groups` maps a group to its programme
+    and its last child session."""
+
+    groups: dict[int, tuple[int, dt.datetime | None]]
+    took_part: Counter[int] = field(default_factory=Counter)
+    took_part_at: dict[int, Counter[tuple[int, int]]] = field(
+        default_factory=lambda: defaultdict(Counter)
+    )
+    started: Counter[int] = field(default_factory=Counter)
+    dropped: Counter[int] = field(default_factory=Counter)
+    children_per_group: Counter[int] = field(default_factory=Counter)
+
+
+def _participation(scope: OutcomeScope, programmes: dict[int, ProgrammeOutcomes]) -> _Participation:
+    """Count the children who took part and those who dropped out (see the module
+    docstring) in five queries."""
     now = timezone.now()
     minimum = dict(
         EvaluationSettings.objects.filter(programme_id__in=programmes).values_list(
             "programme_id", "min_sessions"
         )
     )
-    groups = {
-        pk: (programme_id, last)
-        for pk, programme_id, last in scope.groups()
-        .annotate(last=Max("sessions__starts_at", filter=Q(sessions__kind=SessionKind.CHILD)))
-        .values_list("pk", "programme_id", "last")
-    }
+    counted = _Participation(
+        groups={
+            pk: (programme_id, last)
+            for pk, programme_id, last in scope.groups()
+            .annotate(last=Max("sessions__starts_at", filter=Q(sessions__kind=SessionKind.CHILD)))
+            .values_list("pk", "programme_id", "last")
+        }
+    )
     group_start = dict(scope.groups().values_list("pk", "first_date"))
     present = dict(
         Attendance.objects.filter(
@@ -158,11 +188,6 @@ def outcomes(scope: OutcomeScope) -> list[ProgrammeOutcomes]:
         .annotate(n=Count("pk"))
         .order_by()
     )
-    took_part: Counter[int] = Counter()
-    took_part_at: dict[int, Counter[tuple[int, int]]] = defaultdict(Counter)
-    started: Counter[int] = Counter()
-    dropped: Counter[int] = Counter()
-    children_per_group: Counter[int] = Counter()
     for pk, group_id, status, ended_at, school_id, grade in (
         scope.enrolments()
         .filter(
@@ -178,7 +203,7 @@ def outcomes(scope: OutcomeScope) -> list[ProgrammeOutcomes]:
             "child__grade",
         )
     ):
-        programme_id, last = groups[group_id]
+        programme_id, last = counted.groups[group_id]
         start = group_start[group_id]
         withdrew_after_start = (
             status == EnrolmentStatus.WITHDRAWN
@@ -187,16 +212,23 @@ def outcomes(scope: OutcomeScope) -> list[ProgrammeOutcomes]:
         )
         if status == EnrolmentStatus.WITHDRAWN and not withdrew_after_start:
             continue  # left before the group began: never started
-        started[programme_id] += 1
-        took_part[programme_id] += 1
-        took_part_at[programme_id][(school_id, grade)] += 1
+        counted.started[programme_id] += 1
+        counted.took_part[programme_id] += 1
+        counted.took_part_at[programme_id][(school_id, grade)] += 1
         if status != EnrolmentStatus.WITHDRAWN:
-            children_per_group[group_id] += 1
+            counted.children_per_group[group_id] += 1
         over = last is not None and last < now
         too_few = over and present.get(pk, 0) < minimum.get(programme_id, 0)
         if withdrew_after_start or too_few:
-            dropped[programme_id] += 1
+            counted.dropped[programme_id] += 1
+    return counted
 
+
+def _reach_and_dropout_rows(
+    scope: OutcomeScope, programmes: dict[int, ProgrammeOutcomes], counted: _Participation
+) -> None:
+    """Add the reach rows (out of the known pupils of the programme's grades, and in total)
+    and the drop-out row to each programme (one query)."""
     pupils = list(
         SchoolGradePupils.objects.filter(school_year=scope.school_year)
         .filter(**({"school": scope.school} if scope.school else {}))
@@ -211,7 +243,7 @@ def outcomes(scope: OutcomeScope) -> list[ProgrammeOutcomes]:
         }
         reached = sum(
             n
-            for (school_id, grade), n in took_part_at[programme_id].items()
+            for (school_id, grade), n in counted.took_part_at[programme_id].items()
             if (school_id, grade) in known
         )
         base = sum(known.values()) or None
@@ -225,19 +257,24 @@ def outcomes(scope: OutcomeScope) -> list[ProgrammeOutcomes]:
             )
         )
         line.rows.append(
-            OutcomeRow("reach", _("Deelnemers in totaal"), took_part[programme_id], None, None)
+            OutcomeRow(
+                "reach", _("Deelnemers in totaal"), counted.took_part[programme_id], None, None
+            )
         )
         line.rows.append(
             OutcomeRow(
                 "dropout",
                 _("Uitgevallen van de gestarte kinderen"),
-                dropped[programme_id],
-                started[programme_id],
-                _share(dropped[programme_id], started[programme_id]),
+                counted.dropped[programme_id],
+                counted.started[programme_id],
+                _share(counted.dropped[programme_id], counted.started[programme_id]),
             )
         )
 
-    # Satisfaction: respondents, mean and distribution per respondent group.
+
+def _satisfaction_rows(scope: OutcomeScope, programmes: dict[int, ProgrammeOutcomes]) -> None:
+    """Add, per respondent group, the respondents and mean of the satisfaction answers and
+    their distribution over 1 to 5 (two queries)."""
     distribution: dict[tuple[int, str], Counter[int]] = defaultdict(Counter)
     for programme_id, respondent, value, n in (
         Answer.objects.filter(
@@ -285,7 +322,9 @@ def outcomes(scope: OutcomeScope) -> list[ProgrammeOutcomes]:
                     )
                 )
 
-    # Goals reached: per goal, the pairs whose answer improved.
+
+def _goal_rows(scope: OutcomeScope, programmes: dict[int, ProgrammeOutcomes]) -> None:
+    """Add, per goal with before/after pairs, the pairs whose answer improved."""
     improved: Counter[int] = Counter()
     pairs: Counter[int] = Counter()
     for result in goal_pairs(responses=scope.responses(), outcomes=scope.pair_outcomes()):
@@ -303,7 +342,13 @@ def outcomes(scope: OutcomeScope) -> list[ProgrammeOutcomes]:
                 )
             )
 
-    # Response per respondent group and moment.
+
+def _response_rows(
+    scope: OutcomeScope, programmes: dict[int, ProgrammeOutcomes], counted: _Participation
+) -> None:
+    """Add, per respondent group and moment, the responses out of those asked: the
+    invitations sent, and for children those in a group that answered in class (three
+    queries)."""
     answered = Counter(
         {
             (p, r, m): n
@@ -327,7 +372,9 @@ def outcomes(scope: OutcomeScope) -> list[ProgrammeOutcomes]:
     for group_id, moment in GroupMoment.objects.filter(group__in=scope.groups()).values_list(
         "group_id", "moment"
     ):
-        asked[(groups[group_id][0], Respondent.CHILD, moment)] += children_per_group[group_id]
+        asked[(counted.groups[group_id][0], Respondent.CHILD, moment)] += (
+            counted.children_per_group[group_id]
+        )
     for programme_id, line in programmes.items():
         for respondent in Respondent.values:
             for moment, moment_label in Moment.choices:
@@ -344,7 +391,6 @@ def outcomes(scope: OutcomeScope) -> list[ProgrammeOutcomes]:
                         _share(answered[key], base),
                     )
                 )
-    return list(programmes.values())
 
 
 # --- what leaves the manager's page ----------------------------------------------------------

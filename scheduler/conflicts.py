@@ -231,29 +231,43 @@ class ConflictChecker:
 
     def _trainer_conflicts(self, slot: Slot, trainer_id: int, day: dt.date) -> list[Conflict]:
         """Certificate, overlap, travel time, unavailability and weekly maximum of one trainer."""
-        conflicts: list[Conflict] = []
-        trainer = self.trainers[trainer_id]
-        name = trainer.display_name
+        return (
+            self._certificate_expired(slot, trainer_id, day)
+            + self._trainer_busy(slot, trainer_id)
+            + self._trainer_unavailable(slot, trainer_id)
+            + self._weekly_maximum(slot, trainer_id)
+        )
+
+    def _certificate_expired(self, slot: Slot, trainer_id: int, day: dt.date) -> list[Conflict]:
+        """The trainer's certificate for the programme is no longer valid on `day`."""
         valid_until = self.certificates.get(trainer_id)
-        if self.programme is not None and not certificate_valid_on(valid_until, day):
-            conflicts.append(
-                Conflict(
-                    ConflictKind.CERTIFICATE_EXPIRED,
-                    _(
-                        "Het certificaat van %(trainer)s voor %(programme)s is geldig tot en "
-                        "met %(until)s; op %(when)s mag %(trainer)s deze groep niet leiden. "
-                        "Kies een andere trainer, of leg eerst het nieuwe certificaat vast."
-                    )
-                    % {
-                        "trainer": name,
-                        "programme": self.programme.name,
-                        "until": day_text(valid_until),
-                        "when": when(slot.starts_at),
-                    },
-                    slot.starts_at,
-                    trainer_id,
+        if self.programme is None or certificate_valid_on(valid_until, day):
+            return []
+        name = self.trainers[trainer_id].display_name
+        return [
+            Conflict(
+                ConflictKind.CERTIFICATE_EXPIRED,
+                _(
+                    "Het certificaat van %(trainer)s voor %(programme)s is geldig tot en "
+                    "met %(until)s; op %(when)s mag %(trainer)s deze groep niet leiden. "
+                    "Kies een andere trainer, of leg eerst het nieuwe certificaat vast."
                 )
+                % {
+                    "trainer": name,
+                    "programme": self.programme.name,
+                    "until": day_text(valid_until),
+                    "when": when(slot.starts_at),
+                },
+                slot.starts_at,
+                trainer_id,
             )
+        ]
+
+    def _trainer_busy(self, slot: Slot, trainer_id: int) -> list[Conflict]:
+        """Sessions of the trainer that overlap `slot`, or lie within the travel buffer of it
+        at another school."""
+        conflicts: list[Conflict] = []
+        name = self.trainers[trainer_id].display_name
         for busy in self._busy[trainer_id]:
             if _overlaps(slot.starts_at, slot.ends_at, busy.starts_at, busy.ends_at):
                 conflicts.append(
@@ -290,39 +304,51 @@ class ConflictChecker:
                         busy.session_id,
                     )
                 )
-        for period in self._unavailable:
-            if period.trainer_id == trainer_id and _overlaps(
-                slot.starts_at, slot.ends_at, period.starts_at, period.ends_at
-            ):
-                conflicts.append(
-                    Conflict(
-                        ConflictKind.UNAVAILABLE,
-                        _("%(trainer)s is niet beschikbaar van %(start)s tot %(end)s%(reason)s.")
-                        % {
-                            "trainer": name,
-                            "start": when(period.starts_at),
-                            "end": when(period.ends_at),
-                            "reason": f" ({period.reason})" if period.reason else "",
-                        },
-                        slot.starts_at,
-                        trainer_id,
-                    )
-                )
-        week = self._week(slot.starts_at)
-        if self._weekly[(trainer_id, week)] + 1 > trainer.max_sessions_per_week:
-            conflicts.append(
-                Conflict(
-                    ConflictKind.WEEKLY_MAXIMUM,
-                    _(
-                        "%(trainer)s komt in week %(week)s boven het maximum van %(max)s "
-                        "bijeenkomsten per week."
-                    )
-                    % {"trainer": name, "week": week[1], "max": trainer.max_sessions_per_week},
-                    slot.starts_at,
-                    trainer_id,
-                )
-            )
         return conflicts
+
+    def _trainer_unavailable(self, slot: Slot, trainer_id: int) -> list[Conflict]:
+        """Periods the trainer marked as unavailable that overlap `slot`."""
+        name = self.trainers[trainer_id].display_name
+        return [
+            Conflict(
+                ConflictKind.UNAVAILABLE,
+                _("%(trainer)s is niet beschikbaar van %(start)s tot %(end)s%(reason)s.")
+                % {
+                    "trainer": name,
+                    "start": when(period.starts_at),
+                    "end": when(period.ends_at),
+                    "reason": f" ({period.reason})" if period.reason else "",
+                },
+                slot.starts_at,
+                trainer_id,
+            )
+            for period in self._unavailable
+            if period.trainer_id == trainer_id
+            and _overlaps(slot.starts_at, slot.ends_at, period.starts_at, period.ends_at)
+        ]
+
+    def _weekly_maximum(self, slot: Slot, trainer_id: int) -> list[Conflict]:
+        """`slot` would take the trainer over their maximum of sessions in its ISO week."""
+        trainer = self.trainers[trainer_id]
+        week = self._week(slot.starts_at)
+        if self._weekly[(trainer_id, week)] + 1 <= trainer.max_sessions_per_week:
+            return []
+        return [
+            Conflict(
+                ConflictKind.WEEKLY_MAXIMUM,
+                _(
+                    "%(trainer)s komt in week %(week)s boven het maximum van %(max)s "
+                    "bijeenkomsten per week."
+                )
+                % {
+                    "trainer": trainer.display_name,
+                    "week": week[1],
+                    "max": trainer.max_sessions_per_week,
+                },
+                slot.starts_at,
+                trainer_id,
+            )
+        ]
 
     def accept(self, slot: Slot) -> None:
         """Count `slot` as taken, so later slots of the same series are checked against it."""

@@ -5,7 +5,10 @@ makes a row that the model's validation and the database accept.
 
 Fixtures are found by pytest in the conftest files; helpers, constants and builders that
 tests import live in plain modules (tests/factories.py, tests/cast.py, tests/<app>/world.py,
-...), so no test imports from a conftest."""
+...), so no test imports from a conftest.
+
+And one rule of the code's own shape (issue 16, item 3): no function of the apps runs over
+80 lines; a longer one is split into named steps."""
 
 from __future__ import annotations
 
@@ -112,3 +115,34 @@ def test_the_schema_fuzzing_is_marked_slow_and_ci_still_runs_it() -> None:
     for runner in ("Makefile", ".ci/run"):
         text = (repository / runner).read_text(encoding="utf-8")
         assert "not slow" not in text, f"{runner} leaves out the slow tests"
+
+
+LONGEST_FUNCTION = 80  # lines, from `def` to the last line, docstring included
+
+
+def _long_functions(path: Path) -> list[str]:
+    repository = TESTS_DIR.parent
+    found = []
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+            lines = node.end_lineno - node.lineno + 1
+            if lines > LONGEST_FUNCTION:
+                found.append(f"{path.relative_to(repository)}:{node.lineno} {node.name} ({lines})")
+    return found
+
+
+def test_no_function_of_the_apps_runs_over_80_lines() -> None:
+    # Migrations are generated and management commands are scripts; everything else of the
+    # apps (and the settings) is code a reader follows step by step.
+    folders = [Path(config.path) for config in _project_apps()] + [TESTS_DIR.parent / "config"]
+    files = [
+        path
+        for folder in folders
+        for path in sorted(folder.rglob("*.py"))
+        if "migrations" not in path.parts and "commands" not in path.parts
+    ]
+    assert len(files) > 100, "the apps' modules are not found"
+    found = [line for path in files for line in _long_functions(path)]
+    assert found == [], (
+        f"split these into named steps of at most {LONGEST_FUNCTION} lines:\n" + "\n".join(found)
+    )

@@ -221,11 +221,32 @@ def submission_create(
     in_force = _consent_text_or_none()
     if in_force is None or in_force.version != consent_text_version:
         return _stale_consent_text_replay(idempotency_key=idempotency_key, fingerprint=fingerprint)
-    consent_text = in_force
-    # Two tries: the second runs only when the first lost a race to a concurrent submission
-    # of the same child (the one-active-enrolment constraint, checked at commit of the
-    # other), and then sees that enrolment and stores this one as a possible duplicate.
-    # So the race gives the same answer as any submission, never an error.
+    return _submission_store(
+        children=children,
+        enroller=enroller,
+        other_guardians=other_guardians,
+        consent_text=in_force,
+        idempotency_key=idempotency_key,
+        fingerprint=fingerprint,
+    )
+
+
+def _submission_store(
+    *,
+    children: Sequence[ChildInput],
+    enroller: GuardianInput,
+    other_guardians: Sequence[GuardianInput],
+    consent_text: ConsentText,
+    idempotency_key: str | None,
+    fingerprint: str | None,
+) -> SubmissionResult:
+    """Store the submission in a transaction of its own, answering a used key with the first
+    answer; refused input raises ValidationError.
+
+    Two tries: the second runs only when the first lost a race to a concurrent submission
+    of the same child (the one-active-enrolment constraint, checked at commit of the
+    other), and then sees that enrolment and stores this one as a possible duplicate.
+    So the race gives the same answer as any submission, never an error."""
     for attempt in (1, 2):
         try:
             with transaction.atomic():

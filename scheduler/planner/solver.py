@@ -319,7 +319,6 @@ def solve(
     greedy_children = greedy.children(problem)
     start = plan_start(problem, greedy)
     built = PlannerModel(problem, include=start)
-    model = built.model
     stats = SolveStats(
         status="OPTIMAL",
         children_served=greedy_children,
@@ -334,36 +333,101 @@ def solve(
         return greedy, stats
 
     built_at = time.perf_counter()
-    # Phase 1: children served; nothing to do when the start serves every request that
-    # has a candidate with enough free trainers.
+    plan, phase1_optimal = _phase1_children(
+        problem,
+        built,
+        start,
+        stats,
+        budget=time_limit * phase1_share,
+        started=started,
+        workers=workers,
+        seed=seed,
+    )
+    phase1_at = time.perf_counter()
+    plan, phase2_optimal = _phase2_penalty(
+        problem,
+        built,
+        plan,
+        stats,
+        time_limit=time_limit,
+        started=started,
+        workers=workers,
+        seed=seed,
+    )
+    stats.status = "OPTIMAL" if phase1_optimal and phase2_optimal else "FEASIBLE"
+    stats.solve_seconds = time.perf_counter() - started
+    stats.phase_seconds = (
+        built_at - started,
+        phase1_at - built_at,
+        time.perf_counter() - phase1_at,
+    )
+    return plan, stats
+
+
+def _phase1_children(
+    problem: PlanningProblem,
+    built: PlannerModel,
+    start: Plan,
+    stats: SolveStats,
+    *,
+    budget: float,
+    started: float,
+    workers: int,
+    seed: int,
+) -> tuple[Plan, bool]:
+    """Phase 1: serve as many children as possible, at least what greedy serves, starting
+    from `start`; nothing to do when `start` already serves every request that has a
+    candidate with enough free trainers.
+
+    Records the children served, their bound and the deterministic time in `stats`, and
+    leaves the model without an objective. Returns the plan and whether it is proven
+    optimal."""
+    model = built.model
     plan = start
     stats.children_served = start.children(problem)
     stats.children_bound = built.children_upper_bound
-    phase1_optimal = stats.children_served == built.children_upper_bound
-    if not phase1_optimal:
-        model.add(built.children >= greedy_children)
-        model.maximize(built.children)
-        built.hint(start)
-        budget = time_limit * phase1_share
-        wall = budget - (time.perf_counter() - started)
-        solver = _solver(budget, wall, workers=workers, seed=seed)
-        status = solver.solve(model)
-        stats.deterministic_time = solver.deterministic_time
-        if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-            found = built.read(solver)
-            if found.children(problem) >= stats.children_served:
-                plan = found
-                stats.children_served = found.children(problem)
-            stats.children_bound = min(
-                built.children_upper_bound, int(solver.best_objective_bound + 1e-6)
-            )
-            phase1_optimal = status == cp_model.OPTIMAL
-        model.clear_objective()
+    if stats.children_served == built.children_upper_bound:
+        return plan, True
+    model.add(built.children >= stats.greedy_children)
+    model.maximize(built.children)
+    built.hint(start)
+    wall = budget - (time.perf_counter() - started)
+    solver = _solver(budget, wall, workers=workers, seed=seed)
+    status = solver.solve(model)
+    stats.deterministic_time = solver.deterministic_time
+    optimal = False
+    if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        found = built.read(solver)
+        if found.children(problem) >= stats.children_served:
+            plan = found
+            stats.children_served = found.children(problem)
+        stats.children_bound = min(
+            built.children_upper_bound, int(solver.best_objective_bound + 1e-6)
+        )
+        optimal = status == cp_model.OPTIMAL
+    model.clear_objective()
+    return plan, optimal
 
-    phase1_at = time.perf_counter()
-    # Phase 2: keep serving exactly the requests phase 1 served (so the children too) and
-    # improve everything else. Fixing the set rather than the sum keeps phase 2 quick to
-    # prove, at the price of not swapping a request for another of the same size.
+
+def _phase2_penalty(
+    problem: PlanningProblem,
+    built: PlannerModel,
+    plan: Plan,
+    stats: SolveStats,
+    *,
+    time_limit: float,
+    started: float,
+    workers: int,
+    seed: int,
+) -> tuple[Plan, bool]:
+    """Phase 2: keep serving exactly the requests `plan` serves (so the children too) and
+    minimise the penalty (preferences, balance, continuity) in the time phase 1 left.
+
+    Fixing the set rather than the sum keeps phase 2 quick to prove, at the price of not
+    swapping a request for another of the same size. Records the penalty, its bound, the
+    constraints and the deterministic time in `stats`. Returns the plan (`plan` itself
+    when no solution comes back) and whether it is proven optimal."""
+    model = built.model
     for (request_id, _index), x in built.x.items():
         if request_id not in plan.assignments:
             model.add(x == 0)
@@ -383,12 +447,4 @@ def solve(
         stats.penalty_bound = math.ceil(solver.best_objective_bound - 1e-6)
     else:
         stats.penalty = plan_penalty(problem, plan)
-    optimal = phase1_optimal and status == cp_model.OPTIMAL
-    stats.status = "OPTIMAL" if optimal else "FEASIBLE"
-    stats.solve_seconds = time.perf_counter() - started
-    stats.phase_seconds = (
-        built_at - started,
-        phase1_at - built_at,
-        time.perf_counter() - phase1_at,
-    )
-    return plan, stats
+    return plan, status == cp_model.OPTIMAL

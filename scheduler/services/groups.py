@@ -289,28 +289,6 @@ def group_create(
     trainers = list(trainers)
     if capacity is None:
         capacity = _default_capacity(programme, class_size)
-    errors = _group_create_errors(
-        programme=programme,
-        host_school=host_school,
-        school_year=school_year,
-        weekday=weekday,
-        first_date=first_date,
-        capacity=capacity,
-        class_name=class_name,
-        class_size=class_size,
-        mentor_name=mentor_name,
-        enrolment_closes_on=enrolment_closes_on,
-        as_of=as_of,
-    )
-    if errors:
-        raise ValidationError(errors)
-    refuse_school_year_without_holidays(
-        school_year=school_year,
-        regions=[host_school.holiday_region],
-        confirm_no_holidays=confirm_no_holidays,
-    )
-    validate_trainers(programme, trainers)
-
     group = Group(
         programme=programme,
         host_school=host_school,
@@ -332,18 +310,12 @@ def group_create(
         mentor_email=mentor_email,
         created_by=created_by,
     )
-    group.full_clean()
-    plan = series_preview(
-        programme=programme,
-        host_school=host_school,
-        first_date=first_date,
-        weekday=weekday,
-        start_time=start_time,
-        parent_meeting_time=parent_meeting_time,
+    _refuse_new_group(
+        group, trainers=trainers, as_of=as_of, confirm_no_holidays=confirm_no_holidays
     )
-    _refuse_plan_in_past(plan, as_of)
-    overridden = resolve_conflicts(
-        series_conflicts(group_like=group, trainers=trainers, plan=plan), override_by=override_by
+    group.full_clean()
+    plan, overridden = _new_group_series(
+        group, trainers=trainers, as_of=as_of, override_by=override_by
     )
     group.save()
     group.trainers.set(trainers)
@@ -352,6 +324,54 @@ def group_create(
     for trainer in trainers:
         emit(events.TrainerAssigned(group_id=group.pk, trainer_id=trainer.pk))
     return GroupCreated(group=group, plan=plan, overridden=overridden)
+
+
+def _refuse_new_group(
+    group: Group, *, trainers: list[Trainer], as_of: dt.date | None, confirm_no_holidays: bool
+) -> None:
+    """Refuse the unsaved `group` as `group_create` describes: its fields, a school year
+    without holidays for the host school's region, and its trainers."""
+    errors = _group_create_errors(
+        programme=group.programme,
+        host_school=group.host_school,
+        school_year=group.school_year,
+        weekday=group.weekday,
+        first_date=group.first_date,
+        capacity=group.capacity,
+        class_name=group.class_name,
+        class_size=group.class_size,
+        mentor_name=group.mentor_name,
+        enrolment_closes_on=group.enrolment_closes_on,
+        as_of=as_of,
+    )
+    if errors:
+        raise ValidationError(errors)
+    refuse_school_year_without_holidays(
+        school_year=group.school_year,
+        regions=[group.host_school.holiday_region],
+        confirm_no_holidays=confirm_no_holidays,
+    )
+    validate_trainers(group.programme, trainers)
+
+
+def _new_group_series(
+    group: Group, *, trainers: list[Trainer], as_of: dt.date | None, override_by: Any | None
+) -> tuple[SeriesPlan, list[Conflict]]:
+    """The series of the unsaved `group` around its host school's closed days, and the soft
+    conflicts `override_by` accepts; refuses a series in the past or with hard conflicts."""
+    plan = series_preview(
+        programme=group.programme,
+        host_school=group.host_school,
+        first_date=group.first_date,
+        weekday=group.weekday,
+        start_time=group.start_time,
+        parent_meeting_time=group.parent_meeting_time,
+    )
+    _refuse_plan_in_past(plan, as_of)
+    overridden = resolve_conflicts(
+        series_conflicts(group_like=group, trainers=trainers, plan=plan), override_by=override_by
+    )
+    return plan, overridden
 
 
 def _sessions_save(

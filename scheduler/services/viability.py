@@ -145,9 +145,47 @@ def group_postpone(
     `override_by`, and are recorded). Refuses a group already decided or started.
     """
     group = _locked_undecided(group)
-    today = timezone.localdate()
     new_first = first_weekday_on_or_after(first_date, group.weekday)
-    if first_date <= today:
+    _refuse_postponement(group, first_date=first_date, new_first=new_first)
+    plan = series_preview(
+        programme=group.programme,
+        host_school=group.host_school,
+        first_date=new_first,
+        weekday=group.weekday,
+        start_time=group.start_time,
+        parent_meeting_time=group.parent_meeting_time,
+    )
+    current = list(group.sessions.filter(status=SessionStatus.SCHEDULED).order_by("starts_at"))
+    trainers = list(group.trainers.all())
+    overridden = _series_conflicts(group, trainers, plan.sessions, current, override_by)
+    moved = _sessions_move(group, _pair_by_kind(current, plan.sessions))
+    if overridden:
+        by_start = {s.starts_at: s for s in moved}
+        for conflict in overridden:
+            if conflict.starts_at in by_start:
+                record_overrides(by_start[conflict.starts_at], [conflict], override_by)
+    old_first = group.first_date
+    group.first_date = new_first
+    _decided(group, decision=GroupDecision.POSTPONED, reason=reason, by=decided_by)
+    group.save(
+        update_fields=[
+            "first_date",
+            "decision",
+            "decision_reason",
+            "decided_at",
+            "decided_by",
+            "updated_at",
+        ]
+    )
+    revision = group.sessions.aggregate(total=Sum("revision"))["total"] or 0
+    emit(events.GroupPostponed(group_id=group.pk, revision=revision, old_first_date=old_first))
+    return group
+
+
+def _refuse_postponement(group: Group, *, first_date: dt.date, new_first: dt.date) -> None:
+    """Refuse (field "first_date") a day not after today, a new first date not after the
+    current one, or one outside the group's school year."""
+    if first_date <= timezone.localdate():
         raise ValidationError(
             {
                 "first_date": _(
@@ -171,18 +209,12 @@ def group_postpone(
                 % {"label": group.school_year.label}
             }
         )
-    plan = series_preview(
-        programme=group.programme,
-        host_school=group.host_school,
-        first_date=new_first,
-        weekday=group.weekday,
-        start_time=group.start_time,
-        parent_meeting_time=group.parent_meeting_time,
-    )
-    current = list(group.sessions.filter(status=SessionStatus.SCHEDULED).order_by("starts_at"))
-    trainers = list(group.trainers.all())
-    overridden = _series_conflicts(group, trainers, plan.sessions, current, override_by)
-    pairs = _pair_by_kind(current, plan.sessions)
+
+
+def _sessions_move(group: Group, pairs: list[tuple[Any, Any]]) -> list[Session]:
+    """Move each scheduled session of `group` to its planned counterpart (a higher revision),
+    add the planned sessions that have none and cancel the sessions that have none; returns
+    the sessions of the new series."""
     moved = []
     for session, planned in pairs:
         if session is None:  # the new series has a session more: add it
@@ -205,27 +237,7 @@ def group_postpone(
             session.revision += 1
             session.save(update_fields=["starts_at", "ends_at", "sequence", "revision"])
             moved.append(session)
-    if overridden:
-        by_start = {s.starts_at: s for s in moved}
-        for conflict in overridden:
-            if conflict.starts_at in by_start:
-                record_overrides(by_start[conflict.starts_at], [conflict], override_by)
-    old_first = group.first_date
-    group.first_date = new_first
-    _decided(group, decision=GroupDecision.POSTPONED, reason=reason, by=decided_by)
-    group.save(
-        update_fields=[
-            "first_date",
-            "decision",
-            "decision_reason",
-            "decided_at",
-            "decided_by",
-            "updated_at",
-        ]
-    )
-    revision = group.sessions.aggregate(total=Sum("revision"))["total"] or 0
-    emit(events.GroupPostponed(group_id=group.pk, revision=revision, old_first_date=old_first))
-    return group
+    return moved
 
 
 def _series_conflicts(
