@@ -1,8 +1,9 @@
 """A guardian's own place behind their link, and the coordinator's resend button, read well
 at phone and desktop size (tools/layout_check.js): the siblings' consent page with a choice
 per child, the status page with 'Toestemming intrekken', the withdrawal's question, the
-contact details form, and the start page's list of consents still missing. Each page is
-also written as a PNG to var/screenshots/guardian/ for people to look at."""
+contact details form, the data page behind a data link, and the start page's list of
+consents still missing. Each page is also written as a PNG to var/screenshots/guardian/ for
+people to look at."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from django.conf import settings
 
 from enrolment import events
 from enrolment.services import email_confirm, submission_create
+from enrolment.services.retention import data_link_issue
 from tests import factories
 from tests.browser.support import log_in
 from tests.clock import on_day
@@ -61,6 +63,7 @@ def test_the_guardians_pages_and_the_resend_button_read_well_at_both_sizes(
         ("status", f"/aanmelden/link/{anna}/"),
         ("consent-withdraw", f"/aanmelden/link/{anna}/toestemming-intrekken/{sam.public_id}/"),
         ("contact", f"/aanmelden/link/{anna}/mijn-gegevens/"),
+        ("my-data", f"/gegevens/mijn-gegevens/{data_link_issue(token=anna)}/"),
     ]
     findings: list[str] = []
     for width, height in SIZES:
