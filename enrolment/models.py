@@ -362,6 +362,8 @@ class LinkPurpose(models.TextChoices):
     OFFER = "offer", _("aangeboden plaats aannemen of afslaan")
     MANAGE = "manage", _("aanmelding bekijken, afmelden of gegevens inzien")
     EMAIL_CHANGE = "email_change", _("nieuw e-mailadres bevestigen")
+    # Issued from a guardian's own link for an hour: their data page, downloads and erasure.
+    DATA = "data", _("eigen gegevens bekijken, bewaren of laten wissen")
 
 
 _hash_token = token_hash

@@ -29,4 +29,5 @@ urlpatterns = [
         name="enrol-link-consent-withdraw",
     ),
     path("link/<str:token>/mijn-gegevens/", views.link_contact, name="enrol-link-contact"),
+    path("link/<str:token>/gegevens/", views.link_data, name="enrol-link-data"),
 ]

@@ -27,10 +27,11 @@ from enrolment import data_readable
 from enrolment.models import EnrolmentStatus, LinkPurpose
 from enrolment.services import link_resolve, retention
 from enrolment.views_public import link_page
+from enrolment.views_public.links import _guardian_language
 from programmes import access
 from programmes.mixins import RoleRequiredMixin
 
-LINK_PURPOSES = [LinkPurpose.MANAGE, LinkPurpose.CONFIRM]
+LINK_PURPOSES = list(retention.DATA_PURPOSES)
 
 
 # --- the manager: retention overview -------------------------------------------------------
@@ -93,11 +94,17 @@ class MyDataView(View):
         enrolments = list(
             link.submission.enrolments.select_related("group__programme").order_by("pk")
         )
-        return render(
-            request,
-            "enrolment/privacy/my_data.html",
-            {"token": token, "enrolments": enrolments},
-        )
+        with _guardian_language(request, link.guardian):
+            return render(
+                request,
+                "enrolment/privacy/my_data.html",
+                {
+                    "token": token,
+                    "enrolments": enrolments,
+                    # A data link (from another guardian's consent link) works for an hour.
+                    "expires_at": link.expires_at if link.purpose == LinkPurpose.DATA else None,
+                },
+            )
 
 
 @method_decorator(link_page, name="dispatch")
@@ -148,10 +155,11 @@ class MyDataEraseView(View):
 
     def get(self, request: HttpRequest, token: str) -> HttpResponse:
         try:
-            link_resolve(token, purposes=LINK_PURPOSES)
+            link = link_resolve(token, purposes=LINK_PURPOSES)
         except ValidationError as error:
             return _invalid_link(request, error)
-        return render(request, self.template_name, {"token": token})
+        with _guardian_language(request, link.guardian):
+            return render(request, self.template_name, {"token": token})
 
     def post(self, request: HttpRequest, token: str) -> HttpResponse:
         if request.POST.get("confirm") != "yes":

@@ -16,6 +16,7 @@ KIND_LABELS = {
     "consent_refused": _("Aanmelding gaat niet door (geen toestemming)"),
     "consent_withdrawn": _("Toestemming ingetrokken (aan de ouders)"),
     "consent_withdrawn_coordinator": _("Toestemming ingetrokken (aan de coördinator)"),
+    "consent_withdrawn_receipt": _("Toestemming ingetrokken (bevestiging aan wie introk)"),
     "email_change": _("Nieuw e-mailadres bevestigen"),
     "invitation": _("Inschrijving bevestigd, met de agenda"),
     "waitlisted": _("Op de wachtlijst"),

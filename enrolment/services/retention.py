@@ -23,7 +23,7 @@ from typing import Any
 
 from celery import shared_task
 from django.conf import settings
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Count, Max, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
@@ -45,7 +45,9 @@ from enrolment.models import (
     LinkPurpose,
     Submission,
 )
-from enrolment.services.links import link_resolve
+from enrolment.services.guardians import CONTACT_PURPOSES
+from enrolment.services.links import _make_link, link_resolve
+from enrolment.services.transitions import _now
 from enrolment.services.withdrawal import enrolment_withdraw
 from programmes import access
 from scheduler.models import Group, GroupStatus, SessionStatus
@@ -424,6 +426,40 @@ def _data_kinds(ids: list[int], by_status: dict[int, dict[str, int]]) -> dict[st
 
 # --- the guardian's rights: see and erase -----------------------------------------------------
 
+# The links that open the data page (`personal_data_export_by_link`,
+# `personal_data_erase_request`): the enroller's confirm and manage links, and a data link
+# (`data_link_issue`), which another guardian gets from their own consent link; the consent
+# link itself stays a link for consent.
+DATA_PURPOSES = (LinkPurpose.MANAGE, LinkPurpose.CONFIRM, LinkPurpose.DATA)
+DATA_LINK_HOURS = 1
+
+
+@transaction.atomic
+def data_link_issue(*, token: str) -> str:
+    """A guardian with authority asks, through their own link (confirm, manage or consent),
+    for the way to their data: a new link of purpose data, for them and their submission,
+    valid for `DATA_LINK_HOURS`. Their earlier data links are revoked, so one works at a time;
+    an erasure deletes it with the submission's other links. What the data link shows and
+    erases is what `personal_data_export_by_link` and `personal_data_erase_request` give
+    any holder of a data link. Returns the raw token (it exists only in the answer).
+
+    Refuses (ValidationError, nothing changes): a link that is not valid or not a guardian's
+    own (the child's consent link, an offer), and a guardian without parental authority.
+    """
+    link = link_resolve(token, purposes=CONTACT_PURPOSES)
+    if not link.guardian.has_authority:
+        raise ValidationError(
+            _(
+                "Alleen een ouder met gezag kan hier de gegevens van de aanmelding inzien. "
+                "Neem voor uw eigen gegevens contact op met de gemeente."
+            ),
+            code="no_authority",
+        )
+    AccessLink.objects.filter(
+        guardian_id=link.guardian_id, purpose=LinkPurpose.DATA, revoked_at__isnull=True
+    ).update(revoked_at=_now())
+    return _make_link(purpose=LinkPurpose.DATA, guardian=link.guardian, hours=DATA_LINK_HOURS)
+
 
 def _iso(value: dt.date | dt.datetime | None) -> str | None:
     return value.isoformat() if value is not None else None
@@ -550,19 +586,19 @@ def personal_data_export(*, submission: Submission, guardian: Guardian | None = 
 
 
 def personal_data_export_by_link(*, token: str) -> dict:
-    """The export for the guardian whose link (manage or confirm) this is."""
-    link = link_resolve(token, purposes=[LinkPurpose.MANAGE, LinkPurpose.CONFIRM])
+    """The export for the guardian whose link (manage, confirm or data) this is."""
+    link = link_resolve(token, purposes=DATA_PURPOSES)
     return personal_data_export(submission=link.submission, guardian=link.guardian)
 
 
 @transaction.atomic
 def personal_data_erase_request(*, token: str) -> int:
-    """A guardian asks, through their link (manage or confirm), to erase everything held
+    """A guardian asks, through their link (manage, confirm or data), to erase everything held
     about their submission: every enrolment is erased (an active one is withdrawn first and
     its seat offered to the next child). The link itself goes with the rest, so it works once.
     Writes an audit entry (actor "guardian <id>"). Returns how many enrolments were erased.
     """
-    link = link_resolve(token, purposes=[LinkPurpose.MANAGE, LinkPurpose.CONFIRM])
+    link = link_resolve(token, purposes=DATA_PURPOSES)
     guardian_id, submission_id = link.guardian_id, link.submission_id
     audit_record(
         actor=f"guardian {guardian_id}",

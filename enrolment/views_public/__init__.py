@@ -2,7 +2,7 @@
 
 One module per step: `finding` (school and groups), `form` (enrolling), `links` (the
 links in our e-mails), `consent_withdrawal` (withdrawing one's own consent), `contact` (one's own
-details); the names
+details), `data_rights` (the way to one's own data); the names
 `urls_public` routes to are re-exported here.
 
 No account is needed. Views stay thin: every change goes through
@@ -24,6 +24,7 @@ from __future__ import annotations
 
 from enrolment.views_public.consent_withdrawal import link_consent_withdraw
 from enrolment.views_public.contact import link_contact
+from enrolment.views_public.data_rights import link_data
 from enrolment.views_public.finding import interest, interest_thanks, school_groups, school_search
 from enrolment.views_public.form import FORM_NONCE_COOKIE, RECEIVED_COOKIE, enrol, received
 from enrolment.views_public.links import link, link_page, link_withdraw
@@ -37,6 +38,7 @@ __all__ = [
     "link",
     "link_consent_withdraw",
     "link_contact",
+    "link_data",
     "link_page",
     "link_withdraw",
     "received",

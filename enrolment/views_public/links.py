@@ -16,7 +16,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.cache import add_never_cache_headers
 from django.utils.formats import date_format
@@ -45,6 +45,7 @@ from enrolment.services import (
     guardian_email_change_confirm,
     link_resolve,
     offer_answer,
+    retention,
     waitlist_position,
     withdrawable_consent,
 )
@@ -216,22 +217,30 @@ def _status_page(request: HttpRequest, link: AccessLink, token: str) -> HttpResp
             "consent_thanks": link.purpose == LinkPurpose.CONSENT
             and any(s.can_withdraw_consent for s in statuses),
             "guardian": link.guardian,
-            **(_data_rights(token) if may_withdraw_child else {"data_rights": False}),
+            **_data_rights(link, token),
         },
     )
 
 
-def _data_rights(token: str) -> dict[str, Any]:
-    """Where the guardian downloads or erases their data: the privacy pages (`/gegevens/`),
-    which call `retention.personal_data_export_by_link` / `personal_data_erase_request`."""
-    try:
+def _data_rights(link: AccessLink, token: str) -> dict[str, Any]:
+    """Where the guardian sees, downloads or erases their data: the privacy pages
+    (`/gegevens/`), which call `retention.personal_data_export_by_link` and
+    `personal_data_erase_request`. The enroller's confirm and manage links open them
+    themselves; another guardian with authority gets a data link of their own with a POST
+    (`enrol-link-data`, `retention.data_link_issue`): their consent link stays one."""
+    if link.purpose in retention.DATA_PURPOSES:
         return {
             "data_rights": True,
+            "data_url": reverse("privacy-my-data", kwargs={"token": token}),
             "download_url": reverse("privacy-my-data-download", kwargs={"token": token}),
             "erase_url": reverse("privacy-my-data-erase", kwargs={"token": token}),
         }
-    except NoReverseMatch:
-        return {"data_rights": False}
+    if link.guardian.has_authority:
+        return {
+            "data_rights": True,
+            "data_link_url": reverse("enrol-link-data", kwargs={"token": token}),
+        }
+    return {"data_rights": False}
 
 
 def _confirm(request: HttpRequest, link: AccessLink, token: str) -> HttpResponse:
@@ -350,6 +359,12 @@ def _consent_page(request: HttpRequest, link: AccessLink, token: str) -> HttpRes
         and given.withdrawn_at is None,
         "token": token,
         "consent_body": _consent_text_in_language(enrolment.submission.consent_text),
+        # Once they answered, their own data too (the status page shows it after a yes).
+        **(
+            _data_rights(link, token)
+            if not is_child and given is not None
+            else {"data_rights": False}
+        ),
     }
     template = "link_child_consent.html" if is_child else "link_consent.html"
     return render(request, f"enrolment/public/{template}", context)

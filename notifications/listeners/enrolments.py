@@ -3,6 +3,8 @@ offer, withdrawal, duplicates, erasure, absences."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from enrolment import events as enrolment_events
 from enrolment.duplicates import duplicate_original
 from enrolment.models import (
@@ -232,19 +234,29 @@ def on_consent_refused(event: enrolment_events.ConsentRefused) -> None:
 
 def on_consent_withdrawn(event: enrolment_events.ConsentWithdrawn) -> None:
     """In neutral words: who withdrew is not named, only that consent was withdrawn and
-    whether the child still takes part. The other guardians hear it (when the child ended
-    after being confirmed, every guardian, the one who withdrew too, since the message
-    carries the calendar's cancellation), and so do the coordinators of the pupil's school."""
+    whether the child still takes part. The other guardians hear it, and so do the
+    coordinators of the pupil's school. The guardian who withdrew gets a receipt instead,
+    once: what they withdrew, when, and whether the child still takes part. When the child
+    ended after being confirmed, every guardian's message carries the calendar's
+    cancellation (the receipt too)."""
     enrolment = load_enrolment(event.enrolment_id)
     if enrolment is None:
         return
     group = enrolment.group
     revision = f"guardian-{event.guardian_id}" if event.guardian_id else "child"
     cancel = event.ended and event.was_confirmed
-    guardians = guardians_of(enrolment).exclude(email="")
-    if not cancel and event.guardian_id is not None:
-        guardians = guardians.exclude(pk=event.guardian_id)
-    for guardian in mailable_guardians(guardians).order_by("pk"):
+    calendar_parts = {
+        "calendar_cancelled": cancel,
+        "ics": calendar_for(calendar.group_cancellation, group=group) if cancel else None,
+        "ics_method": CANCEL if cancel else "",
+        "meetings": calendar.parent_meetings_of(group) if cancel else (),
+        "merge_meetings": True,
+    }
+    others = guardians_of(enrolment).exclude(email="")
+    if event.guardian_id is not None:
+        others = others.exclude(pk=event.guardian_id)
+        _consent_withdrawn_receipt(enrolment, event, revision=revision, **calendar_parts)
+    for guardian in mailable_guardians(others).order_by("pk"):
         write_to_guardian(
             "consent_withdrawn",
             "consent-withdrawn",
@@ -253,11 +265,7 @@ def on_consent_withdrawn(event: enrolment_events.ConsentWithdrawn) -> None:
             revision=revision,
             ended=event.ended,
             by_child=event.guardian_id is None,
-            calendar_cancelled=cancel,
-            ics=calendar_for(calendar.group_cancellation, group=group) if cancel else None,
-            ics_method=CANCEL if cancel else "",
-            meetings=calendar.parent_meetings_of(group) if cancel else (),
-            merge_meetings=True,
+            **calendar_parts,
         )
     school = enrolment.child.school
     for user in school.coordinators.exclude(email="").order_by("pk"):
@@ -275,6 +283,35 @@ def on_consent_withdrawn(event: enrolment_events.ConsentWithdrawn) -> None:
             },
             reply_to=reply_to_of(enrolment),
         )
+
+
+def _consent_withdrawn_receipt(
+    enrolment: Enrolment,
+    event: enrolment_events.ConsentWithdrawn,
+    *,
+    revision: str,
+    **calendar_parts: Any,
+) -> None:
+    """The receipt to the guardian who withdrew their consent, in our words only."""
+    withdrawer = guardians_of(enrolment).filter(pk=event.guardian_id).exclude(email="").first()
+    if withdrawer is None:
+        return
+    withdrawn_at = (
+        Consent.objects.filter(enrolment=enrolment, guardian_id=withdrawer.pk)
+        .exclude(withdrawn_at=None)
+        .values_list("withdrawn_at", flat=True)
+        .first()
+    )
+    write_to_guardian(
+        "consent_withdrawn_receipt",
+        "consent-withdrawn-receipt",
+        enrolment,
+        withdrawer,
+        revision=revision,
+        ended=event.ended,
+        withdrawn_at=withdrawn_at,
+        **calendar_parts,
+    )
 
 
 def on_guardian_email_change_requested(

@@ -19,6 +19,7 @@ from django.conf import settings
 
 from enrolment import events
 from enrolment.services import email_confirm, submission_create
+from enrolment.services.retention import data_link_issue
 from tests import factories
 from tests.browser.support import log_in
 from tests.clock import on_day
@@ -140,13 +141,14 @@ def test_the_guardians_pages_and_the_resend_button_read_well_at_both_sizes(
 ) -> None:
     family = _family(consent_text, emitted)
     anna, sam = family["anna"], family["sam"]
+    data_token = data_link_issue(token=anna)  # the data pages' own link, from anna's
     pages = [
         ("siblings-consent", f"/aanmelden/link/{family['bram']}/"),
         ("status", f"/aanmelden/link/{anna}/"),
         ("consent-withdraw", f"/aanmelden/link/{anna}/toestemming-intrekken/{sam.public_id}/"),
         ("contact", f"/aanmelden/link/{anna}/mijn-gegevens/"),
-        ("my-data", f"/gegevens/mijn-gegevens/{anna}/"),
-        ("erase", f"/gegevens/mijn-gegevens/{anna}/wissen/"),
+        ("my-data", f"/gegevens/mijn-gegevens/{data_token}/"),
+        ("erase", f"/gegevens/mijn-gegevens/{data_token}/wissen/"),
     ]
     findings: list[str] = []
     for width, height in SIZES:
@@ -154,7 +156,7 @@ def test_the_guardians_pages_and_the_resend_button_read_well_at_both_sizes(
         for name, path in pages:
             assert page.goto(live_server.url + path).status == 200, path
             findings += _checked(page, name, width)
-        page.goto(live_server.url + f"/gegevens/mijn-gegevens/{anna}/")
+        page.goto(live_server.url + f"/gegevens/mijn-gegevens/{data_token}/")
         with page.expect_navigation():
             page.get_by_role("button", name="Gegevens bekijken").click()
         assert page.get_by_role("heading", name="Sam: Programma", exact=False).count() == 1

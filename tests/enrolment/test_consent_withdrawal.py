@@ -94,10 +94,13 @@ def test_a_second_guardian_withdraws_consent_and_the_seat_goes_to_the_next_child
     offered = rows("seat_offered")
     assert len(offered) == before["seat_offered"] + 1
     assert offered[-1].to_email == "carla@example.org"
-    # Neutral words, once to each: both parents (the calendar leaves theirs), the coordinator.
+    # Neutral words, once to each: the other parent, the coordinator; the parent who withdrew
+    # gets their receipt. Both calendars lose the sessions.
     told = rows("consent_withdrawn")
-    assert sorted(m.to_email for m in told) == ["anna@example.org", "bram@example.org"]
-    assert all(m.ics_method == "CANCEL" for m in told)
+    assert [m.to_email for m in told] == ["anna@example.org"]
+    receipt = rows("consent_withdrawn_receipt")
+    assert [m.to_email for m in receipt] == ["bram@example.org"]
+    assert all(m.ics_method == "CANCEL" for m in told + receipt)
     assert "Bram" not in told[0].body_text and "ingetrokken" in told[0].body_text
     coordinator = rows("consent_withdrawn_coordinator")
     assert [m.to_email for m in coordinator] == ["coordinator@school.example"]
@@ -163,7 +166,10 @@ def test_the_second_guardians_page_shows_every_child_but_not_the_enrollers_butto
     page = client.get(f"/aanmelden/link/{world['father_token']}/").content.decode()
     assert "Sam" in page
     assert "/afmelden/" not in page  # withdrawing the child is the enroller's
-    assert "/gegevens/" not in page
+    # Their consent link does not open the data pages itself: a POST gives a data link.
+    assert "/gegevens/mijn-gegevens/" not in page
+    token = world["father_token"]
+    assert f'action="/aanmelden/link/{token}/gegevens/"' in page
 
 
 def test_the_api_withdraws_with_the_same_message(client: Client, world: dict[str, Any]) -> None:

@@ -245,6 +245,8 @@ TABLE = [
     R("enrol-link-withdraw",              "GET",  "link",             200, 200, 200, 200, 200, 200),
     R("enrol-link-consent-withdraw",      "GET",  "link",             200, 200, 200, 200, 200, 200),
     R("enrol-link-contact",               "GET",  "link",             200, 200, 200, 200, 200, 200),
+    # Only a POST makes a data link; a GET goes back to the link's page.
+    R("enrol-link-data",                  "GET",  "link",             302, 302, 302, 302, 302, 302),
     # Pages: enrolments, rosters, privacy, mail and calendar feeds.
     R("staff-overview",                   "GET",  "",                 302, 403, 200, 200, 200, 200),
     R("staff-roster",                     "GET",  "group",            302, 403, 200, 200, 404, 200),
@@ -403,8 +405,9 @@ TABLE = [
 
 ROWS = {row.key: row for row in TABLE}
 # Redirects that go somewhere other than the log-in page for anyone: the log-out, and the
-# parent's invitation and talk links (no account), which lead on to their next page.
-NOT_TO_LOG_IN = ("logout", "referral-enrol", "talk-booking-cancel")
+# parent's invitation and talk links (no account), which lead on to their next page, and the
+# way from a parent's link to their data, which a GET leads back to the link's page.
+NOT_TO_LOG_IN = ("logout", "referral-enrol", "talk-booking-cancel", "enrol-link-data")
 
 
 # --- the URL patterns ------------------------------------------------------------------------
