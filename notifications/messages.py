@@ -52,7 +52,6 @@ MESSAGE_KINDS = (
     "consent_refused",
     "consent_withdrawn",
     "consent_withdrawn_coordinator",
-    "consent_withdrawn_receipt",
     "email_change",
     "invitation",
     "waitlisted",
@@ -69,7 +68,6 @@ MESSAGE_KINDS = (
     "group_cancelled",
     "group_postponed",
     "group_pooled",
-    "group_pooled_calendar",
     "decision_reminder",
     "trainer_assigned",
     "trainer_removed",
@@ -78,7 +76,6 @@ MESSAGE_KINDS = (
     "trainer_agenda",
     "coordinator_digest",
     "consent_reminder",
-    "parent_meeting_calendar",
     "account_locked",
     "evaluation_invitation",
 )
@@ -277,145 +274,45 @@ def message_write(
     ics: Callable[[Recipient], str] | None = None,
     ics_method: str = "",
     meetings: Sequence[Any] = (),
-    merge_meetings: bool = False,
+    also: Sequence[Callable[[Recipient], str]] = (),
 ) -> Any:
     """Render message `kind` for `recipient` and write it to the outbox (current transaction).
 
-    `meetings` (parent meetings of the group) each get a companion message with their own
-    calendar file, REQUEST or CANCEL like the main one: iTIP allows several events in one
-    message only when they share a UID, and a parent meeting has a UID of its own. With
-    `merge_meetings` (one event for a family: confirmed, withdrawn, consent withdrawn,
-    merged) their calendar files travel in the same message instead, each as a file of
-    its own beside the invitation (`outbox.calendar_parts`): one event, one e-mail.
+    `ics`, when given, makes the recipient's own calendar file (iTIP wants the recipient as
+    the only attendee): the invitation the mail program shows. One event makes one e-mail,
+    so every other calendar file of the event travels in the same message, each a file of
+    its own beside the invitation (`outbox.calendar_parts`), since iTIP allows several
+    events in one calendar only when they share a UID:
 
-    The outbox key is f"{event}:{object_id}:{recipient.key}:{revision}", so replaying the
-    same event for the same revision writes nothing. A recipient without an e-mail address
-    gets nothing. `ics`, when given, makes the recipient's own calendar file (iTIP wants the
-    recipient as the only attendee). Returns the outbox row, or None when nothing was written.
+    - `meetings` (the group's parent meetings, each with a UID of its own), REQUEST or
+      CANCEL like the main one; a meeting no longer scheduled only in a CANCEL;
+    - `also`, the recipient's calendar files of the other side of the event, each with its
+      own METHOD (a pooled family's REQUEST for the new group carries the old group's
+      CANCEL).
+
+    Without `ics` the message has no calendar at all. The outbox key is
+    f"{event}:{object_id}:{recipient.key}:{revision}", so replaying the same event for the
+    same revision writes nothing. A recipient without an e-mail address gets nothing.
+    Returns the outbox row, or None when nothing was written.
     """
     if not recipient.email:
         return None
-    if merge_meetings and ics and meetings:
-        return _message_write_merged(
-            kind=kind,
-            event=event,
-            object_id=object_id,
-            recipient=recipient,
-            revision=revision,
-            context=context,
-            reply_to=reply_to,
-            ics=ics,
-            ics_method=ics_method,
-            meetings=meetings,
-        )
     rendered = render_message(
         kind,
         language=recipient.language,
         context={**context, "recipient": recipient, "reply_to": reply_to},
     )
-    row = message_enqueue(
-        key=f"{event}:{object_id}:{recipient.key}:{revision}",
-        kind=kind,
-        to=recipient.email,
-        language=recipient.language,
-        subject=rendered.subject,
-        text=rendered.text,
-        html=rendered.html,
-        reply_to=reply_to,
-        ics=ics(recipient) if ics else "",
-        ics_method=ics_method if ics else "",
-    )
-    _meeting_messages_write(
-        event=event,
-        object_id=object_id,
-        recipient=recipient,
-        revision=revision,
-        context=context,
-        reply_to=reply_to,
-        ics_method=ics_method,
-        meetings=meetings,
-    )
-    return row
-
-
-def _meeting_messages_write(
-    *,
-    event: str,
-    object_id: Any,
-    recipient: Recipient,
-    revision: Any,
-    context: dict[str, Any],
-    reply_to: str,
-    ics_method: str,
-    meetings: Sequence[Any],
-) -> None:
-    """Write one companion message per parent meeting, each with its own calendar file
-    (REQUEST, or CANCEL when the main message cancels or the meeting no longer takes
-    place); a meeting that no longer takes place gets nothing beside a REQUEST."""
-    for meeting in meetings:
-        # iTIP allows one UID per REQUEST/CANCEL, so each parent meeting travels alone.
-        cancelled = ics_method == "CANCEL" or meeting.status != "scheduled"
-        if meeting.status != "scheduled" and ics_method != "CANCEL":
-            continue
-        build = calendar.session_cancellation if cancelled else calendar.session_update
-        companion = render_message(
-            "parent_meeting_calendar",
-            language=recipient.language,
-            context={
-                **context,
-                "session": meeting,
-                "cancelled": cancelled,
-                "recipient": recipient,
-                "reply_to": reply_to,
-            },
-        )
-        message_enqueue(
-            key=f"{event}:{object_id}:{recipient.key}:{revision}:meeting-{meeting.pk}",
-            kind="parent_meeting_calendar",
-            to=recipient.email,
-            language=recipient.language,
-            subject=companion.subject,
-            text=companion.text,
-            html=companion.html,
-            reply_to=reply_to,
-            ics=build(
-                session=meeting, recipient_email=recipient.email, recipient_name=recipient.name
+    calendars: list[str] = []
+    if ics:
+        calendars = [
+            ics(recipient),
+            *(
+                _meeting_calendar(m, ics_method=ics_method, recipient=recipient)
+                for m in meetings
+                if m.status == "scheduled" or ics_method == "CANCEL"
             ),
-            ics_method="CANCEL" if cancelled else "REQUEST",
-        )
-
-
-def _meeting_calendar(meeting: Any, *, ics_method: str, recipient: Recipient) -> str:
-    """One parent meeting's own calendar file (REQUEST or CANCEL like the main one)."""
-    cancelled = ics_method == "CANCEL" or meeting.status != "scheduled"
-    build = calendar.session_cancellation if cancelled else calendar.session_update
-    return build(session=meeting, recipient_email=recipient.email, recipient_name=recipient.name)
-
-
-def _message_write_merged(
-    *,
-    kind: str,
-    event: str,
-    object_id: Any,
-    recipient: Recipient,
-    revision: Any,
-    context: dict[str, Any],
-    reply_to: str,
-    ics: Callable[[Recipient], str],
-    ics_method: str,
-    meetings: Sequence[Any],
-) -> Any:
-    """`message_write` with every parent meeting's calendar in the same message."""
-    rendered = render_message(
-        kind,
-        language=recipient.language,
-        context={**context, "recipient": recipient, "reply_to": reply_to},
-    )
-    calendars = [ics(recipient)] + [
-        _meeting_calendar(m, ics_method=ics_method, recipient=recipient)
-        for m in meetings
-        if m.status == "scheduled" or ics_method == "CANCEL"
-    ]
+            *(make(recipient) for make in also),
+        ]
     return message_enqueue(
         key=f"{event}:{object_id}:{recipient.key}:{revision}",
         kind=kind,
@@ -426,5 +323,12 @@ def _message_write_merged(
         html=rendered.html,
         reply_to=reply_to,
         ics="".join(calendars),
-        ics_method=ics_method,
+        ics_method=ics_method if ics else "",
     )
+
+
+def _meeting_calendar(meeting: Any, *, ics_method: str, recipient: Recipient) -> str:
+    """One parent meeting's own calendar file (REQUEST or CANCEL like the main one)."""
+    cancelled = ics_method == "CANCEL" or meeting.status != "scheduled"
+    build = calendar.session_cancellation if cancelled else calendar.session_update
+    return build(session=meeting, recipient_email=recipient.email, recipient_name=recipient.name)

@@ -256,6 +256,30 @@ def calendar_parts(ics: str) -> list[str]:
     return [part.strip() + "\r\n" for part in parts if part.strip()]
 
 
+_METHOD = re.compile(r"^METHOD:(\S+)", re.MULTILINE)
+
+
+def calendar_filenames(parts: list[str]) -> list[str]:
+    """What the calendar files are called: the invitation `invite.ics`, then the files of
+    its method (the parent meetings) `meeting-<n>.ics`, and those of another method (a
+    pooled family's old dates, cancelled beside the new group's invitation)
+    `cancellation-<n>.ics` or `update-<n>.ics`."""
+
+    def method_of(part: str) -> str:
+        found = _METHOD.search(part)
+        return found[1] if found else ""
+
+    main = method_of(parts[0]) if parts else ""
+    counts: dict[str, int] = {}
+    names = [ICS_FILENAME] if parts else []
+    for part in parts[1:]:
+        method = method_of(part)
+        stem = "meeting" if method == main else "cancellation" if method == "CANCEL" else "update"
+        counts[stem] = counts.get(stem, 0) + 1
+        names.append(f"{stem}-{counts[stem]}.ics")
+    return names
+
+
 class CalendarEmail(EmailMultiAlternatives):
     """An e-mail whose alternatives may end in a `text/calendar; method=...` part.
 
@@ -268,12 +292,12 @@ class CalendarEmail(EmailMultiAlternatives):
         super().__init__(*args, **kwargs)
         parts = calendar_parts(ics) if ics else []
         # The first calendar (the group's sessions) is the invitation the mail client shows;
-        # further ones (each parent meeting, a UID of its own) travel as files beside it, so
-        # one event makes one e-mail.
+        # further ones (each parent meeting, a UID of its own; a pooled family's old dates,
+        # cancelled) travel as files beside it, each with its own METHOD, so one event makes
+        # one e-mail.
         self.ics = parts[0] if parts else ""
         self.ics_method = ics_method
-        for number, part in enumerate(parts):
-            name = ICS_FILENAME if number == 0 else f"meeting-{number}.ics"
+        for name, part in zip(calendar_filenames(parts), parts, strict=True):
             self.attach(name, part, "application/ics")
 
     def _create_alternatives(self, msg: Any) -> Any:

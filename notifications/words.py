@@ -33,7 +33,6 @@ KIND_LABELS = {
     "group_cancelled": _("Groep gaat niet door"),
     "group_postponed": _("Groep begint later"),
     "group_pooled": _("Nieuwe groep na samenvoegen, met de agenda"),
-    "group_pooled_calendar": _("Data van de oude groep uit de agenda"),
     "decision_reminder": _("Herinnering: beslissen over een groep met te weinig kinderen"),
     "trainer_assigned": _("Trainer ingedeeld bij een groep"),
     "trainer_removed": _("Trainer niet meer bij een groep"),
@@ -42,8 +41,12 @@ KIND_LABELS = {
     "trainer_agenda": _("Weekagenda voor de trainer"),
     "coordinator_digest": _("Overzicht voor de coördinator"),
     "consent_reminder": _("Herinnering toestemming"),
-    "parent_meeting_calendar": _("Agenda van de ouderbijeenkomsten"),
     "account_locked": _("Account tijdelijk geblokkeerd"),
+    # No longer written (their calendar files now travel in the message of the event
+    # itself), but rows written before stay in the outbox (failed ones on the failed-mail
+    # page) until they are purged, and keep their name there.
+    "group_pooled_calendar": _("Data van de oude groep uit de agenda"),
+    "parent_meeting_calendar": _("Agenda van de ouderbijeenkomsten"),
 }
 
 SMTP_CODE = re.compile(r"(?:^|[:;] |: )([245]\d\d)\b")

@@ -265,8 +265,8 @@ def group_invitation(
 ) -> str:
     """The invitation for a group's child sessions: one recurring event, with every moved
     session as an override. All VEVENTs share one UID, as iTIP (RFC 5546) requires of a
-    REQUEST; each parent meeting has its own UID and therefore goes out in a message of
-    its own (`session_update(session=meeting)`).
+    REQUEST; each parent meeting has its own UID and therefore goes out as a calendar file
+    of its own beside it, in the same mail (`session_update(session=meeting)`).
 
     `method="CANCEL"` gives the same as `group_cancellation` (for a recipient who leaves
     the group, e.g. a withdrawn enrolment or a trainer taken off it).
@@ -328,7 +328,7 @@ def session_cancellation(*, session: Session, recipient_email: str, recipient_na
 
 def group_cancellation(*, group: Group, recipient_email: str, recipient_name: str) -> str:
     """A CANCEL of the group's child series as a whole (one UID). Each parent meeting is
-    cancelled in a message of its own (`session_cancellation(session=meeting)`)."""
+    cancelled in a calendar file of its own (`session_cancellation(session=meeting)`)."""
     group, sessions = _load_group(group)
     stamp = timezone.now()
     series = child_series(group, sessions)
@@ -345,7 +345,7 @@ def group_cancellation(*, group: Group, recipient_email: str, recipient_name: st
 
 
 def parent_meetings_of(group: Group) -> list[Session]:
-    """The parent meetings that travel in messages of their own next to the series."""
+    """The parent meetings that travel as calendar files of their own beside the series."""
     return list(
         Session.objects.filter(group=group, kind=SessionKind.PARENT).order_by("starts_at", "pk")
     )

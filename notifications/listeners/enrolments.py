@@ -250,7 +250,6 @@ def on_consent_withdrawn(event: enrolment_events.ConsentWithdrawn) -> None:
         "ics": calendar_for(calendar.group_cancellation, group=group) if cancel else None,
         "ics_method": CANCEL if cancel else "",
         "meetings": calendar.parent_meetings_of(group) if cancel else (),
-        "merge_meetings": True,
     }
     others = guardians_of(enrolment).exclude(email="")
     if event.guardian_id is not None:
@@ -349,7 +348,6 @@ def on_seat_confirmed(event: enrolment_events.SeatConfirmed) -> None:
             ics_method=REQUEST,
             meetings=calendar.parent_meetings_of(group),
             **schedule,
-            merge_meetings=True,
         )
 
 
@@ -410,7 +408,6 @@ def on_withdrawn(event: enrolment_events.Withdrawn) -> None:
             ics=calendar_for(calendar.group_cancellation, group=group),
             ics_method=CANCEL,
             meetings=calendar.parent_meetings_of(group),
-            merge_meetings=True,
         )
 
 
@@ -433,7 +430,6 @@ def on_duplicate_merged(event: enrolment_events.DuplicateMerged) -> None:
             ics=invitation_for(group) if confirmed else None,
             ics_method=REQUEST if confirmed else "",
             meetings=calendar.parent_meetings_of(group) if confirmed else (),
-            merge_meetings=True,
         )
 
 

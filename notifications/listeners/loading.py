@@ -98,9 +98,9 @@ def write_to_guardian(
     ics: Callable[[Recipient], str] | None = None,
     ics_method: str = "",
     meetings: Sequence[Session] = (),
+    also: Sequence[Callable[[Recipient], str]] = (),
     first_contact: bool = False,
     enroller: Guardian | None = None,
-    merge_meetings: bool = False,
     **extra: Any,
 ) -> Any:
     if guardian is None or not may_mail(guardian, enroller=enroller):
@@ -116,7 +116,7 @@ def write_to_guardian(
         reply_to=reply_to_of(enrolment),
         ics=ics,
         ics_method=ics_method,
-        merge_meetings=merge_meetings,
+        also=also,
     )
 
 

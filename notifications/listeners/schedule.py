@@ -43,14 +43,12 @@ def _write_schedule_change(
     ics: Callable[[Recipient], str],
     ics_method: str,
     meetings: Sequence[Session] = (),
-    merge_meetings: bool = False,
     **extra: Any,
 ) -> None:
     reply_to = reply_to_for(group.host_school)
     for recipient, children in _audience(group):
         message_write(
             meetings=meetings,
-            merge_meetings=merge_meetings,
             kind=kind,
             event=event,
             object_id=object_id,
@@ -63,21 +61,38 @@ def _write_schedule_change(
         )
 
 
-def on_session_moved(event: scheduler_events.SessionMoved) -> None:
+def _session_update_write(
+    event: scheduler_events.SessionMoved | scheduler_events.SessionAdded,
+    *,
+    kind: str,
+    key: str,
+    **extra: Any,
+) -> None:
+    """A session moved or added: the REQUEST that puts it in every calendar as it is now."""
     session = load_session(event.session_id)
     if session is None or session.group.is_cancelled:
         return
     _write_schedule_change(
-        kind="session_moved",
-        event="session-moved",
+        kind=kind,
+        event=key,
         object_id=session.pk,
         revision=event.revision,
         group=session.group,
         ics=calendar_for(calendar.session_update, session=session),
         ics_method=REQUEST,
         session=session,
-        old_starts_at=event.old_starts_at,
+        **extra,
     )
+
+
+def on_session_moved(event: scheduler_events.SessionMoved) -> None:
+    _session_update_write(
+        event, kind="session_moved", key="session-moved", old_starts_at=event.old_starts_at
+    )
+
+
+def on_session_added(event: scheduler_events.SessionAdded) -> None:
+    _session_update_write(event, kind="session_added", key="session-added")
 
 
 def on_session_cancelled(event: scheduler_events.SessionCancelled) -> None:
@@ -95,22 +110,6 @@ def on_session_cancelled(event: scheduler_events.SessionCancelled) -> None:
         ics_method=CANCEL,
         session=session,
         replacement=replacement,
-    )
-
-
-def on_session_added(event: scheduler_events.SessionAdded) -> None:
-    session = load_session(event.session_id)
-    if session is None or session.group.is_cancelled:
-        return
-    _write_schedule_change(
-        kind="session_added",
-        event="session-added",
-        object_id=session.pk,
-        revision=event.revision,
-        group=session.group,
-        ics=calendar_for(calendar.session_update, session=session),
-        ics_method=REQUEST,
-        session=session,
     )
 
 
@@ -132,7 +131,6 @@ def on_group_cancelled(event: scheduler_events.GroupCancelled) -> None:
         ics_method=CANCEL,
         meetings=calendar.parent_meetings_of(group),
         **offered,
-        merge_meetings=True,
     )
     waiting = list(
         enrolments_loaded()
@@ -188,7 +186,6 @@ def on_trainer_assigned(event: scheduler_events.TrainerAssigned) -> None:
         ics=invitation_for(group),
         ics_method=REQUEST,
         meetings=calendar.parent_meetings_of(group),
-        merge_meetings=True,
     )
 
 
@@ -207,5 +204,4 @@ def on_trainer_removed(event: scheduler_events.TrainerRemoved) -> None:
         ics=calendar_for(calendar.group_cancellation, group=group),
         ics_method=CANCEL,
         meetings=calendar.parent_meetings_of(group),
-        merge_meetings=True,
     )

@@ -6,12 +6,12 @@ group's place and times as an invitation and are asked to let the school know if
 suit them. (A group that does not start is cancelled: `on_group_cancelled` answers, with the
 programme's other open groups.)
 
-A confirmed family of a pooled group also has the old group's dates in their calendar. iMIP
-carries one iTIP method per message and iTIP one UID per REQUEST or CANCEL, so the new
-group's REQUEST and the old group's CANCEL cannot travel in one calendar file, and mail
-programs read only one per mail: the CANCEL (and one per old parent meeting, as for a
-cancelled group) goes as a short companion mail written in the same transaction, once per
-guardian like the invitation."""
+Each recipient gets one e-mail per decision. A confirmed family of a pooled group also has
+the old group's dates in their calendar: iTIP allows one UID per calendar file and iMIP
+one method per mail, so the invitation the mail shows is the new group's REQUEST, and the
+new group's parent meetings (REQUEST) and the old group's series and parent meetings
+(CANCEL) ride along in the same mail, each as a calendar file of its own with its own
+METHOD (`message_write`'s `meetings` and `also`)."""
 
 from __future__ import annotations
 
@@ -25,7 +25,6 @@ from enrolment.models import Enrolment, EnrolmentStatus, Guardian
 from notifications import calendar
 from notifications.audience import confirmed_families, group_trainers, mailable_guardians
 from notifications.listeners.loading import (
-    CANCEL,
     REQUEST,
     calendar_for,
     enrolments_loaded,
@@ -84,9 +83,9 @@ def on_group_postponed(event: scheduler_events.GroupPostponed) -> None:
         (t, []) for t in group_trainers(group)
     ]
     schedule = schedule_of(group)
+    meetings = calendar.parent_meetings_of(group)
     for recipient, children in audience:
         message_write(
-            meetings=calendar.parent_meetings_of(group),
             kind="group_postponed",
             event="group-postponed",
             object_id=group.pk,
@@ -101,6 +100,7 @@ def on_group_postponed(event: scheduler_events.GroupPostponed) -> None:
             reply_to=reply_to_for(group.host_school),
             ics=invitation_for(group),
             ics_method=REQUEST,
+            meetings=meetings,
         )
     for enrolment, guardian, enroller in waiting_families(group):
         write_to_guardian(
@@ -119,9 +119,10 @@ def on_group_postponed(event: scheduler_events.GroupPostponed) -> None:
 
 def on_enrolments_pooled(event: enrolment_events.EnrolmentsPooled) -> None:
     """Every guardian (who may be mailed) of each moved child: the new group's place and
-    times; a confirmed child's family gets the new group's calendar too."""
+    times, in one e-mail each; a confirmed child's family gets the new group's calendar in
+    it, and the old group's cancellation beside it."""
     into = load_group(event.into_group_id)
-    old = Group.objects.select_related("host_school").filter(pk=event.from_group_id).first()
+    old = load_group(event.from_group_id)
     if into is None or old is None:
         return
     enrolments = list(enrolments_loaded().filter(pk__in=event.enrolment_ids).order_by("pk"))
@@ -133,7 +134,12 @@ def on_enrolments_pooled(event: enrolment_events.EnrolmentsPooled) -> None:
     schedule = schedule_of(into)
     revision = group_revision(into)
     new_meetings = calendar.parent_meetings_of(into)
-    old_meetings = calendar.parent_meetings_of(old)
+    # The old group's dates leave a confirmed family's calendar: the series, then each
+    # parent meeting, cancelled under the UIDs the family knows them by.
+    old_dates = [calendar_for(calendar.group_cancellation, group=old)] + [
+        calendar_for(calendar.session_cancellation, session=meeting)
+        for meeting in calendar.parent_meetings_of(old)
+    ]
     for enrolment in enrolments:
         confirmed = enrolment.status == EnrolmentStatus.CONFIRMED
         for guardian in guardians.get(enrolment.submission_id, []):
@@ -146,18 +152,9 @@ def on_enrolments_pooled(event: enrolment_events.EnrolmentsPooled) -> None:
                 ics=invitation_for(into) if confirmed else None,
                 ics_method=REQUEST if confirmed else "",
                 meetings=new_meetings if confirmed else (),
+                also=old_dates if confirmed else (),
                 old_school=old.host_school.name,
+                old_group=old,
+                old_dates_removed=confirmed,
                 **schedule,
             )
-            if confirmed:  # the old group's dates leave their calendar
-                write_to_guardian(
-                    "group_pooled_calendar",
-                    "group-pooled-old-calendar",
-                    enrolment,
-                    guardian,
-                    revision=old.pk,
-                    ics=calendar_for(calendar.group_cancellation, group=old),
-                    ics_method=CANCEL,
-                    meetings=old_meetings,
-                    group=old,  # the companions name the old group, in its discreet title
-                )

@@ -79,6 +79,9 @@ def everything(mail_group: Any, consent_text: Any, emitted: list[Any]) -> dict[s
         "sessions": child_sessions[:2],
         "week": 46,
         "day": dt.date(2026, 10, 1),
+        "old_group": mail_group,
+        "old_school": mail_group.host_school.name,
+        "old_dates_removed": True,
         "recipient": Recipient("guardian-1", "anna@example.org", "Anna de Boer", "nl"),
         "reply_to": "bob@example.org",
     }

@@ -16,7 +16,9 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from enrolment.models import Enrolment
+from notifications.calendar.entries import series_uid, session_uid
 from notifications.models import OutboxMessage
+from notifications.outbox import calendar_parts
 from notifications.reminders import decision_reminders_send
 from scheduler.models import GroupDecision, GroupStatus, SessionStatus
 from scheduler.selectors import groups_below_minimum, groups_not_started, pool_candidates
@@ -37,7 +39,7 @@ def kies() -> Any:
         group_size_min=6,
         group_size_max=10,
         decision_days=14,
-        parent_meetings_before=0,
+        parent_meetings_before=1,  # a parent meeting of its own UID beside the series
         parent_meetings_after=0,
         trainers_per_group=1,
     )
@@ -83,6 +85,16 @@ def _rows(kind: str) -> list[OutboxMessage]:
     return list(OutboxMessage.objects.filter(kind=kind))
 
 
+def _method(calendar: str) -> str:
+    [method] = [ln.removeprefix("METHOD:") for ln in calendar.splitlines() if "METHOD:" in ln]
+    return method
+
+
+def _uids(calendar: str) -> set[str]:
+    unfolded = calendar.replace("\r\n ", "")
+    return {ln.removeprefix("UID:") for ln in unfolded.splitlines() if ln.startswith("UID:")}
+
+
 def test_a_group_below_its_minimum_needs_a_decision_from_its_decision_day_on(small: Any) -> None:
     assert groups_below_minimum(today=dt.date(2026, 10, 18)) == []
     due = groups_below_minimum(today=dt.date(2026, 10, 19))
@@ -123,7 +135,23 @@ def test_pooling_moves_the_children_and_tells_each_family_once(small: Any, other
         assert small.host_school in other.admitted_schools.all()
         pooled = _rows("group_pooled")
         assert sorted(m.key.split(":")[1] for m in pooled) == sorted(str(pk) for pk in moved)
-        assert all(m.ics_method == "REQUEST" for m in pooled)
+        # One e-mail per guardian: the new group's series and parent meeting (REQUEST), the
+        # old group's series and parent meeting (CANCEL), each a calendar of its own.
+        families = [
+            m for m in OutboxMessage.objects.all() if m.key.split(":")[2].startswith("guardian")
+        ]
+        assert [m.kind for m in families] == ["group_pooled"] * len(moved)
+        for row in pooled:
+            assert row.ics_method == "REQUEST"
+            assert row.ics.count("BEGIN:VCALENDAR") == 4
+            parts = calendar_parts(row.ics)
+            assert [_method(p) for p in parts] == ["REQUEST", "REQUEST", "CANCEL", "CANCEL"]
+            assert [_uids(p) for p in parts] == [
+                {series_uid(other)},
+                {session_uid(other.sessions.get(kind="parent"))},
+                {series_uid(small)},
+                {session_uid(small.sessions.get(kind="parent"))},
+            ]
         # the families that moved get no "cancelled" mail; the trainer's calendar is cleared
         cancelled = _rows("group_cancelled")
         assert [m.key.split(":")[2] for m in cancelled] == [f"trainer-{small.trainers.get().pk}"]
@@ -151,6 +179,7 @@ def test_pooling_refuses_when_the_children_of_both_do_not_fit(small: Any, other:
 
 def test_postponing_moves_the_series_and_sends_one_invitation_per_family(small: Any) -> None:
     before = list(small.sessions.order_by("starts_at").values_list("uid", flat=True))
+    earlier = set(OutboxMessage.objects.values_list("pk", flat=True))
     with time_machine.travel(DECISION_DAY, tick=False):
         group_postpone(group=small, first_date=dt.date(2027, 1, 11), decided_by=None)
         small.refresh_from_db()
@@ -162,7 +191,13 @@ def test_postponing_moves_the_series_and_sends_one_invitation_per_family(small: 
         assert all(s.revision == 1 for s in sessions)
         rows = _rows("group_postponed")
         assert len(rows) == 3 + 1  # three families and the trainer, once each
-        assert not _rows("session_moved")
+        written = OutboxMessage.objects.exclude(pk__in=earlier)
+        assert {m.kind for m in written} == {"group_postponed"}  # no companion mails
+        meeting = small.sessions.get(kind="parent")
+        for row in rows:  # the moved series and its parent meeting, in the same e-mail
+            parts = calendar_parts(row.ics)
+            assert [_method(p) for p in parts] == ["REQUEST", "REQUEST"]
+            assert [_uids(p) for p in parts] == [{series_uid(small)}, {session_uid(meeting)}]
         # no longer due: its new decision day lies ahead
         assert groups_below_minimum(today=dt.date(2026, 10, 19)) == []
     assert [g.pk for g in groups_below_minimum(today=dt.date(2026, 12, 28))] == [small.pk]
