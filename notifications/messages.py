@@ -52,6 +52,7 @@ MESSAGE_KINDS = (
     "consent_refused",
     "consent_withdrawn",
     "consent_withdrawn_coordinator",
+    "consent_withdrawn_receipt",
     "email_change",
     "invitation",
     "waitlisted",
