@@ -88,6 +88,9 @@ class CoordinatorStartView(StartPageView):
             unanswered_requests=scheduler_selectors.unanswered_planning_requests(user),
             cofinancing_missing=scheduler_selectors.groups_without_cofinancing(user),
             school_groups=scheduler_selectors.school_groups_this_year(user),
+            teacher_moments=evaluation_selectors.coordinator_teacher_moments(
+                access.schools_visible_to(user)
+            ),
         )
         return context
 

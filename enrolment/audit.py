@@ -20,6 +20,7 @@ class AuditAction:
     CONSENT_WITHDRAWN = "consent_withdrawn"
     CONTACT_CHANGED = "contact_changed"
     CONSENT_RESENT = "consent_resent"
+    TEACHER_INVITED = "teacher_invited"
 
 
 def audit_record(*, actor: Any | None, action: str, target: str) -> AuditEntry:

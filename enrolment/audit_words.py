@@ -85,6 +85,10 @@ SENTENCES: dict[str, tuple[Any, str]] = {
         _lazy("%(actor)s stuurde de vraag om toestemming opnieuw voor %(what)s"),
         "child",
     ),
+    AuditAction.TEACHER_INVITED: (
+        _lazy("%(actor)s nodigde de leerkracht van %(what)s uit voor de vragenlijst"),
+        "child",
+    ),
     AuditAction.CONTACT_CHANGED: (
         _lazy("%(actor)s wijzigde de eigen contactgegevens of taal bij een aanmelding"),
         "",

@@ -128,3 +128,17 @@ class PupilCountForm(UtrechtFormMixin, forms.Form):
         return {
             int(name.removeprefix("grade_")): value for name, value in self.cleaned_data.items()
         }
+
+
+class TeacherInviteForm(UtrechtFormMixin, forms.Form):
+    """The address of one child's teacher (one form per child, prefixed with its id);
+    `evaluations.services.teacher_invite` checks it."""
+
+    email = forms.CharField(
+        label=_("E-mailadres van de leerkracht"),
+        max_length=254,
+        error_messages={"required": _("Vul het e-mailadres van de leerkracht in.")},
+        widget=forms.EmailInput(attrs={"autocomplete": "off"}),
+    )
+
+    use_required_attribute = False

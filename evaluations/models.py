@@ -343,8 +343,9 @@ class Invitation(models.Model):
     pair_key = models.ForeignKey(
         PairKey, null=True, blank=True, on_delete=models.CASCADE, related_name="invitations"
     )
-    # The teacher's invitation has no pair key (a teacher answers about the group's child
-    # only when the group is a class); the address is the group's mentor address.
+    # A teacher's address, kept only here: the group's mentor (a class; no pair key, the
+    # mentor answers about the group) or a child's teacher invited by the school's
+    # coordinator (the child's teacher pair key; goes with the enrolment's retention).
     email = models.EmailField(blank=True)
     expires_at = models.DateTimeField()
     reminded_at = models.DateTimeField(null=True, blank=True)

@@ -8,7 +8,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from enrolment.models import Enrolment, EnrolmentStatus
@@ -81,6 +81,87 @@ def children_to_answer(group: Group, moment: str) -> list[dict[str, Any]]:
     rows = children_of(group).annotate(answered=Exists(answered))
     return [
         {"enrolment": e, "first_name": e.child.first_name, "answered": e.answered} for e in rows
+    ]
+
+
+def teacher_rows(
+    group: Group, moment: str, school_ids: Iterable[int] | None = None
+) -> list[dict[str, Any]]:
+    """The group's children (of `school_ids` only, unless None), each with when their
+    teacher was invited at `moment` (None: not yet). One query; never the address."""
+    invited = Invitation.objects.filter(
+        pair_key__enrolment_id=OuterRef("pk"),
+        pair_key__respondent=Respondent.TEACHER,
+        moment=moment,
+    ).values("created_at")[:1]
+    rows = children_of(group)
+    if school_ids is not None:
+        rows = rows.filter(child__school_id__in=list(school_ids))
+    rows = rows.annotate(teacher_invited_at=Subquery(invited))
+    return [{"enrolment": e, "child": e.child, "invited_at": e.teacher_invited_at} for e in rows]
+
+
+@dataclass(frozen=True)
+class TeacherMoment:
+    group: Group
+    moment: GroupMoment
+    children: int
+    invited: int
+
+
+def coordinator_teacher_moments(schools: Any) -> list[TeacherMoment]:
+    """The open moments of groups in which pupils of `schools` (a query of schools or
+    their ids) take part and whose programme's teacher's questionnaire asks at that
+    moment, with those pupils counted and how many of their teachers were invited. One
+    query, with rows or without."""
+    pupils = Enrolment.objects.filter(status__in=TOOK_PART, child__school__in=schools)
+    teacher = Questionnaire.objects.filter(
+        programme_id=OuterRef("group__programme_id"),
+        respondent=Respondent.TEACHER,
+        published_at__isnull=False,
+    ).order_by("-version")
+    children = (
+        pupils.filter(group_id=OuterRef("group_id"))
+        .order_by()
+        .values("group_id")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    invited = (
+        Invitation.objects.filter(
+            group_id=OuterRef("group_id"),
+            moment=OuterRef("moment"),
+            pair_key__respondent=Respondent.TEACHER,
+            pair_key__enrolment__in=pupils,
+        )
+        .order_by()
+        .values("group_id")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    rows = (
+        GroupMoment.objects.filter(
+            group__in=pupils.values("group_id"), closes_at__gt=timezone.now()
+        )
+        .annotate(
+            asks_before=Subquery(teacher.values("before")[:1]),
+            asks_after=Subquery(teacher.values("after")[:1]),
+            asks_follow_up=Subquery(teacher.values("follow_up_months")[:1]),
+            children=Subquery(children),
+            invited=Subquery(invited),
+        )
+        .select_related("group__programme", "group__host_school")
+        .order_by("closes_at", "pk")
+    )
+    asks = {
+        Moment.BEFORE: lambda m: bool(m.asks_before),
+        Moment.AFTER: lambda m: bool(m.asks_after),
+        Moment.FOLLOW_UP: lambda m: bool(m.asks_follow_up),
+    }
+    return [
+        TeacherMoment(group=m.group, moment=m, children=m.children or 0, invited=m.invited or 0)
+        for m in rows
+        if asks.get(m.moment, lambda m: False)(m)
     ]
 
 

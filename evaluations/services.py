@@ -13,18 +13,21 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.db.models import Max, Min, Q
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.timezone import localtime
 from django.utils.translation import gettext as _
 
 from core.domain_events import emit
+from enrolment.audit import AuditAction, audit_record
 from enrolment.models import Enrolment, Guardian
 from enrolment.services import consent_requirements
 from enrolment.services.retention import add_months
-from evaluations import events
+from evaluations import access, events
 from evaluations.models import (
     NO,
     SCALE_MAX,
@@ -128,7 +131,7 @@ def pair_key_get(
 
 def _invite(
     *, questionnaire: Questionnaire, group: Group, moment: str, closes_at: dt.datetime, **who: Any
-) -> None:
+) -> Invitation:
     token = Invitation.new_token()
     invitation = Invitation.objects.create(
         token_hash=Invitation.hash(token),
@@ -139,6 +142,7 @@ def _invite(
         **who,
     )
     emit(events.InvitationIssued(invitation_id=invitation.pk, token=token))
+    return invitation
 
 
 @transaction.atomic
@@ -203,6 +207,90 @@ def moment_open(*, group: Group, moment: str, closes_at: dt.datetime | None = No
             questionnaire=questionnaires[Respondent.TEACHER], email=group.mentor_email, **common
         )
     return opened
+
+
+def teacher_invitation(*, enrolment: Enrolment, moment: str) -> Invitation | None:
+    """The invitation of the child's teacher at `moment`, if one was sent."""
+    return Invitation.objects.filter(
+        pair_key__enrolment=enrolment, pair_key__respondent=Respondent.TEACHER, moment=moment
+    ).first()
+
+
+def _already_invited(at: dt.datetime) -> ValidationError:
+    return ValidationError(
+        {
+            "email": _(
+                "De leerkracht is al uitgenodigd op %(date)s. Wie nog niet heeft ingevuld, "
+                "krijgt vanzelf één herinnering."
+            )
+            % {"date": date_format(localtime(at).date(), "j F Y")}
+        }
+    )
+
+
+@transaction.atomic
+def teacher_invite(
+    *, group: Group, enrolment: Enrolment, email: str, invited_by: Any
+) -> Invitation:
+    """Invite the teacher (leerkracht or mentor) of one child taking part in `group` to
+    answer the teacher's questionnaire about that child at the group's open moment.
+
+    For groups of individually enrolled children, whose teachers we hold no address of: the
+    coordinator of the child's school (or the programme manager) gives it. The address is
+    kept only on the invitation, which goes with the enrolment's retention
+    (`evaluations.erasure`). The teacher answers under a pseudonym of their own per child
+    (`PairKey`, respondent teacher), so their before and after pair up per child. Issues the
+    personal link through InvitationIssued (one mail through the outbox) and writes an audit
+    entry (target "enrolment <id>", never the address).
+
+    Refuses (ValidationError, nothing stored) a user who may not invite for the child's
+    school (PermissionDenied), a child who does not take part in the group, a group without
+    an open moment, a programme without a teacher's questionnaire at that moment, an
+    address that is not one, and a second invitation for the child and moment (the
+    unanswered one gets its reminder with the other invitations)."""
+    if not access.may_invite_teacher(invited_by, enrolment.child.school_id):
+        raise PermissionDenied
+    if enrolment.group_id != group.pk or enrolment.status not in TOOK_PART:
+        raise ValidationError({"child": _("Dit kind zit niet in deze groep.")})
+    opened = open_moment(group)
+    if opened is None:
+        raise ValidationError({"moment": _("De vragenlijst staat nu niet open.")})
+    questionnaire = current_questionnaires([group.programme_id]).get(
+        (group.programme_id, Respondent.TEACHER)
+    )
+    if questionnaire is None or opened.moment not in questionnaire.moments():
+        raise ValidationError(
+            {"moment": _("Dit programma heeft op dit moment geen vragenlijst voor de leerkracht.")}
+        )
+    email = (email or "").strip()
+    try:
+        validate_email(email)
+        if len(email) > 254:
+            raise ValidationError("too long")
+    except ValidationError as error:
+        raise ValidationError(
+            {"email": _("Vul een geldig e-mailadres in, bijvoorbeeld naam@school.nl.")}
+        ) from error
+    sent = teacher_invitation(enrolment=enrolment, moment=opened.moment)
+    if sent is not None:
+        raise _already_invited(sent.created_at)
+    key = pair_key_get(enrolment=enrolment, respondent=Respondent.TEACHER)
+    try:
+        with transaction.atomic():
+            invitation = _invite(
+                questionnaire=questionnaire,
+                group=group,
+                moment=opened.moment,
+                closes_at=opened.closes_at,
+                pair_key=key,
+                email=email,
+            )
+    except IntegrityError as error:  # invited at the same moment by someone else
+        raise _already_invited(timezone.now()) from error
+    audit_record(
+        actor=invited_by, action=AuditAction.TEACHER_INVITED, target=f"enrolment {enrolment.pk}"
+    )
+    return invitation
 
 
 # --- answering -----------------------------------------------------------------------------

@@ -14,6 +14,11 @@ urlpatterns = [
         views.ChildAnswerView.as_view(),
         name="evaluation-child",
     ),
+    path(
+        "groep/<int:group_id>/leerkracht/<uuid:public_id>/",
+        views.TeacherInviteView.as_view(),
+        name="evaluation-teacher-invite",
+    ),
     # The programme manager's composer.
     path(
         "vragenlijsten/", views_compose.ComposerListView.as_view(), name="evaluation-compose-list"

@@ -5,8 +5,9 @@ The enrolment app announces `Erased` (per enrolment) with the ids of the guardia
 details went with it and, in memory only, the values that were erased. This listener:
 
 - anonymises every outbox row to those guardians (by the recipient id in the row's key,
-  or by their address): recipient, subject, bodies, calendar and error go; an unsent row
-  is cancelled; the confirmation of the erasure and the withdrawal (with its calendar
+  or by their address) and to a teacher invited about the child (by the enrolment in the
+  row's key): recipient, subject, bodies, calendar and error go; an unsent row is
+  cancelled; the confirmation of the erasure and the withdrawal (with its calendar
   cancellation) still go out once and are anonymised right after sending;
 - in rows to anyone else (a coordinator's digest, a trainer, a parent who keeps a
   sibling's enrolment) that name the erased child or guardians: a sent row loses its
@@ -36,6 +37,7 @@ from core.domain_events import subscribe
 from enrolment import events as enrolment_events
 from enrolment.models import Guardian
 from notifications import outbox
+from notifications.messages import teacher_recipient_key
 from notifications.models import CalendarFeedToken, OutboxMessage, OutboxStatus
 from scheduler.models import Group
 
@@ -46,9 +48,14 @@ REDACTED = "[gewist]"
 _CONTENT = ("subject", "body_text", "body_html", "ics")
 
 
-def _family_rows(guardian_ids: tuple[int, ...], emails: list[str]) -> Q | None:
-    """The rows addressed to the erased guardians, or None when there are none."""
+def _family_rows(
+    guardian_ids: tuple[int, ...], emails: list[str], enrolment_id: int | None = None
+) -> Q | None:
+    """The rows addressed to the erased guardians and to the teacher invited about the
+    enrolment's child, or None when there are none."""
     matches = [Q(key__contains=f":guardian-{pk}:") for pk in guardian_ids]
+    if enrolment_id is not None:
+        matches.append(Q(key__contains=f":{teacher_recipient_key(enrolment_id)}:"))
     matches += [Q(to_email__iexact=email) for email in emails]
     if not matches:
         return None
@@ -90,7 +97,9 @@ def _redact_mentions(values: list[str], *, family: Q | None, now: Any) -> None:
 def on_erased(event: enrolment_events.Erased) -> None:
     now = timezone.now()
     values = [v for v in event.erased_values if v]
-    family = _family_rows(event.guardian_ids, [v for v in values if "@" in v])
+    family = _family_rows(
+        event.guardian_ids, [v for v in values if "@" in v], enrolment_id=event.enrolment_id
+    )
     if family is not None:
         outbox.messages_erase(
             rows=OutboxMessage.objects.filter(family), last_notices=LAST_NOTICES, now=now

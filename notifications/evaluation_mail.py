@@ -2,7 +2,9 @@
 
 A guardian gets their own link (in their language). A child of 12 or over gets their own
 link through the enrolling guardian, who passes it on (as with the child's own consent).
-The mentor of a class gets the teacher's link (in Dutch). A reminder is the same message
+The mentor of a class gets the teacher's link (in Dutch); so does a child's teacher whom
+the school's coordinator invited, about that child (named by first name only), at the
+address kept on the invitation. A reminder is the same message
 with a new link and the word "herinnering"; the first link no longer works then.
 No mail goes to a guardian the enrolment app may not mail yet (`may_mail`).
 """
@@ -22,6 +24,7 @@ from notifications.messages import (
     guardian_recipient,
     message_write,
     reply_to_for,
+    teacher_recipient,
 )
 
 KIND = "evaluation_invitation"
@@ -38,6 +41,10 @@ def _recipient(invitation: Invitation) -> Recipient | None:
             return None
         name = invitation.group.mentor_name
         return Recipient(f"mentor-{invitation.group_id}", invitation.email, name)
+    if key.respondent == Respondent.TEACHER:
+        if not invitation.email:
+            return None
+        return teacher_recipient(enrolment_id=key.enrolment_id, email=invitation.email)
     guardian = key.guardian
     if key.respondent == Respondent.CHILD:
         guardian = Guardian.objects.filter(
@@ -54,7 +61,7 @@ def on_invitation_issued(event: evaluation_events.InvitationIssued) -> None:
             "group__programme",
             "group__host_school",
             "pair_key__guardian",
-            "pair_key__enrolment__child",
+            "pair_key__enrolment__child__school",
             "questionnaire",
         )
         .filter(pk=event.invitation_id)
@@ -80,7 +87,12 @@ def on_invitation_issued(event: evaluation_events.InvitationIssued) -> None:
             "closes_at": invitation.expires_at,
             "reminder": event.reminder,
         },
-        reply_to=reply_to_for(invitation.group.host_school),
+        # A child's teacher replies to the coordinator of the child's school, who invited.
+        reply_to=reply_to_for(
+            key.enrolment.child.school
+            if key and key.respondent == Respondent.TEACHER
+            else invitation.group.host_school
+        ),
     )
 
 

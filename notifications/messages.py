@@ -126,6 +126,17 @@ def trainer_recipient(trainer: Any) -> Recipient:
     )
 
 
+def teacher_recipient_key(enrolment_id: int) -> str:
+    """How an outbox key names the teacher invited about one child: by the child's
+    enrolment, so the erasure of the child's data finds the teacher's messages."""
+    return f"teacher-{enrolment_id}"
+
+
+def teacher_recipient(*, enrolment_id: int, email: str) -> Recipient:
+    """A child's teacher, known only by the address the school gave (in Dutch)."""
+    return Recipient(teacher_recipient_key(enrolment_id), email, "")
+
+
 def user_recipient(user: Any) -> Recipient:
     return Recipient(f"user-{user.pk}", user.email, user.get_full_name() or user.get_username())
 

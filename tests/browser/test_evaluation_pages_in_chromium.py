@@ -145,3 +145,33 @@ def test_the_new_pages_pass_axe_and_the_layout_check_at_phone_and_desktop_width(
             found += problems(page, f"{path} {width}")
         context.close()
     assert found == [], "\n".join(found)
+
+
+def test_a_coordinator_invites_a_teacher_by_keyboard_and_the_error_state_passes_axe(
+    browser: Any, live_server: Any
+) -> None:
+    group = group_with_children(names=("Sam",))
+    coordinator = factories.UserFactory()
+    group.host_school.coordinators.add(coordinator)
+    moment_open(group=group, moment="before")
+    context = browser.new_context(
+        viewport={"width": 390, "height": 844}, locale="nl-NL", timezone_id="Europe/Amsterdam"
+    )
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    log_in(page, live_server, coordinator)
+    page.goto(live_server.url + reverse("evaluation-group", args=[group.pk]))
+    found = problems(page, "teacher form")
+    field = page.get_by_role("group", name="Sam").get_by_label("E-mailadres van de leerkracht")
+    field.fill("juf jansen")
+    with page.expect_navigation():
+        field.press("Enter")
+    assert page.get_by_role("alert").filter(has_text="Vul een geldig e-mailadres in").is_visible()
+    found += problems(page, "teacher form error")
+    field = page.get_by_label("E-mailadres van de leerkracht")
+    field.fill("juf@school.example")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Leerkracht uitnodigen").press("Enter")
+    assert page.get_by_text("uitgenodigd op 2 november 2026").is_visible()
+    context.close()
+    assert found == [], "\n".join(found)

@@ -300,11 +300,15 @@ TABLE = [
     R("outcomes-pupils",                  "GET",  "",                 302, 403, 403, 200, 200, 200),
     R("outcomes-pupils-school",           "GET",  "school",           302, 403, 403, 200, 404, 200),
     # Questionnaires: the link is the key (the world's enrolment link is no questionnaire
-    # link, so a 404 for everyone); the group's questionnaire is its trainers' and the
-    # manager's; a child page needs a child taking part and an open moment (none here).
+    # link, so a 404 for everyone); the group's questionnaire is its trainers', the
+    # manager's and (to invite their pupils' teachers) the coordinators' of the schools
+    # whose roster of the group they may open; a child page needs a child taking part and
+    # an open moment (none here); inviting a teacher needs a child taking part (the world's
+    # enrolment does not yet, so a 404 for those who may invite; trainers may not).
     R("evaluation-answer",                "GET",  "link",             404, 404, 404, 404, 404, 404),
-    R("evaluation-group",                 "GET",  "group",            302, 403, 200, 403, 403, 200),
+    R("evaluation-group",                 "GET",  "group",            302, 403, 200, 200, 404, 200),
     R("evaluation-child",                 "GET",  "group",            302, 403, 404, 403, 403, 404),
+    R("evaluation-teacher-invite",        "POST", "group",            302, 403, 403, 404, 404, 404),
     # The composer: the programme manager only; an empty question form is a 400.
     R("evaluation-compose-list",          "GET",  "",                 302, 403, 403, 403, 403, 200),
     R("evaluation-compose-draft",         "POST", "programme",        302, 403, 403, 403, 403, 302),
