@@ -85,6 +85,7 @@ OTHER_KWARGS = {
     "public_id": "enrolment",
     "token": "link",
     "respondent": "respondent",
+    "goal_id": "goal",
 }
 
 
@@ -315,6 +316,11 @@ TABLE = [
     R("evaluation-compose-edit",          "GET",  "draft",            302, 403, 403, 403, 403, 200),
     R("evaluation-compose-question-add",  "POST", "draft",            302, 403, 403, 403, 403, 400),
     R("evaluation-compose-goal-add",      "POST", "draft",            302, 403, 403, 403, 403, 400),
+    # A goal of the draft's programme: renamed on its page (an empty form is a 400), moved,
+    # and removed only when no question measures it (the world's goal is measured).
+    R("evaluation-compose-goal",          "GET",  "draft",            302, 403, 403, 403, 403, 200),
+    R("evaluation-compose-goal-move",     "POST", "draft",            302, 403, 403, 403, 403, 302),
+    R("evaluation-compose-goal-remove",   "POST", "draft",            302, 403, 403, 403, 403, 302),
     R("evaluation-compose-preview",       "GET",  "draft",            302, 403, 403, 403, 403, 200),
     R("evaluation-compose-publish",       "POST", "draft",            302, 403, 403, 403, 403, 302),
     R("evaluation-compose-question",      "GET",  "question",         302, 403, 403, 403, 403, 200),

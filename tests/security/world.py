@@ -159,6 +159,7 @@ def build_world(*, school_a: Any, bob: Any, dave: Any, worker: Any | None = None
         "questionnaire": published.pk,
         "draft": draft.pk,
         "question": draft.questions.order_by("position").first().pk,
+        "goal": draft.questions.exclude(goal=None).first().goal_id,
         "respondent": "guardian",
         "referral": referral.public_id,
         "referral_token": referral_token,
