@@ -14,6 +14,7 @@ ROLES = {
     "beheerder": ("beheerder", "beheerder-demo"),
     "coordinator": ("coordinator", "coordinator-demo"),
     "trainer": ("trainer", "trainer-demo"),
+    "wijkteam": ("wijkteam", "wijkteam-demo"),
 }
 # Not pages: files, feeds, redirects and actions.
 SKIP_SUFFIXES = (".csv", ".xlsx", ".css", ".ics")

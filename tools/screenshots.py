@@ -58,7 +58,13 @@ def main() -> int:
         "DATABASE_URL": "",
         "SITE_URL": base,
     }
-    for command in ("migrate", "seed_demo", "seed_demo_groups", "seed_demo_evaluations"):
+    for command in (
+        "migrate",
+        "seed_demo",
+        "seed_demo_groups",
+        "seed_demo_evaluations",
+        "seed_demo_referrals",
+    ):
         _manage(command, "-v", "0", env=env)
     os.environ.update(env)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")

@@ -60,7 +60,9 @@ def test_the_form_keeps_the_browsers_nonce(client: Client, group: Any, host: Any
     assert client.cookies[FORM_NONCE_COOKIE].value == nonce
 
 
-@pytest.mark.parametrize("value", ["", "not-signed", str(uuid.uuid4())])
+@pytest.mark.parametrize(
+    "value", ["", "not-signed", str(uuid.uuid4())], ids=["forged", "not-signed", "uuid"]
+)
 def test_a_forged_thank_you_cookie_shows_nothing(
     client: Client, group: Any, host: Any, consent_text: Any, value: str
 ) -> None:
