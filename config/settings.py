@@ -171,6 +171,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "notifications.remind_consent",
         "schedule": crontab(minute=45, hour="8-20"),
     },
+    "notifications-remind-pool-answers": {
+        "task": "notifications.remind_pool_answers",
+        "schedule": crontab(minute=50, hour="8-20"),
+    },
     "notifications-remind-trainers-weekly": {
         "task": "notifications.remind_trainers_weekly",
         "schedule": crontab(minute=0, hour="7-11", day_of_week="mon"),
@@ -441,6 +445,9 @@ ENROLMENT_OFFER_HOURS_SHORT = env_int("ENROLMENT_OFFER_HOURS_SHORT", 24)
 ENROLMENT_RETENTION_MONTHS = env_int("ENROLMENT_RETENTION_MONTHS", 12)
 # Links in e-mails to parents stay valid this long.
 ENROLMENT_LINK_DAYS = env_int("ENROLMENT_LINK_DAYS", 30)
+# A family whose group was pooled and who has not confirmed or withdrawn after this many days
+# gets one reminder (`notifications.reminders.pool_reminders_send`).
+ENROLMENT_POOL_REMINDER_DAYS = env_int("ENROLMENT_POOL_REMINDER_DAYS", 3)
 # Referrals (referrals/): how long a family's invitation link works, and how long a referral
 # that led to nothing is kept after that (then its address and note are erased). A booked
 # prevention talk's address and name are erased this many days after the talk.

@@ -179,8 +179,11 @@ class AbsentTwice:
 @dataclass(frozen=True)
 class EnrolmentsPooled:
     """The children of a group that did not start alone were moved into the group it was
-    pooled with (`enrolment.pooling`); their families should get the new place and times."""
+    pooled with (`enrolment.pooling`); their families should get the new place and times,
+    and confirm or withdraw. `links`: (guardian id, raw token) of each guardian's own link
+    for the answer, in memory only."""
 
     from_group_id: int
     into_group_id: int
     enrolment_ids: tuple[int, ...]
+    links: tuple[tuple[int, str], ...] = field(default=(), compare=False, repr=False)

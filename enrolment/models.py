@@ -251,6 +251,18 @@ class Enrolment(models.Model):
     consent_complete_at = models.DateTimeField(null=True, blank=True)
     ended_at = models.DateTimeField(null=True, blank=True)
     erased_at = models.DateTimeField(null=True, blank=True)
+    # Moved by a pooling (`enrolment.pooling`): the group it came from, until the family
+    # answers. `pool_confirmed_at` is their yes (`services.pool_confirm`); a withdrawal
+    # clears `pooled_from`. Set and no answer: the family still has to confirm or withdraw.
+    pooled_from = models.ForeignKey(
+        Group,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("samengevoegd vanuit"),
+    )
+    pool_confirmed_at = models.DateTimeField(_("samenvoeging bevestigd op"), null=True, blank=True)
 
     class Meta:
         ordering = ["created_at", "id"]
@@ -277,6 +289,15 @@ class Enrolment(models.Model):
     @property
     def holds_seat(self) -> bool:
         return self.status in SEAT_HOLDING
+
+    @property
+    def awaits_pool_answer(self) -> bool:
+        """Moved by a pooling and the family has not yet confirmed (or withdrawn)."""
+        return (
+            self.pooled_from_id is not None
+            and self.pool_confirmed_at is None
+            and self.status in ACTIVE
+        )
 
     def can_become(self, status: str) -> bool:
         return status in ENROLMENT_TRANSITIONS[self.status]

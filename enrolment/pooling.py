@@ -6,7 +6,10 @@ both groups together exceed the receiving group's capacity, so no seat is overbo
 
 Enrolment owns its rows, so this listener, not the scheduler, moves them; it runs inside the
 scheduler's transaction (`core.domain_events`) and announces whom it moved
-(EnrolmentsPooled), to which notifications answers with the updated invitation.
+(EnrolmentsPooled), to which notifications answers with the updated invitation. Each moved
+enrolment is marked `pooled_from` (the old group) until the family confirms or withdraws
+(`services.pool_answer`); each guardian with authority gets a link of their own for it,
+handed along in the event (raw tokens, in memory only).
 """
 
 from __future__ import annotations
@@ -14,6 +17,7 @@ from __future__ import annotations
 from core.domain_events import emit, subscribe
 from enrolment import events
 from enrolment.models import ACTIVE, Enrolment
+from enrolment.services.pool_answer import pool_links_issue
 from scheduler import events as scheduler_events
 
 
@@ -24,10 +28,16 @@ def on_group_pooled(event: scheduler_events.GroupPooled) -> None:
     ids = tuple(moving.order_by("pk").values_list("pk", flat=True))
     if not ids:
         return
-    Enrolment.objects.filter(pk__in=ids).update(group_id=event.into_group_id)
+    Enrolment.objects.filter(pk__in=ids).update(
+        group_id=event.into_group_id, pooled_from_id=event.group_id, pool_confirmed_at=None
+    )
+    submissions = set(Enrolment.objects.filter(pk__in=ids).values_list("submission_id", flat=True))
     emit(
         events.EnrolmentsPooled(
-            from_group_id=event.group_id, into_group_id=event.into_group_id, enrolment_ids=ids
+            from_group_id=event.group_id,
+            into_group_id=event.into_group_id,
+            enrolment_ids=ids,
+            links=pool_links_issue(submissions),
         )
     )
 

@@ -243,6 +243,13 @@ class PublicEnrolmentStatusSerializer(serializers.Serializer):
         read_only=True,
         help_text=_("Wiens toestemming nog ontbreekt."),
     )
+    pool_answer_awaited = serializers.BooleanField(
+        read_only=True,
+        help_text=_(
+            "De groep is samengevoegd met een andere; de familie bevestigt "
+            "(`/links/pool/confirm/`) of meldt af (`/links/withdraw/`)."
+        ),
+    )
 
 
 class PublicSubmissionSerializer(serializers.Serializer):

@@ -24,6 +24,11 @@ urlpatterns = [
         name="enrol-link-withdraw",
     ),
     path(
+        "link/<str:token>/meegaan/<uuid:public_id>/",
+        views.link_pool_confirm,
+        name="enrol-link-pool-confirm",
+    ),
+    path(
         "link/<str:token>/toestemming-intrekken/<uuid:public_id>/",
         views.link_consent_withdraw,
         name="enrol-link-consent-withdraw",

@@ -77,6 +77,7 @@ MESSAGE_KINDS = (
     "trainer_agenda",
     "coordinator_digest",
     "consent_reminder",
+    "pool_reminder",
     "account_locked",
     "evaluation_invitation",
 )

@@ -26,6 +26,7 @@ from collections import defaultdict
 from typing import Any
 
 from celery import shared_task
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.db.models import Min, Q
@@ -33,9 +34,23 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.timezone import localtime
 
-from enrolment.models import AccessLink, Consent, Enrolment, EnrolmentStatus, LinkPurpose
-from enrolment.services import consent_asked_of, consent_link_renew
-from notifications.audience import confirmed_families
+from enrolment.models import (
+    ACTIVE,
+    AccessLink,
+    Consent,
+    Enrolment,
+    EnrolmentStatus,
+    Guardian,
+    LinkPurpose,
+)
+from enrolment.services import (
+    consent_asked_of,
+    consent_link_renew,
+    pool_answer_open,
+    pool_link_guardians,
+    pool_link_renew,
+)
+from notifications.audience import confirmed_families, may_mail
 from notifications.messages import (
     absolute_url,
     guardian_recipient,
@@ -334,6 +349,78 @@ def _remind_consent(link: AccessLink, recipient: Any) -> int:
     return int(row is not None)
 
 
+def pool_reminders_send(*, now: dt.datetime | None = None) -> int:
+    """Remind, once, each guardian with authority of a child moved by a pooling whose family
+    has neither confirmed nor withdrawn `ENROLMENT_POOL_REMINDER_DAYS` after the pooling,
+    while the new group has not started. The reminder carries a fresh link of their own
+    (the first one's token is not stored); a reminder sent already rolls back its
+    transaction, so no unused link is left behind. No answer removes no one."""
+    now = now or timezone.now()
+    after = dt.timedelta(days=settings.ENROLMENT_POOL_REMINDER_DAYS)
+    waiting = list(
+        Enrolment.objects.select_related("child", "group__programme", "group__host_school")
+        .filter(
+            pooled_from__isnull=False,
+            pool_confirmed_at__isnull=True,
+            status__in=sorted(ACTIVE),
+            pooled_from__decided_at__lte=now - after,
+        )
+        .order_by("pk")
+    )
+    waiting = [e for e in waiting if pool_answer_open(e)]
+    family: dict[int, list[Guardian]] = defaultdict(list)
+    for guardian in pool_link_guardians(e.submission_id for e in waiting):
+        family[guardian.submission_id].append(guardian)
+    enrollers = {
+        g.submission_id: g
+        for g in Guardian.objects.filter(
+            submission_id__in={e.submission_id for e in waiting}, is_enroller=True
+        )
+    }
+    written = 0
+    for enrolment in waiting:
+        enroller = enrollers.get(enrolment.submission_id)
+        for guardian in family.get(enrolment.submission_id, []):
+            if not may_mail(guardian, enroller=enroller):
+                continue
+            key = (
+                f"reminder-pool:{enrolment.pk}:{guardian_recipient(guardian).key}:"
+                f"{enrolment.pooled_from_id}"
+            )
+            if _claimed(key):
+                continue
+            written += _remind_pool(enrolment, guardian)
+    return written
+
+
+def _remind_pool(enrolment: Enrolment, guardian: Guardian) -> int:
+    first = (
+        enrolment.group.sessions.filter(kind=SessionKind.CHILD, status=SessionStatus.SCHEDULED)
+        .order_by("starts_at")
+        .first()
+    )
+    with transaction.atomic():
+        token = pool_link_renew(guardian=guardian)
+        row = message_write(
+            kind="pool_reminder",
+            event="reminder-pool",
+            object_id=enrolment.pk,
+            recipient=guardian_recipient(guardian),
+            revision=enrolment.pooled_from_id,
+            context={
+                "group": enrolment.group,
+                "enrolment": enrolment,
+                "child": enrolment.child.first_name,
+                "answer_url": link_url(token),
+                "first_session": first,
+            },
+            reply_to=reply_to_for(enrolment.group.host_school),
+        )
+        if row is None:
+            transaction.set_rollback(True)
+    return int(row is not None)
+
+
 def decision_reminders_send(*, now: dt.datetime | None = None) -> int:
     """Every day until it is decided, remind the host school's coordinators and the programme
     managers of each group below its minimum on its decision day
@@ -403,6 +490,12 @@ def remind_coordinators_daily() -> int:
 def remind_consent() -> int:
     """Guardians who have not answered a consent request after three days: one reminder."""
     return consent_reminders_send()
+
+
+@shared_task(name="notifications.remind_pool_answers", ignore_result=True)
+def remind_pool_answers() -> int:
+    """Families of a pooled group who have not confirmed or withdrawn: one reminder."""
+    return pool_reminders_send()
 
 
 @shared_task(name="notifications.remind_group_decisions", ignore_result=True)

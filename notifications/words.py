@@ -41,6 +41,7 @@ KIND_LABELS = {
     "trainer_agenda": _("Weekagenda voor de trainer"),
     "coordinator_digest": _("Overzicht voor de coördinator"),
     "consent_reminder": _("Herinnering toestemming"),
+    "pool_reminder": _("Herinnering: antwoord op de samenvoeging"),
     "account_locked": _("Account tijdelijk geblokkeerd"),
     # No longer written (their calendar files now travel in the message of the event
     # itself), but rows written before stay in the outbox (failed ones on the failed-mail

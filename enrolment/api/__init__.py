@@ -43,6 +43,7 @@ from enrolment.api.links import (
     PublicLinkContactView,
     PublicLinkEmailConfirmView,
     PublicLinkOfferView,
+    PublicLinkPoolConfirmView,
     PublicLinkStatusView,
     PublicLinkWithdrawView,
 )
@@ -70,6 +71,11 @@ urlpatterns = [
     path("public/links/offer/", PublicLinkOfferView.as_view(), name="api-link-offer"),
     path("public/links/status/", PublicLinkStatusView.as_view(), name="api-link-status"),
     path("public/links/withdraw/", PublicLinkWithdrawView.as_view(), name="api-link-withdraw"),
+    path(
+        "public/links/pool/confirm/",
+        PublicLinkPoolConfirmView.as_view(),
+        name="api-link-pool-confirm",
+    ),
     path(
         "public/links/consent/withdraw/",
         PublicLinkConsentWithdrawView.as_view(),

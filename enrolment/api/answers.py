@@ -123,6 +123,7 @@ def _public_enrolment(
         "offer_expires_at": enrolment.offer_expires_at,
         "consent_complete": state["complete"],
         "consent_waiting_for": [] if state["refused"] else waiting,
+        "pool_answer_awaited": enrolment.awaits_pool_answer,
     }
 
 

@@ -181,6 +181,24 @@ class PublicLinkWithdrawView(PublicLinkView):
         return link_answer(_("De aanmelding is afgemeld."), [enrolment])
 
 
+class PublicLinkPoolConfirmView(PublicLinkView):
+    @_link_schema(
+        LinkWithdrawSerializer,
+        "De groep van uw kind is samengevoegd met een andere groep: bevestig met uw eigen "
+        "link (als ouder met gezag) dat uw kind meegaat. Eén keer: nog eens bevestigen "
+        "verandert niets en zegt dat. Past het niet, meld dan af (`/links/withdraw/`). "
+        "Geweigerd na de eerste bijeenkomst van de nieuwe groep, en voor een kind dat niet "
+        "is verplaatst.",
+        "public_links_pool_confirm",
+    )
+    def post(self, request: Request) -> Response:
+        data = validated(LinkWithdrawSerializer, request.data)
+        answer = services.pool_confirm(
+            token=data["token"], enrolment_public_id=str(data["enrolment"])
+        )
+        return link_answer(answer.message, [answer.enrolment])
+
+
 class PublicLinkConsentWithdrawView(PublicLinkView):
     @_link_schema(
         LinkWithdrawSerializer,

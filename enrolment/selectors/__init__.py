@@ -41,6 +41,7 @@ from enrolment.selectors.start import (
     groups_starting_with_seats,
     intakes_to_do,
     offers_expiring,
+    pool_answers_missing,
     year_at_a_glance,
 )
 
@@ -68,6 +69,7 @@ __all__ = [
     "offers_expiring",
     "overview_enrolments",
     "overview_flags",
+    "pool_answers_missing",
     "roster",
     "roster_groups",
     "schools_for_filter",

@@ -11,7 +11,7 @@ from django.db.models import Count, Q, QuerySet, Sum
 from django.utils import timezone
 
 from enrolment import access
-from enrolment.models import SEAT_HOLDING, Enrolment, EnrolmentStatus
+from enrolment.models import ACTIVE, SEAT_HOLDING, Enrolment, EnrolmentStatus
 from enrolment.selectors.seats import seats_left, seats_taken
 from programmes import access as catalogue_access
 from programmes.models import EnrolmentMode, Programme
@@ -70,6 +70,22 @@ def offers_expiring(user: Any) -> list[Enrolment]:
             offer_expires_at__lte=limit,
         ),
         "offer_expires_at",
+    )
+
+
+def pool_answers_missing(user: Any) -> list[Enrolment]:
+    """The user's schools' pupils moved by a pooling whose family has neither confirmed nor
+    withdrawn (`services.pool_answer`): their seat stays, but someone may want to phone.
+    By group, soonest starting first. One query."""
+    return list(
+        _school_pupils(user)
+        .filter(
+            pooled_from__isnull=False,
+            pool_confirmed_at__isnull=True,
+            status__in=sorted(ACTIVE),
+        )
+        .select_related("child", "group__programme", "group__host_school")
+        .order_by("group__first_date", "group_id", "pk")
     )
 
 

@@ -53,6 +53,14 @@ from enrolment.services.interest import interest_register
 from enrolment.services.links import _make_link as _make_link
 from enrolment.services.links import consent_link_renew, link_resolve
 from enrolment.services.offers import holds_and_offers_expire, offer_answer
+from enrolment.services.pool_answer import (
+    PoolAnswer,
+    pool_answer_open,
+    pool_confirm,
+    pool_link_guardians,
+    pool_link_renew,
+    pool_links_issue,
+)
 from enrolment.services.seats import (
     LOCKED_WITH_ENROLMENT,
     offer_next,
@@ -83,6 +91,7 @@ __all__ = [
     "ContactChange",
     "GuardianInput",
     "IdempotencyKeyReused",
+    "PoolAnswer",
     "SubmissionResult",
     "attendance_record",
     "child_consent_record_at_intake",
@@ -115,6 +124,11 @@ __all__ = [
     "offer_answer",
     "offer_next",
     "offers",
+    "pool_answer_open",
+    "pool_confirm",
+    "pool_link_guardians",
+    "pool_link_renew",
+    "pool_links_issue",
     "retention",
     "seats_taken_in",
     "submission_create",

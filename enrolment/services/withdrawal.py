@@ -28,6 +28,8 @@ def enrolment_withdraw(*, enrolment: Enrolment) -> Enrolment:
         ended_at=_now(),
         hold_expires_at=None,
         offer_expires_at=None,
+        # A pooled family that withdraws has answered: nothing waits for them any more.
+        pooled_from=None,
     )
     emit(events.Withdrawn(enrolment_id=enrolment.pk))
     if had_seat:
@@ -39,6 +41,12 @@ def enrolment_withdraw(*, enrolment: Enrolment) -> Enrolment:
 @transaction.atomic
 def enrolment_withdraw_by_link(*, token: str, enrolment_public_id: str) -> Enrolment:
     link = link_resolve(token, purposes=[LinkPurpose.MANAGE, LinkPurpose.CONFIRM])
+    if not link.guardian.is_enroller:
+        # Another guardian's own link (e.g. after a pooling) confirms; withdrawing the
+        # child stays the enroller's.
+        raise ValidationError(
+            _("Afmelden kan alleen de ouder die het kind heeft aangemeld."), code="not_enroller"
+        )
     enrolment = Enrolment.objects.get(
         submission_id=link.submission_id, public_id=enrolment_public_id
     )

@@ -27,7 +27,7 @@ from enrolment.views_public.contact import link_contact
 from enrolment.views_public.data_rights import link_data
 from enrolment.views_public.finding import interest, interest_thanks, school_groups, school_search
 from enrolment.views_public.form import FORM_NONCE_COOKIE, RECEIVED_COOKIE, enrol, received
-from enrolment.views_public.links import link, link_page, link_withdraw
+from enrolment.views_public.links import link, link_page, link_pool_confirm, link_withdraw
 
 __all__ = [
     "FORM_NONCE_COOKIE",
@@ -40,6 +40,7 @@ __all__ = [
     "link_contact",
     "link_data",
     "link_page",
+    "link_pool_confirm",
     "link_withdraw",
     "received",
     "school_groups",

@@ -45,6 +45,8 @@ from enrolment.services import (
     guardian_email_change_confirm,
     link_resolve,
     offer_answer,
+    pool_answer_open,
+    pool_confirm,
     retention,
     waitlist_position,
     withdrawable_consent,
@@ -111,6 +113,8 @@ class ChildStatus:
     tone: str  # ok, waiting or ended: how the page marks it
     can_withdraw: bool
     can_withdraw_consent: bool = False  # the viewer gave consent that they can take back
+    # Moved by a pooling: the new group's first day, while the family may still confirm.
+    pool_first_day: Any = None
 
 
 def _join_names(names: list[str]) -> str:
@@ -183,6 +187,9 @@ def describe(
         can_withdraw_consent=link is not None
         and status in ACTIVE
         and withdrawable_consent(link, enrolment) is not None,
+        pool_first_day=first_child_session_date(enrolment.group)
+        if link is not None and pool_answer_open(enrolment)
+        else None,
     )
 
 
@@ -203,8 +210,12 @@ def _status_page(request: HttpRequest, link: AccessLink, token: str) -> HttpResp
         for enrolment in _submission_enrolments(link.submission_id)
     ]
     # Withdrawing the child is the enroller's (their confirm and manage links); every
-    # guardian withdraws their own consent.
-    may_withdraw_child = link.purpose in {LinkPurpose.CONFIRM, LinkPurpose.MANAGE}
+    # guardian withdraws their own consent, and confirms a pooling with their own link.
+    may_withdraw_child = (
+        link.purpose in {LinkPurpose.CONFIRM, LinkPurpose.MANAGE} and link.guardian.is_enroller
+    )
+    guardians = statuses[0].enrolment.submission.guardians.all() if statuses else []
+    enroller = next((g for g in guardians if g.is_enroller), None)
     return render(
         request,
         "enrolment/public/link_status.html",
@@ -213,6 +224,9 @@ def _status_page(request: HttpRequest, link: AccessLink, token: str) -> HttpResp
             "token": token,
             "statuses": statuses,
             "may_withdraw_child": may_withdraw_child,
+            "may_confirm_pool": link.guardian.has_authority
+            and link.purpose in {LinkPurpose.CONFIRM, LinkPurpose.MANAGE, LinkPurpose.CONSENT},
+            "enroller": enroller,
             # The other guardian, back on their consent link: what they answered, then all.
             "consent_thanks": link.purpose == LinkPurpose.CONSENT
             and any(s.can_withdraw_consent for s in statuses),
@@ -561,3 +575,34 @@ def link_withdraw(request: HttpRequest, token: str, public_id: Any) -> HttpRespo
                 )
             return redirect(status_url)
         return page()
+
+
+@link_page
+@require_http_methods(["GET", "HEAD", "POST"])
+def link_pool_confirm(request: HttpRequest, token: str, public_id: Any) -> HttpResponse:
+    """A pooled family confirms that their child goes along (`services.pool_confirm`): only
+    the POST confirms; the answer shows on the guardian's own page."""
+    refusal = _post_refusal(request, throttle.Action.LINK, token=token)
+    try:
+        access_link = _resolve(token, list(LINK_HANDLERS))
+    except ValidationError as error:
+        if refusal is not None:
+            return throttle.too_many_requests(request, refusal)
+        return _link_error(request, error)
+    status_url = reverse("enrol-link", kwargs={"token": token})
+    with _guardian_language(request, access_link.guardian):
+        if refusal is not None:
+            return _refused(
+                request,
+                refusal,
+                lambda: LINK_PAGES[access_link.purpose](request, access_link, token),
+            )
+        if request.method == "POST":
+            try:
+                answer = pool_confirm(token=token, enrolment_public_id=str(public_id))
+            except ValidationError as error:
+                messages.info(request, " ".join(error.messages))
+            else:
+                show = messages.success if answer.recorded else messages.info
+                show(request, answer.message)
+        return redirect(status_url)

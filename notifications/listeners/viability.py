@@ -2,9 +2,10 @@
 a postponed group's confirmed families and trainers get one updated invitation with the whole
 moved series, and its families still waiting (for consent, an intake, an offer or on the
 waitlist) the same news without a calendar file; a pooled group's families get the new
-group's place and times as an invitation and are asked to let the school know if it does not
-suit them. (A group that does not start is cancelled: `on_group_cancelled` answers, with the
-programme's other open groups.)
+group's place and times as an invitation and are asked to confirm or withdraw, each
+guardian with authority on a link of their own (`enrolment.services.pool_answer`). (A group
+that does not start is cancelled: `on_group_cancelled` answers, with the programme's other
+open groups.)
 
 Each recipient gets one e-mail per decision. A confirmed family of a pooled group also has
 the old group's dates in their calendar: iTIP allows one UID per calendar file and iMIP
@@ -34,7 +35,13 @@ from notifications.listeners.loading import (
     schedule_of,
     write_to_guardian,
 )
-from notifications.messages import Recipient, absolute_url, message_write, reply_to_for
+from notifications.messages import (
+    Recipient,
+    absolute_url,
+    link_url,
+    message_write,
+    reply_to_for,
+)
 from scheduler import events as scheduler_events
 from scheduler.models import Group
 
@@ -119,8 +126,9 @@ def on_group_postponed(event: scheduler_events.GroupPostponed) -> None:
 
 def on_enrolments_pooled(event: enrolment_events.EnrolmentsPooled) -> None:
     """Every guardian (who may be mailed) of each moved child: the new group's place and
-    times, in one e-mail each; a confirmed child's family gets the new group's calendar in
-    it, and the old group's cancellation beside it."""
+    times, in one e-mail each, asking to confirm or withdraw on their own link; a confirmed
+    child's family gets the new group's calendar in it, and the old group's cancellation
+    beside it."""
     into = load_group(event.into_group_id)
     old = load_group(event.from_group_id)
     if into is None or old is None:
@@ -134,6 +142,8 @@ def on_enrolments_pooled(event: enrolment_events.EnrolmentsPooled) -> None:
     schedule = schedule_of(into)
     revision = group_revision(into)
     new_meetings = calendar.parent_meetings_of(into)
+    # Each guardian with authority confirms or withdraws on their own link.
+    tokens = dict(event.links)
     # The old group's dates leave a confirmed family's calendar: the series, then each
     # parent meeting, cancelled under the UIDs the family knows them by.
     old_dates = [calendar_for(calendar.group_cancellation, group=old)] + [
@@ -156,5 +166,6 @@ def on_enrolments_pooled(event: enrolment_events.EnrolmentsPooled) -> None:
                 old_school=old.host_school.name,
                 old_group=old,
                 old_dates_removed=confirmed,
+                answer_url=link_url(tokens[guardian.pk]) if guardian.pk in tokens else "",
                 **schedule,
             )

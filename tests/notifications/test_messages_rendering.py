@@ -62,6 +62,8 @@ def everything(mail_group: Any, consent_text: Any, emitted: list[Any]) -> dict[s
         "confirm_url": LINK,
         "consent_url": LINK,
         "offer_url": LINK,
+        "answer_url": LINK,
+        "first_session": child_sessions[0],
         "overview_url": LINK,
         "expires_at": dt.datetime(2026, 10, 3, 10, 0, tzinfo=dt.UTC),
         "position": 3,

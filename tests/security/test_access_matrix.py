@@ -182,6 +182,7 @@ TABLE = [
     R("api:api-link-offer",               "POST", "",                 400, 400, 400, 400, 400, 400),
     R("api:api-link-status",              "POST", "",                 400, 400, 400, 400, 400, 400),
     R("api:api-link-withdraw",            "POST", "",                 400, 400, 400, 400, 400, 400),
+    R("api:api-link-pool-confirm",        "POST", "",                 400, 400, 400, 400, 400, 400),
     R("api:api-link-consent-withdraw",    "POST", "",                 400, 400, 400, 400, 400, 400),
     R("api:api-link-contact",             "POST", "",                 400, 400, 400, 400, 400, 400),
     R("api:api-link-email-confirm",       "POST", "",                 400, 400, 400, 400, 400, 400),
@@ -245,6 +246,8 @@ TABLE = [
     R("enrol-link",                       "GET",  "link",             200, 200, 200, 200, 200, 200),
     R("enrol-link-withdraw",              "GET",  "link",             200, 200, 200, 200, 200, 200),
     R("enrol-link-consent-withdraw",      "GET",  "link",             200, 200, 200, 200, 200, 200),
+    # Only a POST confirms a pooling; a GET goes back to the link's page.
+    R("enrol-link-pool-confirm",          "GET",  "link",             302, 302, 302, 302, 302, 302),
     R("enrol-link-contact",               "GET",  "link",             200, 200, 200, 200, 200, 200),
     # Only a POST makes a data link; a GET goes back to the link's page.
     R("enrol-link-data",                  "GET",  "link",             302, 302, 302, 302, 302, 302),
@@ -416,8 +419,15 @@ TABLE = [
 ROWS = {row.key: row for row in TABLE}
 # Redirects that go somewhere other than the log-in page for anyone: the log-out, and the
 # parent's invitation and talk links (no account), which lead on to their next page, and the
-# way from a parent's link to their data, which a GET leads back to the link's page.
-NOT_TO_LOG_IN = ("logout", "referral-enrol", "talk-booking-cancel", "enrol-link-data")
+# way from a parent's link to their data and the pooled family's confirmation, which a GET
+# leads back to the link's page.
+NOT_TO_LOG_IN = (
+    "logout",
+    "referral-enrol",
+    "talk-booking-cancel",
+    "enrol-link-data",
+    "enrol-link-pool-confirm",
+)
 
 
 # --- the URL patterns ------------------------------------------------------------------------
