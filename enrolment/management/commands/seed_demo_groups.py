@@ -142,7 +142,7 @@ RUNNING_FAMILIES = (
 )
 # The completed KIES group's children; the last one stopped after two sessions (drop-out).
 COMPLETED_FAMILIES = (
-    ("Daan", "Vos", 6),
+    ("Ties", "Vos", 6),
     ("Lieke", "Meijer", 5),
     ("Omar", "Aydin", 7),
     ("Sophie", "Visser", 6),
