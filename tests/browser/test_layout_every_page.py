@@ -40,7 +40,9 @@ def test_every_page_kind_reads_well_for_every_role_at_both_sizes(
     call_command("seed_demo", demo=True, verbosity=0)
     call_command("seed_demo_groups", demo=True, verbosity=0)
     call_command("seed_demo_evaluations", verbosity=0)  # questionnaires, composer, outcomes
-    call_command("seed_demo_referrals", verbosity=0)  # the wijkteam's slots and referrals
+    call_command(
+        "seed_demo_referrals", demo=True, verbosity=0
+    )  # the wijkteam's slots and referrals
     pages = page_paths()
     assert len(pages) > 60, pages  # the tour reaches the site, not a handful of pages
 
