@@ -4,6 +4,7 @@ numbers suppressed, no open answers). Only the programme manager may open them."
 
 from __future__ import annotations
 
+from decimal import ROUND_HALF_UP, Decimal
 from functools import cached_property
 from typing import Any
 from urllib.parse import urlencode
@@ -60,15 +61,23 @@ class OutcomeFilterForm(UtrechtFormMixin, forms.Form):
 
 
 def value_text(row: ShownRow) -> str:
-    """The row's value as people read it: a mean with one decimal, a share as a percentage;
-    "*" when hidden, "–" when there is nothing to divide by."""
+    """The row's value as people read it: a mean with one decimal, a share as a percentage
+    (with one decimal below 10 %, so 9 of 1,999 pupils reads 0,5 %, not 0 %); "*" when
+    hidden, "–" when there is nothing to divide by."""
     if row.value is None:
         return "–"
     if is_hidden(row.value):
         return str(row.value)
     if row.section in MEAN_SECTIONS:
-        return number_format(row.value, 1)
-    return f"{number_format(row.value * 100, 0)} %"
+        return _rounded(row.value, 1)
+    share = row.value * 100
+    return f"{_rounded(share, 1 if 0 < share < 10 else 0)} %"
+
+
+def _rounded(value: float, places: int) -> str:
+    """Rounded half up as people round (number_format alone cuts the digits off)."""
+    exact = Decimal(str(value)).quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+    return number_format(exact, places)
 
 
 def outcome_chart(programme: Programme, rows: list[ShownRow], section: str, title: str) -> str:

@@ -103,3 +103,25 @@ def test_the_outcome_reports_query_count_does_not_grow_with_the_number_of_groups
         moment_open(group=group, moment="before")
     time_machine.move_to(dt.datetime(2027, 2, 1, 10, tzinfo=dt.UTC))
     assert queries() == one
+
+
+@pytest.mark.parametrize(
+    ("section", "value", "shown"),
+    [
+        ("reach", 9 / 1999, "0,5 %"),
+        ("reach", 0.0, "0 %"),
+        ("dropout", 1 / 9, "11 %"),
+        ("goal", 0.75, "75 %"),
+        ("satisfaction", 4.25, "4,3"),
+    ],
+)
+def test_a_small_share_keeps_a_decimal_so_it_does_not_read_as_none(
+    section: str, value: float, shown: str
+) -> None:
+    from django.utils import translation
+
+    from reports.outcomes import ShownRow
+    from reports.views_outcomes import value_text
+
+    with translation.override("nl"):
+        assert value_text(ShownRow(section, "x", 9, 1999, value)) == shown
