@@ -190,3 +190,13 @@ def test_the_demo_has_a_co_financing_agreement_with_a_concept_invoice() -> None:
     assert agreement.school.school_type == "vo"
     assert [invoice.status for invoice in agreement.invoices.all()] == [InvoiceStatus.CONCEPT]
     assert agreement.changes.count() == 2
+
+
+def test_the_open_rounds_label_names_its_month_in_dutch() -> None:
+    seed_on(dt.date(2026, 12, 6))
+    labels = set(
+        Group.objects.filter(round_label__startswith="demo ").values_list("round_label", flat=True)
+    )
+    dutch = ("januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus",
+             "september", "oktober", "november", "december")  # fmt: skip
+    assert labels and all(label.split()[1] in dutch for label in labels), labels

@@ -42,7 +42,8 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.formats import date_format
 
 from core import domain_events
 from enrolment import events as enrolment_events
@@ -340,7 +341,8 @@ class Command(BaseCommand):
     def seed_open_groups(self) -> Group:
         plans = self.open_plans()
         start = plans["kies"].sessions[0].date
-        label = labelled(f"{ROUND} {start:%B %Y}", self.number)
+        with translation.override("nl"):  # a round's label is Dutch ("demo januari 2027")
+            label = labelled(f"{ROUND} {date_format(start, 'F Y')}", self.number)
 
         def window(code: str) -> dict[str, dt.date]:
             return {
