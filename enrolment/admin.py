@@ -21,26 +21,7 @@ from django.utils.translation import gettext_lazy as _
 from enrolment import services
 from enrolment.models import AuditEntry, Consent, ConsentText, Enrolment, Interest, Submission
 from programmes import access
-
-
-class ManagerOnlyMixin:
-    """Only the programme manager sees these pages; nothing is added, changed or deleted
-    unless a subclass says so."""
-
-    def has_module_permission(self, request: HttpRequest) -> bool:
-        return access.is_manager(request.user)
-
-    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return access.is_manager(request.user)
-
-    def has_add_permission(self, request: HttpRequest, *args: Any) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
+from programmes.admin.base import ManagerOnlyMixin
 
 
 @admin.register(ConsentText)

@@ -22,28 +22,14 @@ from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from programmes import access
+from programmes.admin.base import ManagerOnlyMixin
 from referrals import services
 from referrals.models import BookingStatus, Referral, TalkBooking, TalkSlot, WijkteamWorker
 
 
-class ManagerReadOnlyMixin:
+class ManagerReadOnlyMixin(ManagerOnlyMixin):
     """Only the programme manager sees these pages; nothing is added, changed or deleted
     here (the actions call the services)."""
-
-    def has_module_permission(self, request: HttpRequest) -> bool:
-        return access.is_manager(request.user)
-
-    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return access.is_manager(request.user)
-
-    def has_add_permission(self, request: HttpRequest, *args: Any) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
     def has_act_permission(self, request: HttpRequest) -> bool:
         """The actions' permission (`permissions=["act"]`): the manager's."""

@@ -51,6 +51,33 @@ admin.site.site_title = _("Groepsplanner")
 admin.site.index_title = _("Catalogus en schoolkalenders")
 
 
+# --- read-only pages for the manager ---------------------------------------------------
+
+
+class NothingChangesMixin:
+    """Nothing is added, changed or deleted on these pages (actions call the services)."""
+
+    def has_add_permission(self, request: HttpRequest, *args: Any) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+class ManagerOnlyMixin(NothingChangesMixin):
+    """Only the programme manager sees these pages; nothing is added, changed or deleted
+    unless a subclass says so."""
+
+    def has_module_permission(self, request: HttpRequest) -> bool:
+        return access.is_manager(request.user)
+
+    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return access.is_manager(request.user)
+
+
 # --- saving and deleting through the services -----------------------------------------
 
 Save = Callable[[Any], Any]

@@ -15,7 +15,12 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from programmes import services
-from programmes.admin.base import CatalogueAccessMixin, CatalogueAdmin, CatalogueInline
+from programmes.admin.base import (
+    CatalogueAccessMixin,
+    CatalogueAdmin,
+    CatalogueInline,
+    NothingChangesMixin,
+)
 from programmes.models import (
     CoFinancingAgreement,
     CoFinancingChange,
@@ -202,7 +207,7 @@ class InvoiceAdmin(CatalogueAdmin):
 
 
 @admin.register(CoFinancingChange)
-class CoFinancingChangeAdmin(CatalogueAccessMixin, admin.ModelAdmin):
+class CoFinancingChangeAdmin(NothingChangesMixin, CatalogueAccessMixin, admin.ModelAdmin):
     """The history is evidence: the manager reads it, nobody writes or deletes it here."""
 
     list_display = ["at", "agreement", "action", "invoice", "actor_label"]
@@ -217,12 +222,3 @@ class CoFinancingChangeAdmin(CatalogueAccessMixin, admin.ModelAdmin):
     date_hierarchy = "at"
     fields = ["at", "agreement", "invoice", "action", "actor", "actor_label", "changes"]
     readonly_fields = fields
-
-    def has_add_permission(self, request: HttpRequest, *args: Any) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False

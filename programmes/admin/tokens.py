@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
@@ -13,6 +11,7 @@ from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from programmes import access, api_tokens
+from programmes.admin.base import ManagerOnlyMixin
 from programmes.models import (
     ApiToken,
 )
@@ -21,7 +20,7 @@ from programmes.models import (
 
 
 @admin.register(ApiToken)
-class ApiTokenAdmin(admin.ModelAdmin):
+class ApiTokenAdmin(ManagerOnlyMixin, admin.ModelAdmin):
     """The manager sees every API token (never its value, nor its hash) and can revoke one.
 
     Tokens are made only at POST /api/v1/auth/token/, where their value is shown once; they
@@ -36,21 +35,6 @@ class ApiTokenAdmin(admin.ModelAdmin):
     fields = ["prefix", "name", "user", "created_at", "expires_at", "last_used_at", "revoked_at"]
     readonly_fields = fields
     actions = ["revoke"]
-
-    def has_module_permission(self, request: HttpRequest) -> bool:
-        return access.is_manager(request.user)
-
-    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return access.is_manager(request.user)
-
-    def has_add_permission(self, request: HttpRequest, *args: Any) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
     @admin.display(description=_("status"))
     def status(self, obj: ApiToken) -> str:
