@@ -21,7 +21,7 @@ from django.utils.translation import gettext_lazy as _
 from enrolment import services
 from enrolment.models import AuditEntry, Consent, ConsentText, Enrolment, Interest, Submission
 from programmes import access
-from programmes.admin.base import ManagerOnlyMixin
+from programmes.admin.base import ManagerOnlyMixin, NamelessTitleMixin
 
 
 @admin.register(ConsentText)
@@ -85,21 +85,8 @@ class InterestAdmin(ManagerOnlyMixin, admin.ModelAdmin):
     date_hierarchy = "created_at"
 
 
-class _EnrolmentLabel:
-    """Stands in for an enrolment in the admin's titles and breadcrumbs: `Enrolment.__str__`
-    names the child, this names the enrolment by its public id."""
-
-    def __init__(self, enrolment: Enrolment) -> None:
-        self.pk = enrolment.pk
-        self._meta = enrolment._meta
-        self.label = f"{enrolment.public_id} ({enrolment.get_status_display()})"
-
-    def __str__(self) -> str:
-        return self.label
-
-
 @admin.register(Enrolment)
-class EnrolmentAdmin(ManagerOnlyMixin, admin.ModelAdmin):
+class EnrolmentAdmin(NamelessTitleMixin, ManagerOnlyMixin, admin.ModelAdmin):
     """Enrolments as anonymous facts: no child, no guardian, no notes; read-only."""
 
     list_display = [
@@ -137,29 +124,5 @@ class EnrolmentAdmin(ManagerOnlyMixin, admin.ModelAdmin):
     def get_queryset(self, request: HttpRequest) -> QuerySet[Enrolment]:
         return super().get_queryset(request).select_related(*self.list_select_related)
 
-    def render_change_form(
-        self,
-        request: HttpRequest,
-        context: dict[str, Any],
-        add: bool = False,
-        change: bool = False,
-        form_url: str = "",
-        obj: Any = None,
-    ) -> Any:
-        if obj is not None:
-            context["original"] = _EnrolmentLabel(obj)
-            context["subtitle"] = str(context["original"])
-        return super().render_change_form(request, context, add, change, form_url, obj)
-
-    def history_view(
-        self, request: HttpRequest, object_id: str, extra_context: dict[str, Any] | None = None
-    ) -> Any:
-        obj = self.get_object(request, object_id)
-        if obj is not None:
-            label = _EnrolmentLabel(obj)
-            extra_context = {
-                **(extra_context or {}),
-                "object": label,
-                "title": _("Wijzigingsgeschiedenis: %(label)s") % {"label": label},
-            }
-        return super().history_view(request, object_id, extra_context)
+    def admin_label(self, obj: Enrolment) -> str:
+        return f"{obj.public_id} ({obj.get_status_display()})"

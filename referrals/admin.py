@@ -22,7 +22,7 @@ from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from programmes import access
-from programmes.admin.base import ManagerOnlyMixin
+from programmes.admin.base import ManagerOnlyMixin, NamelessTitleMixin
 from referrals import services
 from referrals.models import BookingStatus, Referral, TalkBooking, TalkSlot, WijkteamWorker
 
@@ -113,20 +113,8 @@ class WijkteamWorkerAdmin(ManagerReadOnlyMixin, admin.ModelAdmin):
         )
 
 
-class _ReferralLabel:
-    """Stands in for a referral in the admin's titles and breadcrumbs: by its public id."""
-
-    def __init__(self, referral: Referral) -> None:
-        self.pk = referral.pk
-        self._meta = referral._meta
-        self.label = f"{referral.public_id} ({referral.get_shown_status_display()})"
-
-    def __str__(self) -> str:
-        return self.label
-
-
 @admin.register(Referral)
-class ReferralAdmin(ManagerReadOnlyMixin, admin.ModelAdmin):
+class ReferralAdmin(NamelessTitleMixin, ManagerReadOnlyMixin, admin.ModelAdmin):
     """Invitations as facts: who referred, to which programme and school, and what became
     of it. Never the parent's address, nor the referrer's note (it is about the family)."""
 
@@ -208,19 +196,8 @@ class ReferralAdmin(ManagerReadOnlyMixin, admin.ModelAdmin):
             ),
         )
 
-    def render_change_form(
-        self,
-        request: HttpRequest,
-        context: dict[str, Any],
-        add: bool = False,
-        change: bool = False,
-        form_url: str = "",
-        obj: Any = None,
-    ) -> Any:
-        if obj is not None:
-            context["original"] = _ReferralLabel(obj)
-            context["subtitle"] = str(context["original"])
-        return super().render_change_form(request, context, add, change, form_url, obj)
+    def admin_label(self, obj: Referral) -> str:
+        return f"{obj.public_id} ({obj.get_shown_status_display()})"
 
 
 @admin.register(TalkSlot)

@@ -78,6 +78,58 @@ class ManagerOnlyMixin(NothingChangesMixin):
         return access.is_manager(request.user)
 
 
+# --- titles that name no person ---------------------------------------------------------
+
+
+class _AdminLabel:
+    """Stands in for an object in the admin's titles and breadcrumbs."""
+
+    def __init__(self, obj: Any, label: str) -> None:
+        self.pk = obj.pk
+        self._meta = obj._meta
+        self.label = label
+
+    def __str__(self) -> str:
+        return self.label
+
+
+class NamelessTitleMixin:
+    """The change page's and history's titles and breadcrumbs name the object by
+    `admin_label` (its public id, say), never by `__str__`, which may name a child."""
+
+    def admin_label(self, obj: Any) -> str:
+        raise NotImplementedError
+
+    def render_change_form(
+        self,
+        request: HttpRequest,
+        context: dict[str, Any],
+        add: bool = False,
+        change: bool = False,
+        form_url: str = "",
+        obj: Any = None,
+    ) -> Any:
+        if obj is not None:
+            context["original"] = _AdminLabel(obj, self.admin_label(obj))
+            context["subtitle"] = str(context["original"])
+        return super().render_change_form(  # type: ignore[misc]
+            request, context, add, change, form_url, obj
+        )
+
+    def history_view(
+        self, request: HttpRequest, object_id: str, extra_context: dict[str, Any] | None = None
+    ) -> Any:
+        obj = self.get_object(request, object_id)  # type: ignore[attr-defined]
+        if obj is not None:
+            label = _AdminLabel(obj, self.admin_label(obj))
+            extra_context = {
+                **(extra_context or {}),
+                "object": label,
+                "title": _("Wijzigingsgeschiedenis: %(label)s") % {"label": label},
+            }
+        return super().history_view(request, object_id, extra_context)  # type: ignore[misc]
+
+
 # --- saving and deleting through the services -----------------------------------------
 
 Save = Callable[[Any], Any]
