@@ -66,8 +66,12 @@ run: setup
 	@$(MANAGE) demo_logins
 	$(MANAGE) runserver $(RUN_ADDR)
 
+# Parallel workers (pytest-xdist), one per core, at most 7: each takes a database of its own
+# and, with REDIS_URL, a Redis database of its own (1 to 7; config/env.py). PYTEST_WORKERS=0
+# runs everything in this one process (for pdb, or -x with a clean trace).
+PYTEST_WORKERS ?= auto
 test: setup
-	$(BIN)/pytest $(PYTEST_ARGS)
+	$(BIN)/pytest -n $(PYTEST_WORKERS) --maxprocesses=7 $(PYTEST_ARGS)
 
 # A large invented municipality (Vechtstede: 75 schools, ~300 groups, ~2,500 enrolments) on
 # the same database as `make run` (var/db.sqlite3, or DATABASE_URL when set), next to the

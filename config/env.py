@@ -43,3 +43,24 @@ def env_int(name: str, default: int) -> int:
 def env_list(name: str, default: str = "") -> list[str]:
     raw = os.environ.get(name, default)
     return [item.strip() for item in raw.split(",") if item.strip()]
+
+
+def redis_for_test_worker(url: str) -> str:
+    """`url` with a Redis database of its own for a parallel test worker (pytest-xdist sets
+    PYTEST_XDIST_WORKER to gw0, gw1, ...): databases 1 to 7, as each worker also gets a
+    PostgreSQL database of its own, so one test's rate-limit counters and cache entries
+    never reach a test in another worker (8 to 15 are the real mail worker test's). `url`
+    itself outside a parallel test run."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "")
+    if not url or not worker.startswith("gw"):
+        return url
+    number = int(worker[2:])
+    if number >= 7:
+        raise ImproperlyConfigured(
+            f"test worker {worker}: at most 7 parallel test workers share one Redis "
+            "(pytest -n N --maxprocesses=7, as make test does)"
+        )
+    database = 1 + number
+    scheme, _, rest = url.partition("://")
+    address = rest.split("/", 1)[0]
+    return f"{scheme}://{address}/{database}"

@@ -22,6 +22,8 @@ from tests import cast, clock, factories
 USING_POSTGRES = os.environ.get("DATABASE_URL", "").startswith(("postgres://", "postgresql://"))
 USING_REDIS = bool(os.environ.get("REDIS_URL"))
 
+_NEEDS_POSTGRES = "needs PostgreSQL: set DATABASE_URL"
+_NEEDS_REDIS = "needs Redis: set REDIS_URL"
 _skipped_integration: list[str] = []
 _travels_at_setup = pytest.StashKey[int]()
 _session_travel: time_machine.travel | None = None
@@ -91,11 +93,18 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
             items[:] = [item for item in items if not item.get_closest_marker("time_machine")]
     for item in items:
         if item.get_closest_marker("postgres") and not USING_POSTGRES:
-            item.add_marker(pytest.mark.skip(reason="needs PostgreSQL: set DATABASE_URL"))
-            _skipped_integration.append(item.nodeid)
+            item.add_marker(pytest.mark.skip(reason=_NEEDS_POSTGRES))
         if item.get_closest_marker("redis") and not USING_REDIS:
-            item.add_marker(pytest.mark.skip(reason="needs Redis: set REDIS_URL"))
-            _skipped_integration.append(item.nodeid)
+            item.add_marker(pytest.mark.skip(reason=_NEEDS_REDIS))
+
+
+def pytest_runtest_logreport(report: pytest.TestReport) -> None:
+    """Note the integration tests skipped for want of a service. Reports reach this hook in
+    the process that prints the summary, also from parallel workers (make test: xdist)."""
+    if report.skipped and isinstance(report.longrepr, tuple):
+        reason = str(report.longrepr[2])
+        if _NEEDS_POSTGRES in reason or _NEEDS_REDIS in reason:
+            _skipped_integration.append(report.nodeid)
 
 
 def pytest_report_header(config: pytest.Config) -> list[str]:

@@ -26,6 +26,7 @@ VARIABLES = [
     "SECURE_SSL_REDIRECT",
     "SESSION_COOKIE_SECURE",
     "CSRF_COOKIE_SECURE",
+    "PYTEST_XDIST_WORKER",
 ]
 
 
@@ -109,6 +110,26 @@ def test_redis_url_makes_redis_the_broker_and_the_cache(env: pytest.MonkeyPatch)
     assert settings["CELERY_TASK_ALWAYS_EAGER"] is False
     assert settings["CELERY_BROKER_URL"] == "redis://cache.internal:6379/2"
     assert settings["CACHES"]["default"]["BACKEND"].endswith("RedisCache")
+
+
+@pytest.mark.parametrize(("worker", "database"), [("gw0", 1), ("gw1", 2), ("gw6", 7)])
+def test_each_parallel_test_worker_takes_a_redis_database_of_its_own(
+    env: pytest.MonkeyPatch, worker: str, database: int
+) -> None:
+    env.setenv("REDIS_URL", "redis://127.0.0.1:6379/0")
+    env.setenv("PYTEST_XDIST_WORKER", worker)
+    settings = load_settings()
+    assert settings["CELERY_BROKER_URL"] == f"redis://127.0.0.1:6379/{database}"
+    assert settings["CACHES"]["default"]["LOCATION"] == f"redis://127.0.0.1:6379/{database}"
+
+
+def test_an_eighth_parallel_test_worker_is_refused_rather_than_sharing_a_redis_database(
+    env: pytest.MonkeyPatch,
+) -> None:
+    env.setenv("REDIS_URL", "redis://127.0.0.1:6379/0")
+    env.setenv("PYTEST_XDIST_WORKER", "gw7")
+    with pytest.raises(ImproperlyConfigured, match="at most 7 parallel test workers"):
+        load_settings()
 
 
 def test_production_defaults_are_secure_when_debug_is_off(env: pytest.MonkeyPatch) -> None:

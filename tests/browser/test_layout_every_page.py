@@ -23,8 +23,10 @@ from tools.page_tour import ROLES, page_paths, walk
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-def test_every_page_kind_reads_well_for_every_role_at_both_sizes(
-    browser: Any, live_server: Any, settings: Any
+# One test per role, so that parallel workers (make test: pytest-xdist) share the walk.
+@pytest.mark.parametrize("role", list(ROLES))
+def test_every_page_kind_reads_well_for_the_role_at_both_sizes(
+    browser: Any, live_server: Any, settings: Any, role: str
 ) -> None:
     # The demo's enrolments need a consent text in force: the data migration ships one,
     # which a transactional test before this one may have flushed.
@@ -46,8 +48,6 @@ def test_every_page_kind_reads_well_for_every_role_at_both_sizes(
     pages = page_paths()
     assert len(pages) > 60, pages  # the tour reaches the site, not a handful of pages
 
-    findings = [
-        finding for role in ROLES for finding in walk(browser, live_server.url, pages, role)
-    ]
+    findings = walk(browser, live_server.url, pages, role)
 
     assert findings == [], "\n".join(findings)

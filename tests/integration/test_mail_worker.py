@@ -63,7 +63,8 @@ def mail_worker(
     log = tmp_path / "worker.log"
     database_url = _with_path(os.environ["DATABASE_URL"], "/" + connection.settings_dict["NAME"])
     env = {
-        **os.environ,
+        # Not a parallel test worker: its broker is broker_url, not the worker's own database.
+        **{name: value for name, value in os.environ.items() if name != "PYTEST_XDIST_WORKER"},
         "CELERY_TASK_ALWAYS_EAGER": "false",
         "DATABASE_URL": database_url,
         "REDIS_URL": broker_url,
