@@ -3,6 +3,7 @@
 //  1. A word broken over lines: text squeezed narrower than its own first word.
 //  2. The page scrolls sideways, other than inside a labelled, focusable scroll region.
 //  3. A form control whose label is neither above nor beside it.
+//  4. A table caption that says again, in sight, what the heading just above it says.
 () => {
   const findings = [];
   const visible = (el) => {
@@ -66,6 +67,20 @@
     const beside = l.top < c.bottom && l.bottom > c.top && (l.right <= c.left + 4 || l.left >= c.right - 4);
     if (!above && !beside) {
       findings.push(`the label of ${describe(control)} is neither above nor beside it`);
+    }
+  }
+
+  // 4. Captions that repeat the heading above them (a screen reader still needs the
+  // caption; the eye does not need it twice, so it is visually hidden there).
+  const words = (el) => el.textContent.replace(/\s+/g, " ").trim().toLowerCase();
+  for (const caption of document.querySelectorAll("caption")) {
+    if (!visible(caption) || caption.closest(".gp-visually-hidden")) continue;
+    const headings = [...document.querySelectorAll("h1, h2, h3, h4, h5, h6")].filter(
+      (h) => visible(h) && h.compareDocumentPosition(caption) & Node.DOCUMENT_POSITION_FOLLOWING,
+    );
+    const above = headings[headings.length - 1];
+    if (above && words(above) === words(caption)) {
+      findings.push(`the caption of ${describe(caption.closest("table"))} repeats the heading "${above.textContent.trim()}"`);
     }
   }
   return findings;
