@@ -43,6 +43,12 @@ KIND_LABELS = {
     "consent_reminder": _("Herinnering toestemming"),
     "pool_reminder": _("Herinnering: antwoord op de samenvoeging"),
     "account_locked": _("Account tijdelijk geblokkeerd"),
+    "evaluation_invitation": _("Uitnodiging voor een vragenlijst"),
+    "referral_invitation": _("Persoonlijke uitnodiging van school of wijkteam"),
+    "talk_booked": _("Gesprek met het wijkteam gepland"),
+    "talk_moved": _("Gesprek met het wijkteam verplaatst"),
+    "talk_cancelled": _("Gesprek met het wijkteam gaat niet door"),
+    "talk_reminder": _("Herinnering: gesprek met het wijkteam"),
     # No longer written (their calendar files now travel in the message of the event
     # itself), but rows written before stay in the outbox (failed ones on the failed-mail
     # page) until they are purged, and keep their name there.

@@ -49,3 +49,23 @@ def test_the_page_names_the_message_and_the_reason_in_plain_dutch(as_alice) -> N
 )
 def test_each_kind_of_reply_gets_its_own_explanation(reply: str, says: str) -> None:
     assert says in failure_explained(reply)
+
+
+def test_every_kind_of_message_the_site_sends_has_a_name_in_the_managers_words() -> None:
+    from notifications.evaluation_mail import KIND as EVALUATION_KIND
+    from notifications.messages import MESSAGE_KINDS
+    from notifications.referral_messages import REFERRAL_MESSAGE_KINDS
+    from notifications.words import KIND_LABELS
+
+    kinds = {*MESSAGE_KINDS, *REFERRAL_MESSAGE_KINDS, EVALUATION_KIND}
+
+    assert sorted(kinds - set(KIND_LABELS)) == []
+
+
+def test_a_failed_questionnaire_invitation_is_named_not_shown_as_its_kind(as_alice) -> None:
+    _stuck("evaluation_invitation", "typfout@example.org: 550 5.1.1 Mailbox unknown")
+
+    page = as_alice.get(reverse("notifications:outbox-failed")).content.decode()
+
+    assert "Uitnodiging voor een vragenlijst" in page
+    assert ">evaluation_invitation<" not in page
