@@ -223,6 +223,23 @@ def test_manager_reports_have_no_serious_accessibility_violations(
     check_pages(page, live_server, pages)
 
 
+def test_at_desktop_width_no_table_of_the_participation_reports_scrolls_sideways(
+    page: Any, live_server: Any, world: Any
+) -> None:
+    """At 1280 px the occupancy table (five columns) sat beside its chart in a column too
+    narrow for it and scrolled; it now goes below its chart."""
+    page.set_viewport_size({"width": 1280, "height": 900})
+    log_in(page, live_server, world.users["manager"])
+    for name in ("participation-report", "participation-council"):
+        page.goto(f"{live_server.url}{url_or_skip(name)}")
+        crowded = page.evaluate(
+            "() => [...document.querySelectorAll('.gp-table-container')]"
+            ".filter((el) => el.scrollWidth > el.clientWidth + 1)"
+            ".map((el) => el.getAttribute('aria-labelledby'))"
+        )
+        assert crowded == [], name
+
+
 def test_wide_tables_on_a_phone_are_labelled_regions_the_keyboard_can_scroll(
     browser: Any, live_server: Any, world: Any
 ) -> None:
