@@ -7,6 +7,7 @@ stops the process at start-up instead of silently using a default.
 from __future__ import annotations
 
 import os
+from urllib.parse import urlsplit, urlunsplit
 
 from django.core.exceptions import ImproperlyConfigured
 
@@ -60,7 +61,4 @@ def redis_for_test_worker(url: str) -> str:
             f"test worker {worker}: at most 7 parallel test workers share one Redis "
             "(pytest -n N --maxprocesses=7, as make test does)"
         )
-    database = 1 + number
-    scheme, _, rest = url.partition("://")
-    address = rest.split("/", 1)[0]
-    return f"{scheme}://{address}/{database}"
+    return urlunsplit(urlsplit(url)._replace(path=f"/{1 + number}"))

@@ -73,12 +73,13 @@
   // 4. Captions that repeat the heading above them (a screen reader still needs the
   // caption; the eye does not need it twice, so it is visually hidden there).
   const words = (el) => el.textContent.replace(/\s+/g, " ").trim().toLowerCase();
+  const headings = [...document.querySelectorAll("h1, h2, h3, h4, h5, h6")].filter(visible);
   for (const caption of document.querySelectorAll("caption")) {
     if (!visible(caption) || caption.closest(".gp-visually-hidden")) continue;
-    const headings = [...document.querySelectorAll("h1, h2, h3, h4, h5, h6")].filter(
-      (h) => visible(h) && h.compareDocumentPosition(caption) & Node.DOCUMENT_POSITION_FOLLOWING,
+    const before = headings.filter(
+      (h) => h.compareDocumentPosition(caption) & Node.DOCUMENT_POSITION_FOLLOWING,
     );
-    const above = headings[headings.length - 1];
+    const above = before[before.length - 1];
     if (above && words(above) === words(caption)) {
       findings.push(`the caption of ${describe(caption.closest("table"))} repeats the heading "${above.textContent.trim()}"`);
     }

@@ -123,8 +123,9 @@ def log_in(page: Any, base: str, credentials: tuple[str, str]) -> None:
 
 
 def _visit(page: Any, url: str) -> Any:
-    """Open `url`; None when it is no page. Chromium's error page for an answer that is no
-    page (a 405) may interrupt the next navigation, which is then tried again."""
+    """Open `url`; None when it is no page (a download, or an answer such as a 405 that
+    Chromium shows as its own error page). That error page may interrupt the next navigation,
+    which is then tried again; the caller opens a new tab after a None (see walk)."""
     from playwright.sync_api import Error as PlaywrightError
 
     for _attempt in range(3):
@@ -156,16 +157,21 @@ def walk(
     page = context.new_page()
     if credentials:
         log_in(page, base, credentials)
+    if shots is not None:
+        (shots / role).mkdir(parents=True, exist_ok=True)
     for name, path in pages:
         response = _visit(page, base + path)
-        if response is None or response.status != 200:  # a download, or no page (405)
+        if response is None:  # a download, or no page (405): its error page stays behind
+            page.close()  # and would interrupt the next visits; a new tab keeps the log-in
+            page = context.new_page()
+            continue
+        if response.status != 200:
             continue
         if "text/html" not in response.headers.get("content-type", ""):
             continue
         for width, height in SIZES:
             page.set_viewport_size({"width": width, "height": height})
             if shots is not None:
-                (shots / role).mkdir(parents=True, exist_ok=True)
                 page.screenshot(path=shots / role / f"{name}-{width}.png", full_page=True)
             findings.extend(
                 f"{role} {width}px {path}: {problem}" for problem in page.evaluate(LAYOUT_CHECK)
